@@ -1,0 +1,1 @@
+"""The facility auditor: ingest field checklists and turn measurements into findings."""

@@ -1,0 +1,55 @@
+"""Subjects (what is audited) and the GB/T 2260 administrative-division hierarchy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from audit.model.vocab import Category
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A web page, website or facility. `key` is stable across rounds; `geometry` is GeoJSON in WGS-84."""
+
+    key: str
+    kind: str
+    category: Category
+    name: str
+    area_code: str | None = None
+    url: str | None = None
+    geometry: Mapping[str, Any] | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+def province_code(area_code: str) -> str:
+    """'430102' -> '430000'."""
+    return area_code[:2] + "0000"
+
+
+def city_code(area_code: str) -> str:
+    """'430102' -> '430100'. A province code maps to itself."""
+    return area_code if area_code.endswith("0000") else area_code[:4] + "00"
+
+
+def area_level(area_code: str) -> str:
+    """'province', 'city' or 'county' from the shape of a 6-digit code."""
+    if area_code.endswith("0000"):
+        return "province"
+    if area_code.endswith("00"):
+        return "city"
+    return "county"
+
+
+def area_chain(area_code: str) -> tuple[str, ...]:
+    """The code and every ancestor, largest first, without repeats: county -> (province, city, county)."""
+    chain: list[str] = []
+    for code in (province_code(area_code), city_code(area_code), area_code):
+        if code not in chain:
+            chain.append(code)
+    return tuple(chain)
+
+
+def is_within(area_code: str | None, scope: str) -> bool:
+    """Whether `area_code` lies in the area `scope` (itself, or a descendant of it)."""
+    return bool(area_code) and scope in area_chain(area_code)

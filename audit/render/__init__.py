@@ -1,0 +1,1 @@
+"""Outputs that read the store: maps, reports and CI formats."""

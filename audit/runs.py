@@ -1,0 +1,46 @@
+"""Orchestration shared by the CLI and the service: findings in the store -> scores in the store."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Callable, Iterable
+
+from audit.catalog import Catalog
+from audit.model import Finding, SubjectScore, score_subject
+from audit.store import Store
+
+
+def score_findings(findings: Iterable[Finding], catalog: Catalog) -> Iterable[SubjectScore]:
+    """Score a stream of findings ordered by subject, one subject at a time."""
+    for subject_key, group in groupby(findings, key=lambda f: f.subject_key):
+        yield score_subject(subject_key, list(group), catalog.checks, catalog.policy)
+
+
+def score_round(store: Store, catalog: Catalog, round_id: int, batch: int = 5000,
+                progress: Callable[[int], None] | None = None) -> int:
+    """(Re)score every subject of a round with the current policy; returns how many were scored."""
+    count, pending = 0, []
+    with store.transaction():
+        for score in score_findings(store.findings(round_id), catalog):
+            pending.append(score)
+            if len(pending) >= batch:
+                store.put_scores(round_id, pending)
+                count += len(pending)
+                if progress:
+                    progress(len(pending))
+                pending = []
+        store.put_scores(round_id, pending)
+        count += len(pending)
+        if progress and pending:
+            progress(len(pending))
+    return count
+
+
+def current_scores(store: Store, catalog: Catalog, round_id: int) -> list[SubjectScore]:
+    """Scores of a round for the current scoring version, computing them first if the cache is stale."""
+    version = catalog.policy.version
+    scores = list(store.scores(round_id, version))
+    if not scores and next(iter(store.findings(round_id)), None) is not None:
+        score_round(store, catalog, round_id)
+        scores = list(store.scores(round_id, version))
+    return scores

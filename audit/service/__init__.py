@@ -1,0 +1,1 @@
+"""The upload service for inspectors and the HTTP API."""

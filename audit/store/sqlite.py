@@ -1,0 +1,274 @@
+"""The embedded default store: one SQLite file (WAL), safe for one writer and many readers."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from audit.model import Finding, Subject, SubjectScore
+from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, Round, SubjectError
+from audit.store.codec import dumps, finding_from, finding_row, loads, score_from, score_row, subject_from, subject_row
+from audit.store.migrate import apply_all
+
+FINDING_COLUMNS = "round_id, subject_key, check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class SqliteStore:
+    """Store backed by a SQLite file (or ':memory:')."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.url = f"sqlite:///{self.path}"
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.migrate()
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing; nests as savepoints so library calls compose."""
+        with self._lock:
+            name = f"sp{self._depth}"
+            self.db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.db.execute("ROLLBACK")
+                else:
+                    self.db.execute(f"ROLLBACK TO {name}")
+                    self.db.execute(f"RELEASE {name}")
+                raise
+            else:
+                self._depth -= 1
+                self.db.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self.db.execute(sql, tuple(params)).fetchall()
+
+    def migrate(self) -> list[str]:
+        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+
+        def run(name: str, sql: str) -> None:
+            with self.transaction():
+                for statement in _statements(sql):
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, now_iso()))
+
+        return apply_all(self.schema_version(), "sqlite", run)
+
+    def schema_version(self) -> list[str]:
+        return [r["name"] for r in self._rows("SELECT name FROM schema_migrations ORDER BY name")]
+
+    # -- rounds ---------------------------------------------------------------------------------
+    def begin_round(self, kind: str, label: str | None = None, meta: Mapping[str, Any] | None = None,
+                    started_at: str | None = None) -> Round:
+        if kind not in ROUND_KINDS:
+            raise ValueError(f"round kind must be one of {ROUND_KINDS}, not {kind!r}")
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO rounds (kind, label, started_at, meta) VALUES (?, ?, ?, ?)",
+                (kind, label, started_at or now_iso(), dumps(dict(meta or {}))),
+            )
+        return self.get_round(cursor.lastrowid)
+
+    def finish_round(self, round_id: int, status: str = "complete", meta: Mapping[str, Any] | None = None,
+                     finished_at: str | None = None) -> Round:
+        if status not in ROUND_STATUSES:
+            raise ValueError(f"round status must be one of {ROUND_STATUSES}, not {status!r}")
+        with self.transaction():
+            merged = {**self.get_round(round_id).meta, **(meta or {})}
+            self.db.execute(
+                "UPDATE rounds SET status = ?, finished_at = ?, meta = ? WHERE id = ?",
+                (status, finished_at or now_iso(), dumps(merged), round_id),
+            )
+        return self.get_round(round_id)
+
+    def reopen_round(self, round_id: int) -> Round:
+        self.db.execute("UPDATE rounds SET status = 'running', finished_at = NULL WHERE id = ?", (round_id,))
+        return self.get_round(round_id)
+
+    def get_round(self, round_id: int) -> Round:
+        rows = self._rows("SELECT * FROM rounds WHERE id = ?", (round_id,))
+        if not rows:
+            raise KeyError(f"no round {round_id}")
+        return _round(rows[0])
+
+    def rounds(self, kind: str | None = None) -> list[Round]:
+        sql, params = "SELECT * FROM rounds", ()
+        if kind:
+            sql, params = sql + " WHERE kind = ?", (kind,)
+        return [_round(r) for r in self._rows(sql + " ORDER BY started_at, id", params)]
+
+    def latest_round(self, kind: str, status: str | None = "complete", before: int | None = None) -> Round | None:
+        clauses, params = ["kind = ?"], [kind]
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        if before is not None:
+            anchor = self.get_round(before)
+            clauses.append("(started_at < ? OR (started_at = ? AND id < ?))")
+            params += [anchor.started_at, anchor.started_at, before]
+        rows = self._rows(f"SELECT * FROM rounds WHERE {' AND '.join(clauses)} ORDER BY started_at DESC, id DESC LIMIT 1", params)
+        return _round(rows[0]) if rows else None
+
+    # -- subjects -------------------------------------------------------------------------------
+    def upsert_subjects(self, subjects: Iterable[Subject]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO subjects (key, kind, category, name, area_code, url, geometry, lon, lat, attributes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, "
+                "category = excluded.category, name = excluded.name, area_code = excluded.area_code, url = excluded.url, "
+                "geometry = excluded.geometry, lon = excluded.lon, lat = excluded.lat, attributes = excluded.attributes",
+                (subject_row(s) for s in subjects),
+            )
+
+    def get_subject(self, key: str) -> Subject | None:
+        rows = self._rows("SELECT * FROM subjects WHERE key = ?", (key,))
+        return subject_from(rows[0]) if rows else None
+
+    def subjects(self, area: str | None = None, category: str | None = None,
+                 keys: Iterable[str] | None = None) -> Iterator[Subject]:
+        clauses, params = [], []
+        if area:
+            clauses.append("area_code LIKE ?")
+            params.append(_area_prefix(area) + "%")
+        if category:
+            clauses.append("category = ?")
+            params.append(category)
+        if keys is not None:
+            wanted = list(keys)
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                where = " AND ".join(clauses + [f"key IN ({','.join('?' * len(chunk))})"])
+                yield from (subject_from(r) for r in self._rows(f"SELECT * FROM subjects WHERE {where} ORDER BY key", params + chunk))
+            return
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        for row in self.db.execute(f"SELECT * FROM subjects{where} ORDER BY key", params):
+            yield subject_from(row)
+
+    # -- findings -------------------------------------------------------------------------------
+    def replace_findings(self, round_id: int, subject_key: str, findings: Iterable[Finding]) -> None:
+        """Atomically set the findings of one subject in one round (page by page, resubmission)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
+            self.db.execute("DELETE FROM subject_errors WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
+            self.add_findings(round_id, findings)
+
+    def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO findings ({FINDING_COLUMNS}) VALUES ({','.join('?' * 12)})",
+                (finding_row(round_id, f) for f in findings),
+            )
+
+    def findings(self, round_id: int, subject_key: str | None = None) -> Iterator[Finding]:
+        sql, params = "SELECT * FROM findings WHERE round_id = ?", [round_id]
+        if subject_key is not None:
+            sql, params = sql + " AND subject_key = ?", params + [subject_key]
+        for row in self.db.execute(sql + " ORDER BY subject_key, check_id", params):
+            yield finding_from(row)
+
+    def audited_keys(self, round_id: int) -> set[str]:
+        rows = self._rows(
+            "SELECT DISTINCT subject_key FROM findings WHERE round_id = ? "
+            "UNION SELECT subject_key FROM subject_errors WHERE round_id = ?", (round_id, round_id))
+        return {r[0] for r in rows}
+
+    def record_error(self, round_id: int, subject_key: str, message: str, detail: Mapping[str, Any] | None = None) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
+            self.db.execute("INSERT OR REPLACE INTO subject_errors VALUES (?, ?, ?, ?)",
+                            (round_id, subject_key, message, dumps(dict(detail or {}))))
+
+    def errors(self, round_id: int) -> list[SubjectError]:
+        rows = self._rows("SELECT * FROM subject_errors WHERE round_id = ? ORDER BY subject_key", (round_id,))
+        return [SubjectError(r["round_id"], r["subject_key"], r["message"], loads(r["detail"], {})) for r in rows]
+
+    # -- scores ---------------------------------------------------------------------------------
+    def put_scores(self, round_id: int, scores: Iterable[SubjectScore]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                (score_row(round_id, s) for s in scores))
+
+    def scores(self, round_id: int, version: str | None = None) -> Iterator[SubjectScore]:
+        sql, params = "SELECT * FROM scores WHERE round_id = ?", [round_id]
+        if version:
+            sql, params = sql + " AND version = ?", params + [version]
+        for row in self.db.execute(sql + " ORDER BY subject_key", params):
+            yield score_from(row)
+
+    # -- areas ----------------------------------------------------------------------------------
+    def put_areas(self, areas: Iterable[Area]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO areas VALUES (?, ?, ?, ?, ?)",
+                ((a.code, a.name, a.level, a.parent, dumps(a.geometry) if a.geometry else None) for a in areas),
+            )
+
+    def areas(self, level: str | None = None, parent: str | None = None) -> list[Area]:
+        clauses, params = [], []
+        for column, value in (("level", level), ("parent", parent)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return [_area(r) for r in self._rows(f"SELECT * FROM areas{where} ORDER BY code", params)]
+
+    def get_area(self, code: str) -> Area | None:
+        rows = self._rows("SELECT * FROM areas WHERE code = ?", (code,))
+        return _area(rows[0]) if rows else None
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into complete statements (triggers with inner ';' stay whole)."""
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(l.strip().startswith("--") or not l.strip() for l in pending.splitlines()):
+        raise ValueError(f"migration ends with an incomplete statement: {pending.strip()[:80]!r}")
+    return statements
+
+
+def _area_prefix(code: str) -> str:
+    """Codes inside an area share its prefix: 430000 -> '43', 430100 -> '4301', 430102 -> '430102'."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def _round(row: sqlite3.Row) -> Round:
+    return Round(id=row["id"], kind=row["kind"], started_at=row["started_at"], status=row["status"],
+                 label=row["label"], finished_at=row["finished_at"], meta=loads(row["meta"], {}))
+
+
+def _area(row: sqlite3.Row) -> Area:
+    return Area(code=row["code"], name=row["name"], level=row["level"], parent=row["parent"],
+                geometry=loads(row["geometry"]))

@@ -1,0 +1,1 @@
+"""The web auditor: crawl portals, run axe-core in Chromium, turn results into findings."""
