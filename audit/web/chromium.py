@@ -1,0 +1,37 @@
+"""Find the Chromium to drive: a system one when present, Playwright's managed browser otherwise."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+ENV_CHROMIUM = "A11Y_AUDIT_CHROMIUM"
+SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable")
+
+# Without the background-networking switches Chromium keeps calling home, which fails (and slows
+# every start) on machines with no internet; --no-sandbox is needed when running as root in CI.
+LAUNCH_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+)
+
+
+def find_chromium() -> str | None:
+    """$A11Y_AUDIT_CHROMIUM, else a system Chromium/Chrome, else None (use Playwright's managed build)."""
+    explicit = os.environ.get(ENV_CHROMIUM)
+    if explicit:
+        return explicit
+    for candidate in SYSTEM_CANDIDATES:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
