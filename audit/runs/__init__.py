@@ -1,4 +1,4 @@
-"""Orchestration shared by the CLI and the service: findings in the store -> scores in the store."""
+"""Orchestration shared by the CLI and the service: auditors -> findings -> store -> scores."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from audit.store import Store
 
 
 def score_findings(findings: Iterable[Finding], catalog: Catalog) -> Iterable[SubjectScore]:
-    """Score a stream of findings ordered by subject, one subject at a time."""
+    """Score a stream of findings ordered by subject, one subject at a time.
+
+    Findings of checks no longer in the catalog (a checklist was edited since) are left out.
+    """
     for subject_key, group in groupby(findings, key=lambda f: f.subject_key):
-        yield score_subject(subject_key, list(group), catalog.checks, catalog.policy)
+        known = [f for f in group if f.check_id in catalog.checks]
+        yield score_subject(subject_key, known, catalog.checks, catalog.policy)
 
 
 def score_round(store: Store, catalog: Catalog, round_id: int, batch: int = 5000,

@@ -1,0 +1,1 @@
+"""Barrier-free tourism service circles: coverage of required accessible facilities, and its gaps."""
