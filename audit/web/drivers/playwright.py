@@ -1,0 +1,148 @@
+"""Playwright driving Chromium: the default driver. One browser, one context per worker, a page per URL."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from audit.web.chromium import LAUNCH_ARGS, find_chromium
+from audit.web.drivers import BrowserGone, Navigation, NavigationError
+
+VIEWPORT = {"width": 1280, "height": 1024}
+
+
+def classify(exc: Exception) -> Exception:
+    """Turn a Playwright error into NavigationError/BrowserGone, so callers never parse messages."""
+    text = str(exc)
+    if type(exc).__name__ == "TimeoutError":
+        return NavigationError("timeout", text.splitlines()[0])
+    if "ERR_TOO_MANY_REDIRECTS" in text:
+        return NavigationError("redirect-loop")
+    if "crash" in text.lower():
+        return NavigationError("crashed", text.splitlines()[0])
+    if "Download is starting" in text:
+        return NavigationError("not-html", "download")
+    if "has been closed" in text or "Connection closed" in text:
+        return BrowserGone(text.splitlines()[0])
+    if "Execution context was destroyed" in text or "navigation" in text.lower() and "frame" in text.lower():
+        return NavigationError("navigated-away")
+    return NavigationError("navigation", text.splitlines()[0][:300])
+
+
+class PlaywrightTab:
+    """One page (tab). All methods raise NavigationError/BrowserGone, never Playwright's own errors."""
+
+    def __init__(self, page: Any):
+        self.page = page
+        self.crashed = False
+        page.on("crash", lambda *_: setattr(self, "crashed", True))
+
+    async def goto(self, url: str, timeout_s: float) -> Navigation:
+        try:
+            response = await self.page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+        except Exception as exc:
+            raise classify(exc) from exc
+        if response is None:
+            return Navigation(None, self.page.url, "text/html")
+        headers = await response.all_headers()
+        return Navigation(response.status, self.page.url, headers.get("content-type", ""))
+
+    async def _frame(self, frame_path: Sequence[Any]):
+        frame = self.page.main_frame
+        for selector in frame_path:
+            handle = await frame.evaluate_handle("s => axe.utils.shadowSelect(s)", selector)
+            element = handle.as_element()
+            frame = await element.content_frame() if element else None
+            if frame is None:
+                raise NavigationError("navigation", f"frame {selector!r} is gone")
+        return frame
+
+    async def evaluate(self, function: str, arg: Any = None, frame_path: Sequence[Any] = ()) -> Any:
+        try:
+            frame = await self._frame(frame_path)
+            return await frame.evaluate(function, arg)
+        except NavigationError:
+            raise
+        except Exception as exc:
+            raise classify(exc) from exc
+
+    async def inject(self, source: str, frame_path: Sequence[Any] = ()) -> None:
+        try:
+            frame = await self._frame(frame_path)
+            await frame.evaluate(source)
+        except NavigationError:
+            raise
+        except Exception as exc:
+            raise classify(exc) from exc
+
+    async def press_tab(self) -> None:
+        await self.page.keyboard.press("Tab")
+
+    async def set_viewport(self, width: int, height: int) -> None:
+        await self.page.set_viewport_size({"width": width, "height": height})
+
+    async def screenshot(self, selector: str, path: str) -> bool:
+        try:
+            await self.page.locator(selector).first.screenshot(path=path, timeout=3000)
+            return True
+        except Exception:  # an element off-screen or gone: the screenshot is optional evidence
+            return False
+
+    async def close(self) -> None:
+        try:
+            await self.page.close(run_before_unload=False)
+        except Exception:
+            pass
+
+
+class PlaywrightLauncher:
+    """Starts Chromium (system one when found, Playwright's managed build otherwise) and hands out tabs."""
+
+    name = "playwright"
+
+    def __init__(self, executable: str | None = None, headless: bool = True, **_: Any):
+        self.executable = executable or find_chromium()
+        self.headless = headless
+        self._pw = None
+        self.browser = None
+        self.context = None
+
+    async def start(self) -> None:
+        from playwright.async_api import async_playwright
+
+        if self._pw is None:
+            self._pw = await async_playwright().start()
+        self.browser = await self._pw.chromium.launch(
+            executable_path=self.executable, headless=self.headless, args=list(LAUNCH_ARGS))
+        self.context = await self.browser.new_context(viewport=VIEWPORT, ignore_https_errors=False,
+                                                      service_workers="block")
+
+    @property
+    def version(self) -> str:
+        return f"Chromium {self.browser.version}" if self.browser else ""
+
+    def alive(self) -> bool:
+        return bool(self.browser and self.browser.is_connected())
+
+    async def new_tab(self) -> PlaywrightTab:
+        try:
+            return PlaywrightTab(await self.context.new_page())
+        except Exception as exc:
+            raise BrowserGone(str(exc).splitlines()[0]) from exc
+
+    async def restart(self) -> None:
+        await self.close_browser()
+        await self.start()
+
+    async def close_browser(self) -> None:
+        try:
+            if self.browser:
+                await self.browser.close()
+        except Exception:
+            pass
+        self.browser = self.context = None
+
+    async def close(self) -> None:
+        await self.close_browser()
+        if self._pw is not None:
+            await self._pw.stop()
+            self._pw = None

@@ -1,0 +1,77 @@
+"""Fixtures of the web auditor's tests: loopback fixture sites with hanging and redirecting routes."""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+class FixtureHandler(SimpleHTTPRequestHandler):
+    """Static files, plus routes no static file can express: a hang, a redirect loop, an endless calendar."""
+
+    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+        pass
+
+    def do_GET(self):  # noqa: N802 - stdlib naming
+        path = self.path.split("?")[0]
+        if path.endswith("/hang.html"):
+            time.sleep(60)  # never answers within any test timeout; the daemon thread dies with the server
+            return
+        if path.endswith("/loop.html"):
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.end_headers()
+            return
+        if path.endswith("/calendar.html"):
+            return self._calendar()
+        if path.endswith("/missing-page.html"):
+            self.send_error(404)
+            return
+        super().do_GET()
+
+    def _calendar(self):
+        """An endless trap: every month links to the next one and the previous one."""
+        query = self.path.partition("?")[2]
+        month = int(query.split("m=")[1]) if "m=" in query else 0
+        body = (f'<!doctype html><html lang="zh-CN"><head><title>日历 {month}</title></head><body><main>'
+                f'<h1>日历 {month}</h1><a href="calendar.html?m={month + 1}">下个月</a> '
+                f'<a href="calendar.html?m={month - 1}">上个月</a></main></body></html>').encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class Server:
+    def __init__(self, root: Path):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FixtureHandler, directory=str(root)))
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def base(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def url(self, path: str = "") -> str:
+        return self.base + path.lstrip("/")
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def sites_server():
+    """tests/web/sites served on 127.0.0.1 for the whole session (one server, many fixture sites)."""
+    server = Server(SITES)
+    yield server
+    server.close()
