@@ -87,7 +87,7 @@ def test_two_connections_migrating_a_fresh_schema_at_once_both_succeed(postgis_u
             store = open_store(postgis_url)
             results.append(store.schema_version())
             store.close()
-        except Exception as exc:  # collected so the main thread can report it
+        except Exception as exc:  # noqa: BLE001 - collected so the main thread can report it
             problems.append(exc)
 
     threads = [threading.Thread(target=open_one) for _ in range(3)]
