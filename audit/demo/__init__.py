@@ -1,0 +1,1 @@
+"""The bundled demonstration: sample portals on loopback and sample field submissions, end to end."""
