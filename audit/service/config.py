@@ -1,0 +1,26 @@
+"""Settings of one service instance: store, limits on uploads, where photos, maps and reports live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    db: str
+    checklists: str | None = None
+    lang: str = "zh"
+    max_request_bytes: int = 32 * MiB  # the whole multipart request: files and photos together
+    max_file_bytes: int = 10 * MiB  # one checklist file
+    max_rows: int = 5000  # rows over all files of one submission
+    max_files: int = 10
+    max_photos: int = 100
+    max_unzipped_bytes: int = 64 * MiB  # an XLSX expanded: more than this is treated as a zip bomb
+    max_zip_ratio: int = 200  # expanded / compressed size of one member of an XLSX
+    photos_dir: Path = Path("uploads/photos")
+    maps_dir: Path = Path("maps")
+    reports_dir: Path = Path("reports")
+    secure_cookies: bool = False  # set behind a TLS proxy: cookies then travel over HTTPS only

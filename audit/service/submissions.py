@@ -1,0 +1,107 @@
+"""One submission, start to finish: limits, safe files, the facility ingest, area rights, one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.catalog import Catalog
+from audit.service import facility_bridge
+from audit.service.accounts import User
+from audit.service.config import ServiceConfig
+from audit.service.records import UploadLog
+from audit.service.safety import UnsafeFile, Upload, check_checklist_file, store_photo
+from audit.service.text import t
+from audit.store import Store
+
+
+@dataclass
+class Problem:
+    """One thing wrong, named like the CLI names it: file, row, field, value, expected, message."""
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+    value: Any = None
+    expected: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Outcome:
+    """`status` is the HTTP status; `result` is what the upload record says."""
+
+    status: int
+    result: str
+    upload_id: int | None = None
+    round_id: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    facilities: list[dict] = field(default_factory=list)
+
+
+def _t(catalog: Catalog, key: str, lang: str, **values: object) -> str:
+    return t(catalog, key, lang, **values)
+
+
+def process(store: Store, catalog: Catalog, config: ServiceConfig, user: User, channel: str, checklist_id: str,
+            files: list[Upload], photos: list[Upload], lang: str, partial: bool = False) -> Outcome:
+    """Validate, ingest and store one submission; every outcome is recorded in the upload log."""
+    if not user.may_upload():
+        return Outcome(403, "refused", problems=[Problem(_t(catalog, "upload.not-inspector", lang))])
+    log = UploadLog(store)
+    upload_id = log.received(user, channel, checklist_id, [f.describe() for f in files + photos])
+    early = _early_problems(catalog, config, checklist_id, files, photos, lang)
+    if early:
+        return _finish(store, log, upload_id, Outcome(422, "rejected", problems=early))
+    try:
+        photo_names = {p.name: store_photo(p, Path(config.photos_dir)) for p in photos}
+    except UnsafeFile as exc:
+        return _finish(store, log, upload_id, Outcome(422, "rejected", problems=[_unsafe(catalog, exc, lang)]))
+    parsed = facility_bridge.read(catalog, checklist_id, files, photo_names, lang)
+    if parsed.rows > config.max_rows:
+        problem = Problem(_t(catalog, "upload.too-many-rows", lang, rows=parsed.rows, limit=config.max_rows))
+        return _finish(store, log, upload_id, Outcome(413, "rejected", problems=[problem]))
+    if parsed.problems and not (partial and parsed.subjects):
+        return _finish(store, log, upload_id, Outcome(422, "rejected", problems=parsed.problems))
+    refused = [Problem(_t(catalog, "upload.outside-areas", lang, name=s.name, area=s.area_code or "?",
+                          areas=", ".join(user.areas) or "-"), row=parsed.rows_of.get(s.key), file=parsed.files_of.get(s.key))
+               for s in parsed.subjects if not user.covers(s.area_code)]
+    if refused:
+        return _finish(store, log, upload_id, Outcome(403, "refused", problems=refused))
+    with store.transaction():  # the data and the record of it commit together, or neither does
+        round_id, facilities = facility_bridge.persist(store, catalog, parsed, user, upload_id)
+        log.finish(upload_id, "accepted", round_id, [f["key"] for f in facilities], [p.as_dict() for p in parsed.problems])
+    return Outcome(201, "accepted", upload_id, round_id, parsed.problems, facilities)
+
+
+def _early_problems(catalog: Catalog, config: ServiceConfig, checklist_id: str, files: list[Upload],
+                    photos: list[Upload], lang: str) -> list[Problem]:
+    checklist = catalog.checklists.get(checklist_id)
+    if checklist is None or checklist.domain != "facility":
+        return [Problem(_t(catalog, "upload.unknown-checklist", lang, checklist=checklist_id))]
+    if not files:
+        return [Problem(_t(catalog, "upload.no-files", lang))]
+    if len(files) > config.max_files or len(photos) > config.max_photos:
+        return [Problem(_t(catalog, "upload.too-many-files", lang, files=config.max_files, photos=config.max_photos))]
+    problems = []
+    for upload in files:
+        try:
+            check_checklist_file(upload, config.max_file_bytes, config.max_unzipped_bytes, config.max_zip_ratio)
+        except UnsafeFile as exc:
+            problems.append(_unsafe(catalog, exc, lang))
+    return problems
+
+
+def _unsafe(catalog: Catalog, exc: UnsafeFile, lang: str) -> Problem:
+    return Problem(_t(catalog, exc.key, lang, **exc.values), file=str(exc.values.get("file", "")) or None)
+
+
+def _finish(store: Store, log: UploadLog, upload_id: int, outcome: Outcome) -> Outcome:
+    with store.transaction():
+        log.finish(upload_id, outcome.result, problems=[p.as_dict() for p in outcome.problems])
+    outcome.upload_id = upload_id
+    return outcome
