@@ -1,5 +1,206 @@
-"""`a11y-audit web`: placeholder until the web auditor is built."""
+"""`a11y-audit web`: audit portals in CI — crawl, axe-core in Chromium, thresholds, baseline, CI outputs."""
 
-from audit.cli.common import not_built
+from __future__ import annotations
 
-command = not_built("web", "web auditor")
+import sys
+from pathlib import Path
+
+import click
+
+from audit.cli.common import EXIT_ERROR, catalog_from, store_from
+
+FORMAT_NAMES = ("json", "junit", "sarif", "md", "html")
+SEVERITIES = ("critical", "serious", "moderate", "minor")
+
+
+def read_sites(path: str, messages) -> list:
+    """sites.txt: `URL[,|tab division-code[,|tab name]]` per line; blank lines and # comments ignored."""
+    from audit.web.auditor import Site
+
+    sites = []
+    for row, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), start=1):
+        text = line.split("#", 1)[0].strip() if not line.strip().startswith("http") else line.strip()
+        if not text or text.startswith("#"):
+            continue
+        parts = [p.strip() for p in text.replace("\t", ",").split(",", 2)]
+        if not parts[0].startswith(("http://", "https://")):
+            raise click.ClickException(messages.both("web.cli.bad-sites", file=path, row=row,
+                                                     problem=f"URL {parts[0]!r}"))
+        code = parts[1] if len(parts) > 1 and parts[1] else None
+        if code and not (code.isdigit() and len(code) == 6):
+            raise click.ClickException(messages.both("web.cli.bad-sites", file=path, row=row,
+                                                     problem=f"division code {code!r} (6 digits)"))
+        sites.append(Site(parts[0], code, parts[2] if len(parts) > 2 and parts[2] else None))
+    return sites
+
+
+class Progress:
+    """A rich progress bar on a terminal; plain lines (one per page) in CI logs and pipes."""
+
+    def __init__(self, total: int, lang: str):
+        self.lang = lang
+        self.count = 0
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress as RichProgress
+
+            self.bar = RichProgress(transient=True)
+            self.task = self.bar.add_task("a11y-audit", total=total)
+            self.bar.start()
+
+    def __call__(self, event) -> None:
+        from audit.web.auditor import PageFailed, SiteFinished
+
+        if isinstance(event, SiteFinished):
+            line = f"site {event.subject.url} done"
+        else:
+            self.count += 1
+            status = f"ERROR {event.reason}" if isinstance(event, PageFailed) else \
+                f"{sum(f.outcome.value == 'fail' for f in event.findings)} failed checks"
+            line = f"[{self.count}] {event.subject.url}: {status}"
+        if self.bar:
+            self.bar.advance(self.task)
+            self.bar.console.print(line, highlight=False, markup=False)
+        else:
+            click.echo(line, err=True)
+
+    def stop(self) -> None:
+        if self.bar:
+            self.bar.stop()
+
+
+@click.command("web")
+@click.argument("urls", nargs=-1)
+@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
+              help="File of portals: URL, division code, name (one per line).")
+@click.option("--max-pages", default=50, show_default=True, help="Page budget per site.")
+@click.option("--max-depth", default=3, show_default=True, help="Link depth from the start page.")
+@click.option("--per-template", default=3, show_default=True, help="Pages sampled per page template (WCAG-EM).")
+@click.option("--scope", type=click.Choice(["host", "domain"]), default="host", show_default=True)
+@click.option("--include", multiple=True, help="Only URLs matching this regex (repeatable).")
+@click.option("--exclude", multiple=True, help="Skip URLs matching this regex (repeatable).")
+@click.option("--key-page", multiple=True, help="Always audit this URL (repeatable).")
+@click.option("--ignore-robots", is_flag=True, help="Ignore robots.txt (only for your own site).")
+@click.option("--no-sitemap", is_flag=True, help="Do not read sitemap.xml.")
+@click.option("--concurrency", default=2, show_default=True, help="Browser tabs per host.")
+@click.option("--delay", default=0.5, show_default=True, help="Seconds between requests of one tab.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds per page.")
+@click.option("--driver", type=click.Choice(["playwright", "selenium"]), default="playwright", show_default=True)
+@click.option("--remote-url", help="W3C WebDriver / Selenium Grid URL (with --driver selenium).")
+@click.option("--axe-lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of axe-core messages (default: the page's own language).")
+@click.option("--screenshots", "screenshots_dir", type=click.Path(file_okay=False),
+              help="Save element screenshots of critical/serious failures here.")
+@click.option("--fail-under", type=float, help="Exit 2 if a site scores under this.")
+@click.option("--fail-on", default="", help="Exit 2 on new failures of these severities, e.g. critical,serious.")
+@click.option("--ignore", "ignore_checks", multiple=True, help="Check id to leave out (repeatable).")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="JSON file of accepted findings.")
+@click.option("--update-baseline", is_flag=True, help="Write the current failures into --baseline.")
+@click.option("--format", "formats", default="json", show_default=True, help=f"Outputs: {','.join(FORMAT_NAMES)}.")
+@click.option("--out", "out_dir", default="a11y-results", show_default=True, type=click.Path(file_okay=False))
+@click.option("--resume", is_flag=True, help="Continue the last unfinished web round.")
+@click.option("--label", help="A label for the round.")
+@click.pass_context
+def command(ctx: click.Context, urls, sites_file, max_pages, max_depth, per_template, scope, include, exclude,
+            key_page, ignore_robots, no_sitemap, concurrency, delay, timeout, driver, remote_url, axe_lang,
+            screenshots_dir, fail_under, fail_on, ignore_checks, baseline, update_baseline, formats, out_dir,
+            resume, label) -> None:
+    """Audit portals: crawl, run axe-core and the portal checks, write CI outputs.
+
+    \b
+    Exit codes: 0 passed, 2 a threshold was crossed, 1 the tool could not audit (a page error, bad input).
+    Example:
+        a11y-audit web https://www.example.gov.cn/ --fail-on critical,serious --format junit,sarif,md
+    """
+    from audit.model import Severity
+    from audit.render.ci import build_report, write_outputs
+    from audit.runs import current_scores
+    from audit.runs.web import Gate, evaluate_gate, run_web, unfinished_round
+    from audit.web.auditor import AuditOptions, Site
+    from audit.web.baseline import read_baseline, write_baseline
+    from audit.web.crawl import CrawlOptions
+
+    lang = ctx.obj["lang"]
+    catalog = catalog_from(ctx)
+    m = catalog.messages
+
+    def fail(key: str, **values) -> None:
+        click.echo(m.both(key, **values), err=True)
+        sys.exit(EXIT_ERROR)
+
+    try:
+        sites = [Site(u) for u in urls] + (read_sites(sites_file, m) if sites_file else [])
+    except click.ClickException as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_ERROR)
+    for site in sites:
+        if not site.url.startswith(("http://", "https://")):
+            fail("web.cli.bad-url", url=site.url)
+    if not sites and not resume:
+        fail("web.cli.no-urls")
+    severities = [s.strip() for s in fail_on.split(",") if s.strip()]
+    for value in severities:
+        if value not in SEVERITIES:
+            fail("web.cli.bad-severity", value=value)
+    for check_id in ignore_checks:
+        if check_id not in catalog.checks:
+            fail("web.cli.unknown-check", check=check_id)
+    wanted_formats = [f.strip() for f in formats.split(",") if f.strip()]
+    for name in wanted_formats:
+        if name not in FORMAT_NAMES:
+            raise click.BadParameter(f"{name} (one of {', '.join(FORMAT_NAMES)})", param_hint="--format")
+    accepted = None
+    if baseline and not update_baseline:
+        try:
+            accepted = frozenset(read_baseline(baseline))
+        except ValueError as exc:
+            fail("web.cli.bad-baseline", file=baseline, problem=exc)
+
+    store = store_from(ctx)
+    if resume:
+        previous = unfinished_round(store)
+        if previous is None:
+            fail("web.cli.no-resume")
+        if not sites:
+            sites = [Site(s["url"], s.get("area_code"), s.get("name")) for s in previous.meta.get("sites", [])]
+    options = AuditOptions(
+        crawl=CrawlOptions(max_pages=max_pages, max_depth=max_depth, per_template=per_template, scope=scope,
+                           include=tuple(include), exclude=tuple(exclude), obey_robots=not ignore_robots,
+                           use_sitemaps=not no_sitemap, key_pages=tuple(key_page),
+                           per_host_concurrency=concurrency, delay=delay),
+        driver=driver, remote_url=remote_url, timeout=timeout, lang=axe_lang, screenshots_dir=screenshots_dir)
+    progress = Progress(max_pages * len(sites), lang)
+    try:
+        round_ = run_web(store, catalog, sites, options, resume=resume, ignore=ignore_checks, label=label,
+                         on_event=progress)
+    except KeyboardInterrupt:
+        progress.stop()
+        sys.exit(130)
+    except Exception as exc:  # the browser could not start, the store failed: a clear message, exit 1
+        progress.stop()
+        fail("web.cli.failed", detail=f"{type(exc).__name__}: {exc}")
+    progress.stop()
+
+    if update_baseline and baseline:
+        count = write_baseline(baseline, (f for f in store.findings(round_.id) if f.subject_key.startswith("page:")))
+        click.echo(f"baseline: {count} accepted instances -> {baseline}", err=True)
+        accepted = frozenset(read_baseline(baseline))
+    gate = evaluate_gate(store, catalog, round_.id,
+                         Gate(fail_under, frozenset(Severity(s) for s in severities), accepted), lang)
+    scores = current_scores(store, catalog, round_.id)
+    report = build_report(store, catalog, round_.id, scores,
+                          {"exit_code": gate.exit_code, "reasons": gate.reasons, "fail_under": fail_under,
+                           "fail_on": severities, "new_failures": len(gate.new_failures),
+                           "baseline": baseline}, lang)
+    written = write_outputs(report, wanted_formats, out_dir)
+    pages = sum(1 for p in report["pages"])
+    click.echo(m.t("web.cli.summary", lang, round=round_.id, pages=pages, errors=len(report["errors"]),
+                   sites=len(report["sites"])))
+    for site in report["sites"]:
+        click.echo(f"  {site['url']}: {site['score']} ({site['grade']})")
+    for name, path in written.items():
+        click.echo(f"  {name}: {path}")
+    click.echo(m.t("web.cli.passed", lang) if gate.exit_code == 0 else
+               m.t("web.cli.threshold", lang, reason="; ".join(gate.reasons)))
+    store.close()
+    sys.exit(gate.exit_code)

@@ -31,10 +31,26 @@ class FixtureHandler(SimpleHTTPRequestHandler):
             return
         if path.endswith("/calendar.html"):
             return self._calendar()
+        if path.endswith(".xml") or path.endswith("robots.txt"):
+            return self._templated()
         if path.endswith("/missing-page.html"):
             self.send_error(404)
             return
         super().do_GET()
+
+    def _templated(self):
+        """Sitemaps and robots.txt need absolute URLs, and the port is only known at run time."""
+        file = Path(self.translate_path(self.path.split("?")[0]))
+        if not file.is_file():
+            self.send_error(404)
+            return
+        host, port = self.server.server_address[:2]
+        body = file.read_text(encoding="utf-8").replace("{{BASE}}", f"http://{host}:{port}").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml" if file.suffix == ".xml" else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _calendar(self):
         """An endless trap: every month links to the next one and the previous one."""
@@ -67,6 +83,14 @@ class Server:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def portal_server():
+    """The multi-page portal (robots.txt, sitemap index, trap, hanging and redirecting pages) at its own origin."""
+    server = Server(SITES / "portal")
+    yield server
+    server.close()
 
 
 @pytest.fixture(scope="session")

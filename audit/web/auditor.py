@@ -1,0 +1,295 @@
+"""The site auditor: crawls each site with a few browser tabs and yields one result per page as it lands."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, AsyncIterator, Iterable, Iterator, Mapping
+
+from audit.model.checks import Check
+from audit.model.findings import Finding
+from audit.model.subjects import Subject
+from audit.model.vocab import Category, Severity
+from audit.web.axe import axe_version, run_axe
+from audit.web.builtins import PROBES, PageFacts, ProbeResult
+from audit.web.crawl import CrawlOptions, Frontier, read_robots, sitemap_urls
+from audit.web.drivers import BrowserGone, NavigationError, launcher
+from audit.web.findings import page_findings
+from audit.web.urls import normalise, origin, template_of
+
+LINKS_CAP = 500
+META_REFRESH_MAX_DELAY = 5  # seconds; a quicker refresh is a redirect, a slower one is axe's meta-refresh rule
+
+_PAGE_INFO = """() => ({title: document.title, lang: document.documentElement.lang || '',
+  links: Array.from(document.querySelectorAll('a[href], area[href]')).map(a => a.href).slice(0, 5000),
+  frames: Array.from(document.querySelectorAll('iframe[src], frame[src]')).map(f => f.src).slice(0, 50)})"""
+_META_REFRESH = """() => { const m = document.querySelector('meta[http-equiv="refresh" i]');
+  if (!m) return null; const c = m.getAttribute('content') || '';
+  const found = /^\\s*(\\d+)\\s*(?:[;,]\\s*(?:url\\s*=\\s*)?['"]?([^'"]*))?/i.exec(c);
+  return found ? {delay: parseInt(found[1], 10), url: found[2] ? new URL(found[2], location.href).href : ''} : null; }"""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One portal to audit: its start URL, GB/T 2260 code and name (from sites.txt or the command line)."""
+
+    url: str
+    area_code: str | None = None
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"site:{origin(normalise(self.url) or self.url)}"
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    crawl: CrawlOptions = field(default_factory=CrawlOptions)
+    driver: str = "playwright"
+    remote_url: str | None = None
+    executable: str | None = None
+    timeout: float = 30.0
+    lang: str | None = None
+    screenshots_dir: str | None = None
+    screenshots_per_page: int = 3
+
+
+@dataclass(frozen=True)
+class PageAudited:
+    site: Site
+    subject: Subject
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class PageFailed:
+    """A page that could not be audited: `reason` is a message key under web.error.*, `values` fill it."""
+
+    site: Site
+    subject: Subject
+    reason: str
+    values: Mapping[str, Any]
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SiteFinished:
+    site: Site
+    subject: Subject
+    record: Mapping[str, Any]
+
+
+def page_subject(site: Site, url: str, **attributes: Any) -> Subject:
+    return Subject(key=f"page:{url}", kind="web-page", category=Category.INFORMATION,
+                   name=attributes.pop("title", None) or url, area_code=site.area_code, url=url,
+                   attributes={"site": origin(url), "template": template_of(url), **attributes})
+
+
+def site_subject(site: Site, record: Mapping[str, Any], browser: str) -> Subject:
+    return Subject(key=site.key, kind="website", category=Category.INFORMATION, name=site.name or site.url,
+                   area_code=site.area_code, url=normalise(site.url) or site.url,
+                   attributes={"crawl": dict(record), "browser": browser, "axe_core": axe_version()})
+
+
+class Auditor:
+    """Drives the browser; `run(sites)` is a plain generator of PageAudited/PageFailed/SiteFinished."""
+
+    def __init__(self, checks: Iterable[Check], options: AuditOptions = AuditOptions(),
+                 done: Mapping[str, list[str] | None] | None = None):
+        self.checks = [c for c in checks if "axe" in c.answer or c.answer.get("builtin") in PROBES]
+        self.rule_ids = sorted({r for c in self.checks for r in c.answer.get("axe", [])})
+        self.options = options
+        self.done = dict(done or {})  # page URL -> its links, for pages a resumed round already has
+        self.browser = None
+        self.browser_version = ""
+        self._relaunch = asyncio.Lock()
+
+    def run(self, sites: Iterable[Site]) -> Iterator[PageAudited | PageFailed | SiteFinished]:
+        """Yield results as pages finish; the caller persists each before asking for the next."""
+        loop = asyncio.new_event_loop()
+        stream = self.stream(list(sites))
+        try:
+            while True:
+                try:
+                    yield loop.run_until_complete(stream.__anext__())
+                except StopAsyncIteration:
+                    return
+        finally:
+            loop.run_until_complete(stream.aclose())
+            loop.run_until_complete(self._close())
+            loop.close()
+
+    async def stream(self, sites: list[Site]) -> AsyncIterator[PageAudited | PageFailed | SiteFinished]:
+        await self._open()
+        for site in sites:
+            async for event in self._site(site):
+                yield event
+
+    async def _open(self) -> None:
+        self.browser = launcher(self.options.driver, executable=self.options.executable,
+                                remote_url=self.options.remote_url)
+        await self.browser.start()
+        self.browser_version = self.browser.version
+
+    async def _close(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+            self.browser = None
+
+    async def _site(self, site: Site) -> AsyncIterator[PageAudited | PageFailed | SiteFinished]:
+        options = self.options.crawl
+        start = normalise(site.url) or site.url
+        robots, robots_state = (await asyncio.to_thread(read_robots, origin(start), options)) if options.obey_robots \
+            else (None, "ignored")
+        frontier = Frontier(start, options, robots)
+        frontier.record.robots = robots_state
+        frontier.add(start, 0)
+        if options.use_sitemaps:
+            roots = [origin(start) + "/sitemap.xml", *(robots.site_maps() or [] if robots else [])]
+            found = await asyncio.to_thread(sitemap_urls, roots, options)
+            frontier.record.sitemap_urls = len(found)
+            for url in found:
+                frontier.add(url, 1)
+        results: asyncio.Queue = asyncio.Queue()
+        workers = [asyncio.create_task(self._worker(site, start, frontier, results))
+                   for _ in range(max(1, options.per_host_concurrency))]
+        finished = asyncio.gather(*workers)
+        while True:
+            getter = asyncio.ensure_future(results.get())
+            await asyncio.wait({getter, finished}, return_when=asyncio.FIRST_COMPLETED)
+            if getter.done():
+                yield getter.result()
+                continue
+            getter.cancel()
+            break
+        await finished  # re-raises a worker's unexpected error
+        while not results.empty():
+            yield results.get_nowait()
+        frontier.leftovers()
+        yield SiteFinished(site, site_subject(site, frontier.record.as_dict(), self.browser_version),
+                           frontier.record.as_dict())
+
+    async def _worker(self, site: Site, start: str, frontier: Frontier, results: asyncio.Queue) -> None:
+        last = 0.0
+        while (item := await frontier.next()) is not None:
+            url, depth = item
+            if url in self.done:  # audited before a resume: only its links matter now
+                frontier.finished(self.done[url] or [], depth, url)
+                continue
+            wait = frontier.options.delay - (time.monotonic() - last)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            last = time.monotonic()
+            event, links = await self._page(site, url, is_home=(url == start), frontier=frontier)
+            frontier.finished(links, depth, url)
+            if event is not None:
+                await results.put(event)
+
+    async def _page(self, site: Site, url: str, *, is_home: bool, frontier: Frontier):
+        """Audit one URL within the page timeout; any failure becomes a PageFailed, never a clean page."""
+        try:
+            tab = await self.browser.new_tab()
+        except BrowserGone:
+            await self._restart()
+            tab = await self.browser.new_tab()
+        try:
+            return await asyncio.wait_for(self._audit(tab, site, url, is_home, frontier), self.options.timeout * 2)
+        except (asyncio.TimeoutError, TimeoutError):
+            return self._failed(site, url, "timeout", seconds=self.options.timeout), []
+        except NavigationError as exc:
+            if exc.kind == "not-html":
+                frontier.record.documents.append(url)
+                return None, []
+            values = {"seconds": self.options.timeout, **_values(exc)}
+            return self._failed(site, url, exc.kind, exc.detail, **values), values.get("links", [])
+        except BrowserGone as exc:
+            await self._restart()
+            return self._failed(site, url, "browser", str(exc)), []
+        except Exception as exc:  # an unexpected driver error on one page must not end the crawl
+            if not self.browser.alive():
+                await self._restart()
+            return self._failed(site, url, "navigation", f"{type(exc).__name__}: {exc}"[:300]), []
+        finally:
+            try:
+                await asyncio.wait_for(tab.close(), 5)
+            except Exception:
+                pass
+
+    def _failed(self, site: Site, url: str, reason: str, detail: str = "", **values: Any) -> PageFailed:
+        values = {k: v for k, v in values.items() if k != "links"}
+        values.setdefault("detail", detail)
+        return PageFailed(site, page_subject(site, url, error=reason), reason, values, detail)
+
+    async def _restart(self) -> None:
+        async with self._relaunch:
+            if not self.browser.alive():
+                await self.browser.restart()
+
+    async def _audit(self, tab, site: Site, url: str, is_home: bool, frontier: Frontier):
+        nav = await tab.goto(url, self.options.timeout)
+        final = normalise(nav.url) or url
+        if nav.status is not None and nav.status >= 400:
+            raise _Failure("http", status=nav.status)
+        if "html" not in nav.content_type.lower() and nav.content_type:
+            frontier.record.documents.append(url)
+            return None, []
+        if final != url and not frontier.redirected(url, final):
+            frontier.record.skip(url, "duplicate")
+            return None, []
+        await self._still_on(tab, final)
+        refresh = await tab.evaluate(_META_REFRESH)
+        if refresh and refresh["url"] and refresh["delay"] <= META_REFRESH_MAX_DELAY:
+            raise _Failure("meta-refresh", target=refresh["url"], links=[refresh["url"]])
+        info = await tab.evaluate(_PAGE_INFO)
+        axe = await run_axe(tab, rule_ids=self.rule_ids, lang=self.options.lang or info["lang"] or None)
+        subject_key = f"page:{final}"
+        facts = PageFacts(final, is_home)
+        probes: dict[str, ProbeResult] = {}
+        wanted = {c.answer["builtin"]: c for c in self.checks if "builtin" in c.answer}
+        for name, probe in PROBES.items():
+            if name in wanted:
+                probes[name] = await probe(tab, wanted[name].answer.get("options", {}), facts)
+        findings = page_findings(self.checks, axe, probes, subject_key, final)
+        await self._still_on(tab, final)  # results of a page that left mid-audit would describe another page
+        findings = await self._screenshots(tab, findings, final)
+        links = list(dict.fromkeys(info["links"] + info["frames"]))[:LINKS_CAP]
+        subject = page_subject(site, final, title=info["title"], lang=info["lang"], home=is_home, status=nav.status,
+                               links=links, axe_language=axe.get("axeLanguage"))
+        return PageAudited(site, subject, findings), links
+
+    async def _still_on(self, tab, url: str) -> None:
+        """Raise if the page went elsewhere by itself (meta refresh, script redirect) since it loaded."""
+        here = normalise(await tab.evaluate("() => location.href") or "") or url
+        if here != url:
+            raise _Failure("meta-refresh", target=here, links=[here])
+
+    async def _screenshots(self, tab, findings: list[Finding], url: str) -> list[Finding]:
+        """Optional element screenshots for critical/serious failures, named stably by URL and check."""
+        if not self.options.screenshots_dir:
+            return findings
+        folder = Path(self.options.screenshots_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        budget, out = self.options.screenshots_per_page, []
+        for finding in findings:
+            if budget > 0 and finding.severity in (Severity.CRITICAL, Severity.SERIOUS) and finding.evidence \
+                    and isinstance(finding.evidence[0].get("selector"), str):
+                name = hashlib.sha1(f"{url}|{finding.check_id}".encode()).hexdigest()[:16] + ".png"
+                if await tab.screenshot(finding.evidence[0]["selector"], str(folder / name)):
+                    budget -= 1
+                    first = {**finding.evidence[0], "screenshot": name}
+                    finding = Finding(**{**finding.__dict__, "evidence": (first, *finding.evidence[1:])})
+            out.append(finding)
+        return out
+
+
+class _Failure(NavigationError):
+    def __init__(self, kind: str, **values: Any):
+        super().__init__(kind, "")
+        self.values = values
+
+
+def _values(exc: NavigationError) -> dict[str, Any]:
+    return dict(getattr(exc, "values", {}))

@@ -1,0 +1,89 @@
+"""axe-core results and probe results -> Findings, one per check, with evidence as conventions.md says."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from audit.model.checks import Check
+from audit.model.findings import Finding
+from audit.model.vocab import Outcome, Severity
+from audit.web.builtins import ProbeResult
+
+HTML_CAP = 500
+EVIDENCE_PER_FINDING = 20
+
+
+def _selector(target: Any) -> Any:
+    """axe's target: ['#a'] -> '#a'; a frame chain stays a list (conventions: 'CSS or list for frames')."""
+    if isinstance(target, list) and len(target) == 1 and isinstance(target[0], str):
+        return target[0]
+    return target
+
+
+def node_evidence(node: Mapping[str, Any], url: str) -> dict[str, Any]:
+    return {"selector": _selector(node.get("target")), "html": (node.get("html") or "")[:HTML_CAP],
+            "message": node.get("failureSummary") or "", "url": url}
+
+
+def _worst(impacts: Iterable[str | None]) -> Severity | None:
+    severities = [Severity(i) for i in impacts if i]
+    return max(severities, key=lambda s: s.rank) if severities else None
+
+
+def index_results(results: Mapping[str, Any]) -> dict[str, dict[str, list]]:
+    """rule id -> {'violations': [nodes], 'passes': [...], 'incomplete': [...], 'inapplicable': [...]}."""
+    by_rule: dict[str, dict[str, list]] = {}
+    for kind in ("violations", "passes", "incomplete", "inapplicable"):
+        for rule in results.get(kind, []):
+            by_rule.setdefault(rule["id"], {}).setdefault(kind, []).extend(rule.get("nodes", []) or [None])
+    return by_rule
+
+
+def axe_finding(check: Check, by_rule: Mapping[str, Mapping[str, list]], subject_key: str, url: str) -> Finding | None:
+    """Combine the check's axe rules: any violation -> fail, else incomplete -> review, else pass, else n/a."""
+    rules = [by_rule[r] for r in check.answer["axe"] if r in by_rule]
+    if not rules:
+        return None  # none of its rules ran (unknown to this axe version): no finding rather than a guess
+    failed_nodes = [n for r in rules for n in r.get("violations", []) if n]
+    passed = sum(len([n for n in r.get("passes", []) if n]) for r in rules)
+    review_nodes = [n for r in rules for n in r.get("incomplete", []) if n]
+    if failed_nodes:
+        outcome, shown, severity = Outcome.FAIL, failed_nodes, _worst(n.get("impact") for n in failed_nodes)
+    elif review_nodes:
+        outcome, shown, severity = Outcome.REVIEW, review_nodes, _worst(n.get("impact") for n in review_nodes)
+    elif any(r.get("passes") for r in rules):
+        outcome, shown, severity = Outcome.PASS, [], None
+    else:
+        outcome, shown, severity = Outcome.NA, [], None
+    return Finding(
+        subject_key=subject_key, check_id=check.id, outcome=outcome,
+        passed=passed if outcome is not Outcome.NA else None,
+        failed=len(failed_nodes) if outcome is not Outcome.NA else None,
+        severity=severity,
+        evidence=tuple(node_evidence(n, url) for n in shown[:EVIDENCE_PER_FINDING]),
+        extra={"instances": len(shown)} if len(shown) > EVIDENCE_PER_FINDING else {},
+    )
+
+
+def probe_finding(check: Check, result: ProbeResult, subject_key: str) -> Finding:
+    extra = {"information_only": True} if check.answer.get("information_only") else {}
+    return Finding(subject_key=subject_key, check_id=check.id, outcome=result.outcome, passed=result.passed,
+                   failed=result.failed, evidence=result.evidence, measured=result.measured,
+                   required=result.required, note=result.note, extra=extra)
+
+
+def page_findings(checks: Iterable[Check], axe_results: Mapping[str, Any], probes: Mapping[str, ProbeResult],
+                  subject_key: str, url: str) -> list[Finding]:
+    """Every finding of one page, sorted by check id."""
+    by_rule = index_results(axe_results)
+    findings = []
+    for check in checks:
+        if "axe" in check.answer:
+            finding = axe_finding(check, by_rule, subject_key, url)
+        elif check.answer.get("builtin") in probes:
+            finding = probe_finding(check, probes[check.answer["builtin"]], subject_key)
+        else:
+            finding = None
+        if finding is not None:
+            findings.append(finding)
+    return sorted(findings, key=lambda f: f.check_id)
