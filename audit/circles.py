@@ -10,7 +10,6 @@ from typing import Any, Protocol
 import numpy as np
 import shapely
 from shapely.geometry import Point, Polygon, mapping, shape
-from shapely.ops import transform as transform_coords
 
 from audit import geo
 from audit.catalog.errors import ChecklistError
@@ -146,7 +145,7 @@ def _area_polygon(area: Mapping[str, Any], system: str) -> Polygon:
     epsg = geo.utm_epsg(lon)
     to_m, to_deg = geo.metric_transformers(epsg)
     disc = Point(*to_m.transform(lon, lat)).buffer(area["radius_m"], quad_segs=16)
-    return transform_coords(to_deg.transform, disc)
+    return _reproject(disc, to_deg)
 
 
 def _to_circle(document: Mapping[str, Any], source: str) -> Circle:
@@ -263,13 +262,13 @@ def analyse_circle(circle: Circle, facilities: Sequence[Subject], scores: Mappin
     return CircleCoverage(circle, tuple(items), inside)
 
 
+def _reproject(geometry, transformer):
+    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
 def _projector(epsg: int):
     to_m, _ = geo.metric_transformers(epsg)
-
-    def project(geometry):
-        return shapely.transform(geometry, lambda xy: np.column_stack(to_m.transform(xy[:, 0], xy[:, 1])))
-
-    return project
+    return lambda geometry: _reproject(geometry, to_m)
 
 
 def _item(circle_id: str, point: CirclePoint, requirement: Requirement, candidates: Sequence[Subject],

@@ -102,3 +102,35 @@ def locate(ctx: click.Context, lon: float, lat: float, crs: str) -> None:
     click.echo(_messages(ctx).t("areas.located", lang, county=county.label(lang), county_code=county.code,
                                 city=city.label(lang), city_code=city.code, province=province.label(lang),
                                 province_code=province.code))
+
+
+@command.command("circles")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def circles(ctx: click.Context, as_json: bool) -> None:
+    """Validate and list the tourism service circles in checklists/circles/.
+
+    \b
+    Example:
+        a11y-audit areas circles
+    """
+    from audit.catalog import ChecklistError
+    from audit.circles import load_circles
+
+    try:
+        found = load_circles(ctx.obj.get("checklists"))
+    except ChecklistError as exc:
+        _fail(ctx, "circles.invalid", detail=f"\n{exc}")
+    lang = ctx.obj["lang"]
+    if as_json:
+        click.echo(json.dumps([{"id": c.id, "name": dict(c.name), "city": c.city, "county": c.county,
+                                "approximate": c.approximate, "points": len(c.points),
+                                "requires": [r.type for r in c.requires], "file": c.path} for c in found],
+                              ensure_ascii=False, indent=2))
+        return
+    note = _messages(ctx).t("circles.approximate", lang)
+    for circle in found:
+        county = registry.get_area(circle.county)
+        click.echo(f"{circle.id:12} {circle.county} {county.label(lang) if county else '?':10} "
+                   f"{len(circle.points)} points, {len(circle.requires)} required types  "
+                   f"{circle.name[lang]}{' ' + note if circle.approximate else ''}")
