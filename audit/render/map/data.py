@@ -1,0 +1,119 @@
+"""What a map shows, gathered from stored rounds: scored items with their failed checks, and counties."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any, Iterable, Mapping, Sequence
+
+from audit.model import Aggregate, Change, Finding, Outcome, Subject, SubjectScore, aggregate, compare, is_within
+from audit.model.aggregate import ALL
+from audit.render.map.geometry import representative_lonlat
+from audit.render.view import RoundView
+from audit.store import Area, Round, Store
+
+CIRCLE_KIND = "service-circle"
+
+
+@dataclass
+class MapItem:
+    """One scored subject of one round, with its failed findings and where to draw it (None: table only)."""
+
+    subject: Subject
+    score: SubjectScore
+    round: Round
+    failed: list[Finding]
+    geometry: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CountyShade:
+    """A county boundary with its aggregate over every category, and the change since the last round."""
+
+    area: Area
+    aggregate: Aggregate | None
+    change: Change | None
+
+
+@dataclass
+class MapData:
+    items: list[MapItem]
+    counties: list[CountyShade]
+    rounds: list[Round]
+    area: Area | None = None
+    area_names: dict[str, str] = field(default_factory=dict)
+    circle_gaps: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+
+
+def collect(views: Sequence[RoundView], version: str, circle_gaps: Mapping[str, list] | None = None) -> MapData:
+    """Everything the map and its table need, read from the views (scores as stored, never recomputed)."""
+    if not views:
+        raise ValueError("no round to map")
+    store = views[0].store
+    scope = views[0].area
+    areas = _AreaIndex(store)
+    items = [item for view in views for item in _items(view, areas)]
+    previous = [p for p in (view.previous(version) for view in views) if p is not None]
+    return MapData(
+        items=items,
+        counties=_counties(store, scope, views, previous),
+        rounds=[view.round for view in views],
+        area=store.get_area(scope) if scope else None,
+        area_names=areas.names({i.subject.area_code for i in items if i.subject.area_code}),
+        circle_gaps=dict(circle_gaps or {}),
+    )
+
+
+def _failed_by_subject(view: RoundView) -> dict[str, list[Finding]]:
+    failed: dict[str, list[Finding]] = defaultdict(list)
+    for finding in view.findings():
+        if finding.outcome is Outcome.FAIL:
+            failed[finding.subject_key].append(finding)
+    return failed
+
+
+def _items(view: RoundView, areas: "_AreaIndex") -> Iterable[MapItem]:
+    failed = _failed_by_subject(view)
+    for subject, score in view.pairs():
+        geometry = subject.geometry or areas.anchor(subject.area_code)
+        yield MapItem(subject, score, view.round, failed.get(subject.key, []), geometry)
+
+
+def _pairs(views: Iterable[RoundView]) -> Iterable[tuple[Subject, SubjectScore]]:
+    return chain.from_iterable(view.pairs() for view in views)
+
+
+def _counties(store: Store, scope: str | None, views: Sequence[RoundView],
+              previous: Sequence[RoundView]) -> list[CountyShade]:
+    boundaries = [a for a in store.areas(level="county") if a.geometry and (not scope or is_within(a.code, scope))]
+    if not boundaries:
+        return []
+    now = aggregate(_pairs(views))
+    changes = compare(now, aggregate(_pairs(previous))) if previous else {}
+    return [CountyShade(a, now.get((a.code, ALL)), changes.get((a.code, ALL))) for a in boundaries]
+
+
+class _AreaIndex:
+    """Area names, and a point inside an area for subjects with no geometry of their own (portals)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._cache: dict[str, Area | None] = {}
+
+    def get(self, code: str | None) -> Area | None:
+        if not code:
+            return None
+        if code not in self._cache:
+            self._cache[code] = self.store.get_area(code)
+        return self._cache[code]
+
+    def anchor(self, code: str | None) -> Mapping[str, Any] | None:
+        area = self.get(code)
+        if area is None or not area.geometry:
+            return None
+        lon, lat = representative_lonlat(area.geometry)
+        return {"type": "Point", "coordinates": [lon, lat]}
+
+    def names(self, codes: Iterable[str]) -> dict[str, str]:
+        return {code: area.name for code in codes if (area := self.get(code)) is not None}

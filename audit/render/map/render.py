@@ -1,0 +1,201 @@
+"""Builds the folium map page and its table page from stored rounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import folium
+from markupsafe import escape
+
+from audit.catalog import Catalog
+from audit.render.map.data import MapData, collect
+from audit.render.map.elements import (DATA_ELEMENT_ID, DataLayer, JsonData, Legend, MapPage, OfflineMap,
+                                       PayloadSetup, StartSignal, inline_assets)
+from audit.render.map.geometry import Projector
+from audit.render.map.payload import build_payload, to_script_json
+from audit.render.map.style import COUNTY_BINS, COUNTY_NO_DATA, GAP_STYLE, ROAD_DASH_NON_COMPLIANT, grade_styles
+from audit.render.map.table import render_table
+from audit.render.map.templating import render
+from audit.render.map.text import Texts, round_date
+from audit.render.map.tiles import Tiles, tiles_for
+from audit.render.view import RoundView
+
+LEGEND_ID = "a11y-legend"
+TABLE_LINK_ID = "a11y-table-link"
+# Hunan's middle, for a map with nothing to show.
+DEFAULT_CENTRE, DEFAULT_ZOOM = (27.6, 111.7), 7
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What a user may choose: language, base tiles, where photos are served from."""
+
+    lang: str = "zh"
+    tiles: str = "osm"
+    photo_base: str = "photos/"
+    environ: Mapping[str, str] | None = None  # for the Tianditu key; os.environ when None
+
+
+@dataclass
+class RenderedMap:
+    map_html: str
+    table_html: str
+    payload: dict[str, Any]
+    data: MapData = field(repr=False)
+
+
+@dataclass(frozen=True)
+class MapFiles:
+    map_path: Path
+    table_path: Path
+    items: int
+
+
+def table_path_for(map_path: Path) -> Path:
+    return map_path.with_name(map_path.stem + "-table.html")
+
+
+def render_map(views: Sequence[RoundView], catalog: Catalog, options: MapOptions = MapOptions(),
+               table_href: str = "map-table.html", map_href: str = "map.html", circle_gaps: Mapping[str, list] | None = None) -> RenderedMap:
+    """The map page and its table page as HTML text; `views` are the rounds shown (facility and web)."""
+    tiles = tiles_for(options.tiles, None if options.environ is None else dict(options.environ))
+    texts = Texts(catalog, options.lang)
+    styles = grade_styles(catalog.policy, options.lang, texts.t("map.legend.ungraded"))
+    data = collect(views, catalog.policy.version, circle_gaps)
+    payload = build_payload(data, texts, styles, Projector(tiles.system), options.photo_base)
+    title = _title(data, texts)
+    rounds_text = texts.t("map.rounds", rounds="; ".join(
+        texts.t("map.round-item", id=r.id, date=round_date(r.started_at)) for r in data.rounds))
+    page = _page(data, payload, texts, styles, tiles, title, rounds_text, table_href)
+    table = render_table(data, texts, styles, title=_table_title(data, texts), map_href=map_href,
+                         rounds_text=rounds_text)
+    return RenderedMap(page.render(), table, payload, data)
+
+
+def write_map(views: Sequence[RoundView], catalog: Catalog, out: Path, options: MapOptions = MapOptions(),
+              circle_gaps: Mapping[str, list] | None = None) -> MapFiles:
+    """Writes `out` and `<out>-table.html` beside it; each links to the other by a relative address."""
+    out = Path(out)
+    table_path = table_path_for(out)
+    rendered = render_map(views, catalog, options, table_href=table_path.name, map_href=out.name,
+                          circle_gaps=circle_gaps)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(rendered.map_html, encoding="utf-8")
+    table_path.write_text(rendered.table_html, encoding="utf-8")
+    return MapFiles(out, table_path, len(rendered.data.items))
+
+
+def _title(data: MapData, texts: Texts) -> str:
+    return texts.t("map.title-area", area=data.area.name) if data.area else texts.t("map.title")
+
+
+def _table_title(data: MapData, texts: Texts) -> str:
+    return texts.t("map.table-title-area", area=data.area.name) if data.area else texts.t("map.table-title")
+
+
+def _page(data: MapData, payload: dict, texts: Texts, styles, tiles: Tiles, title: str, rounds_text: str,
+          table_href: str) -> MapPage:
+    tiles_name = texts.t(f"map.tiles.{tiles.name}")
+    shell_top = render("map_top.html.j2", t=texts.t, title=title, table_href=table_href,
+                       table_link_id=TABLE_LINK_ID, rounds_text=rounds_text,
+                       coords_text=texts.t("map.coords", tiles=tiles_name, system=texts.t(f"map.system.{tiles.system}")))
+    has_roads = any(c["lines"] for c in payload["categories"])
+    shell_bottom = render(
+        "map_bottom.html.j2", t=texts.t, legend_id=LEGEND_ID, styles=styles, has_roads=has_roads,
+        has_gaps=bool(payload["gaps"]["items"]), has_circles=bool(payload["circles"]["items"]),
+        road_svg=_road_svg, gap_svg=_gap_svg(),
+        bins=[(round(lo * 100), min(100, round(hi * 100)), c) for lo, hi, c in COUNTY_BINS]
+        if payload["counties"]["geojson"]["features"] else [],
+        no_data_colour=COUNTY_NO_DATA,
+    )
+    page = MapPage(texts.lang, str(escape(title)), shell_top, shell_bottom)
+    for asset in inline_assets():
+        page.header.add_child(asset)
+    fmap = _folium_map(data, payload, tiles)
+    page.add_child(fmap)
+    page.html.add_child(JsonData(DATA_ELEMENT_ID, to_script_json(payload)))
+    _add_layers(fmap, payload)
+    return page
+
+
+def _folium_map(data: MapData, payload: dict, tiles: Tiles) -> OfflineMap:
+    fmap = OfflineMap(location=DEFAULT_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, prefer_canvas=True,
+                      control_scale=True, position="absolute", width="100%", height="100%")
+    for index, url in enumerate(tiles.urls):
+        # The second Tianditu URL is its label layer: always on top of the first, not a choice of its own.
+        # One base layer only: its datum decides where every point is drawn, so it is not switchable.
+        folium.TileLayer(url, attr=tiles.attribution, name=f"{tiles.name}-{index}", subdomains=tiles.subdomains or "abc",
+                         max_zoom=tiles.max_zoom, overlay=index > 0, control=False).add_to(fmap)
+    bounds = _bounds(payload)
+    if bounds:
+        fmap.fit_bounds(bounds, padding=(20, 20))
+    return fmap
+
+
+def _add_layers(fmap: OfflineMap, payload: dict) -> None:
+    setup = PayloadSetup()
+    fmap.add_child(setup)
+    if payload["counties"]["geojson"]["features"]:
+        fmap.add_child(DataLayer(setup, "countyLayer", payload["counties"]["name"]))
+    if payload["circles"]["items"]:
+        fmap.add_child(DataLayer(setup, "circleLayer", payload["circles"]["name"]))
+    for category in payload["categories"]:
+        if category["points"] or category["lines"]:
+            fmap.add_child(DataLayer(setup, "categoryLayer", category["name"], category=category["id"]))
+    if payload["gaps"]["items"]:
+        fmap.add_child(DataLayer(setup, "gapLayer", payload["gaps"]["name"]))
+    fmap.add_child(Legend(LEGEND_ID))
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    fmap.add_child(StartSignal())
+
+
+def _bounds(payload: dict) -> list[list[float]] | None:
+    """South-west and north-east corners of everything drawn, in (lat, lon)."""
+    lats: list[float] = []
+    lons: list[float] = []
+
+    def visit(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            lats.append(coords[0])
+            lons.append(coords[1])
+        else:
+            for part in coords:
+                visit(part)
+
+    for category in payload["categories"]:
+        for record in category["points"] + category["lines"]:
+            visit(record[0])
+    for record in payload["circles"]["items"]:
+        visit(record[0])
+    if not lats:
+        for feature in payload["counties"]["geojson"]["features"]:
+            for lon_lat in _flatten(feature["geometry"]["coordinates"]):
+                lons.append(lon_lat[0])
+                lats.append(lon_lat[1])
+    if not lats:
+        return None
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _flatten(coords):
+    if coords and isinstance(coords[0], (int, float)):
+        yield coords
+    else:
+        for part in coords:
+            yield from _flatten(part)
+
+
+def _road_svg(dashed: bool) -> str:
+    dash = f' stroke-dasharray="{ROAD_DASH_NON_COMPLIANT}"' if dashed else ""
+    return (f'<svg class="line" width="40" height="12" aria-hidden="true" focusable="false">'
+            f'<line x1="0" y1="6" x2="40" y2="6" stroke="#333" stroke-width="4"{dash}/></svg>')
+
+
+def _gap_svg() -> str:
+    s = GAP_STYLE
+    return (f'<svg class="line" width="40" height="12" aria-hidden="true" focusable="false">'
+            f'<line x1="0" y1="6" x2="40" y2="6" stroke="{s["outer"]}" stroke-width="9"/>'
+            f'<line x1="0" y1="6" x2="40" y2="6" stroke="{s["inner"]}" stroke-width="5" '
+            f'stroke-dasharray="{s["dash"]}"/></svg>')

@@ -1,0 +1,264 @@
+/* Draws a11y-audit map layers from the page's JSON payload. User text is only ever set with
+   textContent or as attribute values, never parsed as HTML. */
+(function () {
+  "use strict";
+
+  var F = {geometry: 0, style: 1, blocked: 2, compliant: 3, name: 4, score: 5, kind: 6, area: 7, round: 8,
+           failed: 9, photos: 10, url: 11};
+  var pending = 0;
+  var readyCallbacks = [];
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  function safeHttpUrl(url) {
+    try {
+      var parsed = new URL(url, document.baseURI);
+      return (parsed.protocol === "http:" || parsed.protocol === "https:") ? parsed.href : null;
+    } catch (e) { return null; }
+  }
+
+  function Payload(data) {
+    this.d = data;
+    this.L = data.labels;
+    this.icons = data.styles.map(function (s) {
+      return [false, true].map(function (blocked) {
+        return L.divIcon({html: blocked ? s.svgBlocked : s.svg, className: "a11y-marker",
+                          iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
+      });
+    });
+  }
+
+  Payload.prototype.title = function (rec) {
+    var style = this.d.styles[rec[F.style]];
+    return rec[F.name] + " — " + style.label + " (" + style.code + ")";
+  };
+
+  Payload.prototype.popup = function (rec, categoryName) {
+    var d = this.d, L_ = this.L, style = d.styles[rec[F.style]];
+    var box = el("div", null, "a11y-popup");
+    box.appendChild(el("h2", rec[F.name]));
+    var facts = el("dl");
+    function fact(label, value) {
+      facts.appendChild(el("dt", label));
+      facts.appendChild(el("dd", value));
+    }
+    fact(L_["col.category"], categoryName + " · " + d.kinds[rec[F.kind]]);
+    if (d.areas[rec[F.area]]) fact(L_["col.area"], d.areas[rec[F.area]]);
+    fact(L_["col.score"], rec[F.score] === null ? L_.unknown : rec[F.score].toFixed(1));
+    fact(L_["col.grade"], style.label + " (" + style.code + ")");
+    fact(L_["col.compliant"], rec[F.compliant] === null ? L_.unknown : (rec[F.compliant] ? L_.yes : L_.no));
+    fact(L_["col.round"], d.rounds[rec[F.round]]);
+    box.appendChild(facts);
+    var url = rec[F.url] && safeHttpUrl(rec[F.url]);
+    if (url) {
+      var link = el("a", rec[F.url]);
+      link.setAttribute("href", url);
+      link.setAttribute("rel", "noopener noreferrer");
+      box.appendChild(el("p")).appendChild(link);
+    }
+    box.appendChild(el("h3", L_["col.failed"]));
+    if (!rec[F.failed].length) {
+      box.appendChild(el("p", L_["no-failed"]));
+    } else {
+      var list = el("ul");
+      rec[F.failed].forEach(function (f) {
+        var check = d.checks[f[0]];
+        var item = el("li");
+        item.appendChild(el("strong", check[0]));
+        if (check[1]) item.appendChild(el("span", " — " + check[1]));
+        if (f[1]) item.appendChild(el("span", " — " + f[1]));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    if (rec[F.photos].length) {
+      box.appendChild(el("h3", L_["col.photos"]));
+      var photos = el("div", null, "a11y-photos");
+      rec[F.photos].forEach(function (name, i) {
+        var src = d.photoBase + encodeURIComponent(name);
+        var a = el("a");
+        a.setAttribute("href", src);
+        var img = el("img");
+        img.setAttribute("src", src);
+        img.setAttribute("alt", rec[F.name] + " " + (i + 1));
+        img.setAttribute("loading", "lazy");
+        img.setAttribute("width", "96");
+        img.setAttribute("height", "72");
+        a.appendChild(img);
+        photos.appendChild(a);
+      });
+      box.appendChild(photos);
+    }
+    return box;
+  };
+
+  Payload.prototype.marker = function (rec, categoryName) {
+    var self = this, pos = rec[F.geometry];
+    var marker = L.marker(pos, {icon: this.icons[rec[F.style]][rec[F.blocked]], title: this.title(rec),
+                                alt: this.title(rec), keyboard: true, riseOnHover: true});
+    // Popups are built on first open: building 100,000 of them up front would stall the page.
+    marker.bindPopup(function () { return self.popup(rec, categoryName); }, {maxWidth: 320});
+    marker.a11yStyle = rec[F.style];
+    return marker;
+  };
+
+  Payload.prototype.line = function (rec, categoryName, renderer) {
+    var self = this, style = this.d.styles[rec[F.style]];
+    var line = L.polyline(rec[F.geometry], {
+      color: style.colour, weight: this.d.road.weight, opacity: 0.95, renderer: renderer,
+      dashArray: rec[F.compliant] === 1 ? null : this.d.road.dash
+    });
+    line.bindPopup(function () { return self.popup(rec, categoryName); }, {maxWidth: 320});
+    line.bindTooltip(function () { return el("span", self.title(rec)); }, {sticky: true});
+    return line;
+  };
+
+  function clusterIcon(itemsLabel) {
+    return function (cluster) {
+      var n = cluster.getChildCount();
+      var size = n < 100 ? 34 : n < 1000 ? 40 : 48;
+      return L.divIcon({
+        html: "<span aria-hidden=\"true\">" + n + "</span><span class=\"a11y-sr\">" +
+              escapeHtml(fill(itemsLabel, {n: n})) + "</span>",
+        className: "a11y-cluster", iconSize: [size, size]
+      });
+    };
+  }
+
+  function whenLoaded(done) {
+    pending -= 1;
+    if (done) done();
+    if (pending === 0) {
+      window.A11yMap.ready = true;
+      document.documentElement.setAttribute("data-map-ready", "true");
+      readyCallbacks.splice(0).forEach(function (cb) { cb(); });
+    }
+  }
+
+  function categoryLayer(p, category, renderer) {
+    var group = L.layerGroup();
+    if (category.lines.length) {
+      category.lines.forEach(function (rec) { group.addLayer(p.line(rec, category.name, renderer)); });
+    }
+    if (category.points.length) {
+      var markers = category.points.map(function (rec) { return p.marker(rec, category.name); });
+      var cluster = L.markerClusterGroup({
+        chunkedLoading: true, chunkInterval: 100, chunkDelay: 20, showCoverageOnHover: false,
+        spiderfyOnMaxZoom: true, disableClusteringAtZoom: 19, iconCreateFunction: clusterIcon(p.L.items),
+        removeOutsideVisibleBounds: true,
+        chunkProgress: function (processed, total) { if (processed >= total) whenLoaded(); }
+      });
+      pending += 1;
+      group.addLayer(cluster);
+      // chunkedLoading adds markers in slices between frames, so the page answers input while loading;
+      // markercluster only chunks when the group is already on a map, hence after "add".
+      group.once("add", function () { cluster.addLayers(markers, true); });
+      group.a11yMarkerCount = markers.length;
+      group.a11yCluster = cluster;
+    }
+    return group;
+  }
+
+  function gapLayer(p, renderer) {
+    var d = p.d, group = L.layerGroup(), s = d.gapStyle;
+    d.gaps.items.forEach(function (gap) {
+      var check = d.checks[gap[2]];
+      var text = gap[4] + " — " + check[0] + (gap[3] ? " — " + fill(p.L["gap-length"], {length: gap[3]}) : "");
+      var layers = gap[0] === "P"
+        ? [L.circleMarker(gap[1], {radius: 7, color: s.outer, weight: 3, fillColor: s.inner, fillOpacity: 1,
+                                   renderer: renderer})]
+        : [L.polyline(gap[1], {color: s.outer, weight: s.weight, renderer: renderer}),
+           L.polyline(gap[1], {color: s.inner, weight: s.weight - 4, dashArray: s.dash, renderer: renderer})];
+      layers.forEach(function (layer) {
+        layer.bindTooltip(function () { return el("span", text); }, {sticky: true});
+        group.addLayer(layer);
+      });
+    });
+    return group;
+  }
+
+  function circleLayer(p, renderer) {
+    var d = p.d, group = L.layerGroup();
+    d.circles.items.forEach(function (rec) {
+      var style = d.styles[rec[F.style]];
+      var shape = L.polygon(rec[F.geometry], {color: style.colour, weight: 3, fillOpacity: 0.08,
+                                              renderer: renderer});
+      shape.bindPopup(function () { return p.popup(rec, d.circles.name); }, {maxWidth: 320});
+      shape.bindTooltip(function () { return el("span", p.title(rec)); }, {sticky: true});
+      group.addLayer(shape);
+    });
+    d.circles.gaps.forEach(function (coords) {
+      group.addLayer(L.polygon(coords, {color: "#000", weight: 2, dashArray: "4 4", fillColor: "#000",
+                                        fillOpacity: 0.25, renderer: renderer, interactive: false}));
+    });
+    return group;
+  }
+
+  function percent(x) { return x === null ? null : (x * 100).toFixed(1) + "%"; }
+
+  function countyLayer(p, renderer) {
+    var c = p.d.counties;
+    return L.geoJSON(c.geojson, {
+      renderer: renderer,
+      style: function (feature) {
+        var bin = feature.properties.bin;
+        return {color: "#333", weight: 1, fillOpacity: 0.55,
+                fillColor: bin < 0 ? c.noData : c.bins[bin]};
+      },
+      onEachFeature: function (feature, layer) {
+        var prop = feature.properties;
+        layer.bindTooltip(function () {
+          var box = el("div");
+          box.appendChild(el("strong", prop.name));
+          box.appendChild(el("div", c.labels.rate + ": " + (percent(prop.rate) || c.labels.noData)));
+          if (prop.mean !== null) box.appendChild(el("div", c.labels.mean + ": " + prop.mean.toFixed(1)));
+          box.appendChild(el("div", c.labels.n + ": " + prop.n));
+          if (prop.change !== null) {
+            box.appendChild(el("div", c.labels.change + ": " + (prop.change >= 0 ? "+" : "") +
+                                      (prop.change * 100).toFixed(1) + "%"));
+          }
+          return box;
+        }, {sticky: true});
+      }
+    });
+  }
+
+  window.A11yMap = {
+    ready: false,
+    layers: {},
+    onReady: function (cb) { if (window.A11yMap.ready) cb(); else readyCallbacks.push(cb); },
+    payload: function (id) {
+      var p = new Payload(JSON.parse(document.getElementById(id).textContent));
+      window.A11yMap.data = p.d;
+      return p;
+    },
+    categoryLayer: function (p, id, renderer) {
+      var category = p.d.categories.filter(function (c) { return c.id === id; })[0];
+      var layer = categoryLayer(p, category, renderer);
+      window.A11yMap.layers[id] = layer;
+      return layer;
+    },
+    gapLayer: function (p, r) { return (window.A11yMap.layers.gaps = gapLayer(p, r)); },
+    circleLayer: function (p, r) { return (window.A11yMap.layers.circles = circleLayer(p, r)); },
+    countyLayer: function (p, r) { return (window.A11yMap.layers.counties = countyLayer(p, r)); },
+    start: function () {
+      // Called last: the layers with markers have been added, so nothing pending means ready now.
+      if (pending === 0) { pending = 1; whenLoaded(); }
+    }
+  };
+})();
