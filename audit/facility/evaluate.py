@@ -1,0 +1,212 @@
+"""Submissions -> subjects and findings: each check of the checklist answered from the row's values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from audit.facility.county import county_codes_at
+from audit.facility.ingest import Submission
+from audit.facility.location import representative
+from audit.facility.shapes import Catalog, Checklist
+from audit.facility.spatial import place_marks
+from audit.facility.values import NA, UNIT_DISPLAY, UNKNOWN, Answer, Measure, Slope, convert, threshold_slope
+from audit.model.checks import Check
+from audit.model.findings import Finding
+from audit.model.subjects import Subject
+from audit.model.vocab import Category, Outcome
+
+CountyLookup = Callable[[Sequence[Sequence[float]]], list[str | None]]
+SLOPE_TEXT = {"max": "≤", "min": "≥"}
+
+
+def evaluate_all(submissions: Iterable[Submission], catalog: Catalog,
+                 county_of: CountyLookup = county_codes_at, batch: int = 2000) -> Iterator[tuple[Subject, list[Finding]]]:
+    """Yield (subject, findings) per submission; county codes are looked up a batch at a time."""
+    pending: list[Submission] = []
+    for submission in submissions:
+        pending.append(submission)
+        if len(pending) >= batch:
+            yield from _evaluate_batch(pending, catalog, county_of)
+            pending = []
+    yield from _evaluate_batch(pending, catalog, county_of)
+
+
+def _evaluate_batch(batch: list[Submission], catalog: Catalog, county_of: CountyLookup):
+    if not batch:
+        return
+    codes = county_of([representative(s.geometry) for s in batch])
+    for submission, code in zip(batch, codes):
+        checklist = catalog.checklists[submission.checklist]
+        yield subject_of(submission, checklist, code), findings_of(submission, checklist, catalog)
+
+
+def subject_of(submission: Submission, checklist: Checklist, area_code: str | None) -> Subject:
+    attributes = {"submission_id": submission.submission_id, "checklist": checklist.id,
+                  "checklist_version": checklist.version, "inspector": submission.inspector,
+                  "inspected_on": submission.inspected_on, "coord_system_in": submission.coord_system_in,
+                  "photos": [p.safe_name or p.name for p in submission.photos], "source": submission.source,
+                  "row": submission.row}
+    if submission.notes:
+        attributes["notes"] = submission.notes
+    return Subject(key=submission.key, kind=checklist.subject_kind or "facility", category=Category(checklist.category),
+                   name=submission.name, area_code=area_code, geometry=submission.geometry, attributes=attributes)
+
+
+_UNITS: dict[tuple[str, int], dict[str, str | None]] = {}
+
+
+def field_units(checklist: Checklist) -> dict[str, str | None]:
+    key = (checklist.id, checklist.version)
+    if key not in _UNITS:
+        _UNITS[key] = {f.id: f.unit for f in checklist.fields}
+    return _UNITS[key]
+
+
+def findings_of(submission: Submission, checklist: Checklist, catalog: Catalog) -> list[Finding]:
+    base = _base_evidence(submission)
+    units = field_units(checklist)
+    notes = Notes(catalog)
+    return [evaluate_check(check, submission, base, units.get(check.answer["field"]), notes) for check in checklist.checks]
+
+
+class Notes:
+    """Finding notes in both languages, formatted once per distinct note."""
+
+    _cache: ClassVar[dict[tuple[int, str, str], str]] = {}
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    def __call__(self, key: str, **values: str) -> str:
+        cache_key = (id(self.catalog), key, repr(sorted(values.items())))
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self.catalog.messages.both(key, **values)
+        return self._cache[cache_key]
+
+
+def _base_evidence(submission: Submission) -> dict[str, Any]:
+    evidence: dict[str, Any] = {"row": submission.row, "source": submission.source}
+    photo = next((p.safe_name for p in submission.photos if p.safe_name), None)
+    if photo:
+        evidence["photo"] = photo
+    return evidence
+
+
+def evaluate_check(check: Check, submission: Submission, base: dict[str, Any], field_unit: str | None = None,
+                   notes: Callable[..., str] = lambda key, **values: key) -> Finding:
+    answer = check.answer
+    values = submission.values
+    required = required_text(answer, field_unit)
+    condition = answer.get("when")
+    if condition:
+        applies = condition_holds(condition, values)
+        if applies is None:
+            return Finding(submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,),
+                           note=notes("facility.note.condition-missing", field=condition["field"]))
+        if not applies:
+            return Finding(submission.key, check.id, Outcome.NA, required=required, evidence=(base,))
+    value = values.get(answer["field"])
+    if value is None:
+        return Finding(submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,),
+                       note=notes("facility.note.missing"))
+    if isinstance(value, Answer) and value in (NA, UNKNOWN):
+        outcome = Outcome.NA if value == NA else Outcome.REVIEW
+        return Finding(submission.key, check.id, outcome, measured=str(value), required=required, evidence=(base,),
+                       note="" if value == NA else notes("facility.note.unknown"))
+    if isinstance(value, tuple):
+        return _count_marks(check, submission, value, base, required)
+    passed = _passes(answer, value)
+    return Finding(submission.key, check.id, Outcome.PASS if passed else Outcome.FAIL, measured=measured_of(value),
+                   required=required, evidence=(base,))
+
+
+def condition_holds(condition: dict[str, Any], values: dict[str, Any]) -> bool | None:
+    """True/False when the condition's field is answered; None when it is blank or 'unknown'."""
+    value = values.get(condition["field"])
+    if value is None or value == UNKNOWN:
+        return None
+    if value == NA:
+        return False
+    if "equals" in condition:
+        return str(value) == str(condition["equals"])
+    if "in" in condition:
+        return str(value) in {str(v) for v in condition["in"]}
+    return True
+
+
+def _passes(answer: dict[str, Any], value: Any) -> bool:
+    if "expect" in answer:
+        return str(value) == answer["expect"]
+    if "allowed" in answer:
+        return str(value) in answer["allowed"]
+    if isinstance(value, Slope):
+        # Benefit of the reading precision: 4.8° may be anything from 4.75° to 4.85°.
+        low, high = value.ratio - value.tolerance, value.ratio + value.tolerance
+        ok_max = "max" not in answer or low <= threshold_slope(answer["max"]) + 1e-9
+        ok_min = "min" not in answer or high >= threshold_slope(answer["min"]) - 1e-9
+        return ok_max and ok_min
+    if isinstance(value, Measure):
+        unit = answer.get("unit") or value.unit  # thresholds are in the field's unit unless the check says
+        ok_max = "max" not in answer or value.value <= convert(float(answer["max"]), unit, value.unit) + 1e-9
+        ok_min = "min" not in answer or value.value >= convert(float(answer["min"]), unit, value.unit) - 1e-9
+        return ok_max and ok_min
+    return False
+
+
+def _count_marks(check: Check, submission: Submission, marks: tuple, base: dict[str, Any], required: Any) -> Finding:
+    """Each recorded gap, obstruction or crossing is one failed instance, placed on the segment."""
+    limit = int(check.answer.get("max", 0))
+    spots = place_marks(submission.geometry, marks)
+    evidence = [base] + [_spot_evidence(base, mark, spot) for mark, spot in zip(marks, spots)]
+    outcome = Outcome.PASS if len(marks) <= limit else Outcome.FAIL
+    total_length = sum(s.length_m or 0 for s in spots)
+    measured = {"value": len(marks), "text": f"{len(marks)}"}
+    if total_length:
+        measured["length_m"] = round(total_length, 1)
+    return Finding(submission.key, check.id, outcome, failed=len(marks) if outcome is Outcome.FAIL else 0,
+                   measured=measured, required=required, evidence=tuple(evidence))
+
+
+def _spot_evidence(base: dict[str, Any], mark: Any, spot: Any) -> dict[str, Any]:
+    item = {"row": base["row"], "source": base["source"], "text": mark.text}
+    for key, value in (("geometry", spot.geometry), ("position_m", spot.position_m), ("length_m", spot.length_m),
+                       ("offset_m", spot.offset_m), ("note", mark.note or None)):
+        if value is not None:
+            item[key] = value
+    return item
+
+
+def measured_of(value: Any) -> Any:
+    if isinstance(value, Slope):
+        return {"value": round(value.ratio, 5), "text": value.text, "label": value.label()}
+    if isinstance(value, Measure):
+        unit = UNIT_DISPLAY.get(value.unit or "", "")
+        return {"value": round(value.value, 4), "unit": value.unit, "text": value.text,
+                "label": f"{value.value:g}{unit}"}
+    return str(value)
+
+
+def required_text(answer: dict[str, Any], field_unit: str | None = None) -> dict[str, Any]:
+    """'≤1:12', '700–850mm', 'yes', 'full-width | three-sided' plus the raw bounds and whether verified."""
+    unit_code = answer.get("unit") or field_unit
+    unit = UNIT_DISPLAY.get(unit_code or "", "")
+    if "expect" in answer:
+        text = answer["expect"]
+    elif "allowed" in answer:
+        text = " | ".join(answer["allowed"])
+    elif "min" in answer and "max" in answer:
+        text = f"{answer['min']}–{answer['max']}{unit}"
+    elif "max" in answer:
+        text = f"≤{answer['max']}{unit}"
+    else:
+        text = f"≥{answer['min']}{unit}"
+    required: dict[str, Any] = {"text": text}
+    for key in ("min", "max"):
+        if key in answer:
+            required[key] = answer[key]
+    if unit_code:
+        required["unit"] = unit_code
+    if answer.get("threshold_verified") is False:
+        required["verified"] = False
+    return required

@@ -1,0 +1,105 @@
+"""Locations as inspectors give them (lon/lat columns, geopoints, lines) -> WGS-84 GeoJSON, with checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import shapely
+from shapely import wkt
+from shapely.errors import ShapelyError
+
+from audit.facility.values import ValueProblem
+from audit.geo import HUNAN_BOUNDS, SYSTEMS, to_wgs84, within
+
+_CRS_ALIASES = {
+    "wgs84": "wgs84", "wgs-84": "wgs84", "wgs 84": "wgs84", "gps": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84",
+    "cgcs2000": "wgs84", "天地图": "wgs84",
+    "gcj02": "gcj02", "gcj-02": "gcj02", "gcj": "gcj02", "火星坐标": "gcj02", "高德": "gcj02", "amap": "gcj02",
+    "腾讯": "gcj02", "tencent": "gcj02",
+    "bd09": "bd09", "bd-09": "bd09", "bd09ll": "bd09", "百度": "bd09", "baidu": "bd09",
+}
+
+
+def parse_crs(text: str) -> str:
+    key = text.strip().lower()
+    if key in SYSTEMS:
+        return key
+    if key in _CRS_ALIASES:
+        return _CRS_ALIASES[key]
+    raise ValueProblem("facility.location.crs-unknown", crs=text)
+
+
+def parse_degrees(text: str) -> float:
+    try:
+        value = float(text.strip().rstrip("°"))
+    except ValueError:
+        raise ValueProblem("facility.location.invalid") from None
+    if value != value or abs(value) > 180:
+        raise ValueProblem("facility.location.invalid")
+    return value
+
+
+@dataclass(frozen=True)
+class Region:
+    """The region points must fall in (Hunan by default), as a bounding box."""
+
+    bounds: tuple[float, float, float, float] = HUNAN_BOUNDS
+
+
+def checked_point(lon: float, lat: float, crs: str, region: Region) -> tuple[float, float]:
+    """Convert to WGS-84 and refuse swapped or out-of-region points (6 decimals: ~0.1 m)."""
+    if not within(lon, lat, region.bounds):
+        if within(lat, lon, region.bounds):
+            raise ValueProblem("facility.location.swapped", lon=lon, lat=lat)
+        raise ValueProblem("facility.location.outside", lon=lon, lat=lat)
+    x, y = to_wgs84(lon, lat, crs)
+    return round(x, 7), round(y, 7)
+
+
+_SPLIT_POINTS = re.compile(r"\s*[;；]\s*")
+
+
+def parse_geopoint(text: str, lat_first: bool) -> tuple[float, float]:
+    """'28.19 112.98 45 5' (ODK/Kobo: lat lon alt acc) or '112.98,28.19' (lon,lat) -> (lon, lat)."""
+    parts = [p for p in re.split(r"[\s,，]+", text.strip()) if p]
+    if len(parts) < 2:
+        raise ValueProblem("facility.location.invalid")
+    a, b = parse_degrees(parts[0]), parse_degrees(parts[1])
+    return (b, a) if lat_first else (a, b)
+
+
+def parse_line(text: str) -> list[tuple[float, float]]:
+    """A line as WKT ('LINESTRING (112.98 28.19, ...)'), as 'lon lat, lon lat', or an ODK geotrace
+    ('lat lon alt acc;lat lon alt acc'). Returns raw (lon, lat) pairs, not yet converted."""
+    raw = text.strip()
+    if raw.upper().startswith("LINESTRING"):
+        try:
+            geometry = wkt.loads(raw)
+        except ShapelyError:
+            raise ValueProblem("facility.location.geometry") from None
+        points = [(x, y) for x, y, *_ in geometry.coords]
+    elif ";" in raw or "；" in raw:
+        points = [parse_geopoint(part, lat_first=True) for part in _SPLIT_POINTS.split(raw) if part]
+    else:
+        points = [parse_geopoint(part, lat_first=False) for part in re.split(r"\s*,\s*", raw) if part]
+    if len(points) < 2:
+        raise ValueProblem("facility.location.geometry")
+    return points
+
+
+def point_geometry(lon: float, lat: float) -> dict:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def line_geometry(points: list[tuple[float, float]]) -> dict:
+    return {"type": "LineString", "coordinates": [list(p) for p in points]}
+
+
+def representative(geometry: dict) -> tuple[float, float]:
+    """The point used for the county lookup: the point itself, or the middle of a line."""
+    if geometry["type"] == "Point":
+        lon, lat = geometry["coordinates"]
+        return lon, lat
+    middle = shapely.line_interpolate_point(shapely.geometry.shape(geometry), 0.5, normalized=True)
+    return middle.x, middle.y

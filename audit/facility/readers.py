@@ -1,0 +1,210 @@
+"""File bytes -> a table of text cells (CSV in any Chinese encoding, XLSX, GeoJSON), bounded and safe."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+import charset_normalizer
+import openpyxl
+
+from audit.facility.values import ValueProblem
+
+META_SHEET = "_a11y_audit"  # hidden sheet of generated templates: checklist id and version
+SKIP_SHEETS = {META_SHEET, "填写说明", "Instructions", "选项", "Lists", "choices", "settings"}
+MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX that inflates beyond this is refused (zip bomb)
+CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+
+
+@dataclass
+class Record:
+    """One data row: its number as the inspector sees it, its cells, and a geometry (GeoJSON only)."""
+
+    row: int
+    cells: dict[str, str]
+    geometry: dict[str, Any] | None = None
+
+
+@dataclass
+class Table:
+    format: str
+    headers: list[str]
+    records: list[Record]
+    meta: dict[str, str] = field(default_factory=dict)
+    orphans: list[tuple[int, str]] = field(default_factory=list)  # GeoJSON marks naming no known segment
+
+
+def detect_format(filename: str, data: bytes) -> str:
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if name.endswith((".geojson", ".json")):
+        return "geojson"
+    if name.endswith((".csv", ".txt", ".tsv")):
+        return "csv"
+    raise ValueProblem("facility.file.unknown-format")
+
+
+def read_table(data: bytes, filename: str, max_rows: int) -> Table:
+    kind = detect_format(filename, data)
+    reader = {"xlsx": read_xlsx, "geojson": read_geojson, "csv": read_csv}[kind]
+    return reader(data, max_rows)
+
+
+# -- CSV -------------------------------------------------------------------------------------------
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first; otherwise charset-normalizer decides (GBK read as GB18030)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise ValueProblem("facility.file.encoding")
+    encoding = best.encoding.lower().replace("_", "")
+    # GB18030 is a superset of GB2312/GBK: decoding with it never loses a character those could hold.
+    if encoding in CHINESE_ENCODINGS:
+        return data.decode("gb18030")
+    return str(best)
+
+
+def read_csv(data: bytes, max_rows: int) -> Table:
+    text = decode_text(data)
+    if "\x00" in text:
+        raise ValueProblem("facility.file.encoding")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headers = next(rows, None)
+    if not headers or not any(h.strip() for h in headers):
+        raise ValueProblem("facility.file.empty")
+    headers = [h.strip() for h in headers]
+    records = []
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(records) >= max_rows:
+            raise ValueProblem("facility.file.too-many-rows", limit=max_rows)
+        records.append(Record(number, {h: c.strip() for h, c in zip(headers, row) if h}))
+    return Table("csv", headers, records)
+
+
+# -- XLSX ------------------------------------------------------------------------------------------
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ValueProblem("facility.file.bad-xlsx", detail=str(exc)) from None
+    if total > MAX_UNZIPPED:
+        raise ValueProblem("facility.file.too-large", size=total, limit=MAX_UNZIPPED)
+
+
+def cell_text(value: Any) -> str:
+    """Excel cell values as the text an inspector typed: 900.0 -> '900', dates -> ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_xlsx(data: bytes, max_rows: int) -> Table:
+    """Read-only, formulas kept as text (never evaluated) so injected ones are reported, not run."""
+    _check_zip(data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files; all mean the same to a user
+        raise ValueProblem("facility.file.bad-xlsx", detail=type(exc).__name__) from None
+    try:
+        meta = _template_meta(book)
+        sheet = next((ws for ws in book.worksheets if ws.title not in SKIP_SHEETS
+                      and getattr(ws, "sheet_state", "visible") == "visible"), None)
+        if sheet is None:
+            raise ValueProblem("facility.file.empty")
+        rows = sheet.iter_rows(values_only=True)
+        headers = [cell_text(v) for v in next(rows, ())]
+        if not any(headers):
+            raise ValueProblem("facility.file.empty")
+        records = []
+        for number, row in enumerate(rows, start=2):
+            cells = [cell_text(v) for v in row]
+            if not any(cells):
+                continue
+            if len(records) >= max_rows:
+                raise ValueProblem("facility.file.too-many-rows", limit=max_rows)
+            records.append(Record(number, {h: c for h, c in zip(headers, cells) if h}))
+    except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+        raise ValueProblem("facility.file.bad-xlsx", detail=type(exc).__name__) from None
+    finally:
+        book.close()
+    return Table("xlsx", headers, records, meta)
+
+
+def _template_meta(book: Any) -> dict[str, str]:
+    if META_SHEET not in book.sheetnames:
+        return {}
+    pairs = book[META_SHEET].iter_rows(values_only=True, max_row=20)
+    return {cell_text(k): cell_text(v) for k, v, *_ in pairs if k}
+
+
+# -- GeoJSON ---------------------------------------------------------------------------------------
+DEFECT_FIELDS = {"gap": "tactile_gaps", "缺口": "tactile_gaps", "obstruction": "tactile_obstructions",
+                 "障碍": "tactile_obstructions", "crossing-without-ramp": "crossings_without_ramp",
+                 "无坡道路口": "crossings_without_ramp"}
+
+
+def read_geojson(data: bytes, max_rows: int) -> Table:
+    """Features -> rows. Point features with a `segment` property are marks on that segment's line
+    (a gap, obstruction or crossing), merged into the segment's row as 'lon lat [length m] note'."""
+    try:
+        document = json.loads(decode_text(data))
+    except json.JSONDecodeError as exc:
+        raise ValueProblem("facility.file.bad-json", detail=f"line {exc.lineno}: {exc.msg}") from None
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list):
+        raise ValueProblem("facility.file.bad-json", detail="no FeatureCollection 'features'")
+    if not features:
+        raise ValueProblem("facility.file.empty")
+    if len(features) > max_rows:
+        raise ValueProblem("facility.file.too-many-rows", limit=max_rows)
+    records, marks, headers = [], [], {}
+    for number, feature in enumerate(features, start=1):
+        props = {str(k): cell_text(v) for k, v in ((feature or {}).get("properties") or {}).items()}
+        if props.get("segment") and not props.get("submission_id"):
+            marks.append((number, props, (feature or {}).get("geometry")))
+            continue
+        headers.update(dict.fromkeys(props))
+        records.append(Record(number, props, (feature or {}).get("geometry")))
+    orphans = _merge_marks(records, marks)
+    meta = {"coord_system": str(document.get("coord_system", ""))} if document.get("coord_system") else {}
+    return Table("geojson", list(headers), records, meta, orphans)
+
+
+def _merge_marks(records: list[Record], marks: list[tuple[int, dict, Any]]) -> list[tuple[int, str]]:
+    by_id = {r.cells.get("submission_id") or r.cells.get("编号"): r for r in records}
+    orphans = []
+    for number, props, geometry in marks:
+        target = by_id.get(props["segment"])
+        field_id = DEFECT_FIELDS.get(props.get("defect", "").lower(), props.get("field") or "tactile_gaps")
+        if target is None or not geometry or geometry.get("type") != "Point":
+            orphans.append((number, props["segment"]))
+            continue
+        lon, lat = geometry["coordinates"][:2]
+        length = f" {props['length_m']}m" if props.get("length_m") else ""
+        note = f" {props['note']}" if props.get("note") else ""
+        entry = f"{lon} {lat}{length}{note}"
+        existing = target.cells.get(field_id, "").strip()
+        target.cells[field_id] = entry if existing in ("", "0") else f"{existing}; {entry}"
+    return orphans
