@@ -50,7 +50,7 @@ class IngestOptions:
     coords: str | None = None
     partial: bool = False
     photo_dir: Path | None = None
-    region: Region = Region()
+    region: Region = field(default_factory=Region)
     max_bytes: int = MAX_BYTES
     max_rows: int = MAX_ROWS
 

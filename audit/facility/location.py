@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ def parse_degrees(text: str) -> float:
         value = float(text.strip().rstrip("°"))
     except ValueError:
         raise ValueProblem("facility.location.invalid") from None
-    if value != value or abs(value) > 180:
+    if math.isnan(value) or abs(value) > 180:
         raise ValueProblem("facility.location.invalid")
     return value
 

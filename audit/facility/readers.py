@@ -125,7 +125,7 @@ def read_xlsx(data: bytes, max_rows: int) -> Table:
     _check_zip(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files; all mean the same to a user
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files; all mean one thing
         raise ValueProblem("facility.file.bad-xlsx", detail=type(exc).__name__) from None
     try:
         meta = _template_meta(book)
