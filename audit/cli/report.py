@@ -98,10 +98,12 @@ def command(ctx: click.Context, area: str | None, rounds: tuple[str, ...], compa
 
 
 def _print_pdf(html: Path, pdf: Path, messages) -> Path:
+    from playwright.sync_api import Error as PlaywrightError
+
     from audit.render.report.pdf import write_pdf
 
     try:
         return write_pdf(html, pdf, _pdf_launcher())
-    except Exception as exc:  # Playwright's message names the missing browser or the crash; a traceback would not
+    except (PlaywrightError, OSError) as exc:  # its message names the missing browser or the crash
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         fail(messages.t("report.cli.no-chromium", "zh", detail=detail), messages.t("report.cli.no-chromium", "en", detail=detail))

@@ -6,5 +6,14 @@ from audit.render.report.html import render_html, write_html
 from audit.render.report.selection import RoundNotFound, RoundPair, select_rounds
 from audit.render.report.xlsx import neutralise, write_xlsx
 
-__all__ = ["build_report", "Report", "render_html", "write_html", "RoundNotFound", "RoundPair", "select_rounds",
-           "neutralise", "write_xlsx"]
+__all__ = [
+           "Report",
+           "RoundNotFound",
+           "RoundPair",
+           "build_report",
+           "neutralise",
+           "render_html",
+           "select_rounds",
+           "write_html",
+           "write_xlsx",
+]

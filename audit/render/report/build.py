@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from itertools import chain
-from typing import Mapping, Sequence
 
 from audit.catalog import Catalog
 from audit.circles import Circle
-from audit.model import Aggregate, Category, Indicator, evaluate_all, aggregate, province_code
+from audit.model import Aggregate, Category, Indicator, aggregate, evaluate_all, province_code
 from audit.model.creation import measure
 from audit.render.report.circles import circle_rows
 from audit.render.report.content import CategoryRow, FailedCheck, IndicatorRow, Report, RoundLine

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -39,8 +39,8 @@ def _value_label(x: float, y: float, text: str) -> str:
             f"{escape(text)}</text>")
 
 
-def _legend(y: float, before: str, now: str) -> str:
-    return (f'<rect x="{LABEL_WIDTH}" y="{y}" width="14" height="14" fill="url(#hatch)"/>'
+def _legend(y: float, hatch: str, before: str, now: str) -> str:
+    return (f'<rect x="{LABEL_WIDTH}" y="{y}" width="14" height="14" fill="url(#{hatch})"/>'
             f'<text x="{LABEL_WIDTH + 20}" y="{y + 12}" font-size="12" fill="{TEXT_COLOUR}">{escape(before)}</text>'
             f'<rect x="{LABEL_WIDTH + 120}" y="{y}" width="14" height="14" fill="{NOW_COLOUR}"/>'
             f'<text x="{LABEL_WIDTH + 140}" y="{y + 12}" font-size="12" fill="{TEXT_COLOUR}">{escape(now)}</text>')
@@ -56,19 +56,20 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], 
     height = len(bars) * ROW_HEIGHT + 40
     width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
     scale = PLOT_WIDTH / maximum if maximum else 0
+    hatch = f"{chart_id}-hatch"  # ids must be unique in the page, which holds several charts
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" width="{width}" '
+         f'height="{height}" aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart">'),
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>',
-        f'<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="{BEFORE_COLOUR}"/></pattern></defs>',
-        _legend(4, *series),
+        (f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+         f'<rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="{BEFORE_COLOUR}"/></pattern></defs>'),
+        _legend(4, hatch, *series),
     ]
     for index, bar in enumerate(bars):
         top = 30 + index * ROW_HEIGHT
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{top + BAR_HEIGHT + 2}" font-size="13" text-anchor="end" '
                      f'fill="{TEXT_COLOUR}">{escape(bar.label)}</text>')
-        for offset, value, fill in ((0, bar.before, "url(#hatch)"), (BAR_HEIGHT + 2, bar.now, NOW_COLOUR)):
+        for offset, value, fill in ((0, bar.before, f"url(#{hatch})"), (BAR_HEIGHT + 2, bar.now, NOW_COLOUR)):
             width_px = (value or 0) * scale
             parts.append(_bar(LABEL_WIDTH, top + offset, width_px, fill))
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{top + offset:.1f}" width="{max(width_px, 0):.1f}" '

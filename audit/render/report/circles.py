@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from audit.circles import Circle, CircleCoverage, Item, analyse
 from audit.model import is_within

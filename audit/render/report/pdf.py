@@ -6,8 +6,8 @@ project's Chromium with its launch arguments (the CLI builds it from `audit.web.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from playwright.sync_api import Browser, Playwright, sync_playwright
 

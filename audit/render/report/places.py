@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from typing import Any
 
 from audit.model import Check, Clause, Subject
 from audit.render.report.text import Text
@@ -13,7 +14,7 @@ from audit.store import Store
 def division_namer(store: Store) -> Callable[[str | None], str]:
     """Code -> name from the store's area registry, else the code itself (areas not loaded yet)."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def name(code: str | None) -> str:
         if not code:
             return "—"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from audit.model import Check, Outcome, Severity, Subject
 from audit.model.scoring import effective_severity

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from audit.model import Check, Finding, Outcome, Severity, Subject
 from audit.model.scoring import effective_severity

@@ -8,8 +8,8 @@ the same kind before it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from audit.store import Round, Store
 from audit.store.base import ROUND_KINDS

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 
 from audit.catalog import Messages
 
@@ -33,6 +34,10 @@ class Text:
         if value is None:
             return "—"
         return f"{value:,.{digits}f}"
+
+    def points(self, value: float | None) -> str:
+        """Points to at most two decimals without trailing zeros: '3.75', '4', '0'."""
+        return "—" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
 
     def integer(self, value: int | None) -> str:
         return "—" if value is None else f"{value:,d}"
@@ -76,7 +81,7 @@ def _parse_day(when: str | date | datetime) -> date | None:
     if isinstance(when, date):
         return when
     try:
-        return datetime.fromisoformat(str(when).replace("Z", "+00:00")).date()
+        return datetime.fromisoformat(str(when)).date()
     except ValueError:
         try:
             return date.fromisoformat(str(when)[:10])

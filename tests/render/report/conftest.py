@@ -15,11 +15,11 @@ import pytest
 from audit.catalog import load_catalog
 from audit.model import Category, Finding, Outcome, Severity, Subject
 from audit.runs import score_round
-from audit.store import Area, Round, open_store
+from audit.store import Area, Round
 
 REPO = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).parent
-SCRIPT_NAME = "<script>alert('x')</script>东门厕所"
+SCRIPT_NAME = "<script>alert('x')</script>雨湖公园公厕"
 FORMULA_NAME = '=HYPERLINK("http://127.0.0.1/x","点我")'
 
 TOILETS = """
@@ -159,8 +159,8 @@ def _site(origin: str, name: str, area: str) -> Subject:
 
 T1 = _toilet(1, "火车站公厕", "430102", 113.01, 28.19)
 T2 = _toilet(2, "五一广场公厕", "430102", 112.98, 28.20)
-T3 = _toilet(3, "雨湖公园公厕", "430302", 112.90, 27.87)
-T4 = _toilet(4, SCRIPT_NAME, "430102", 112.99, 28.21)
+T3 = _toilet(3, SCRIPT_NAME, "430302", 112.90, 27.87)
+T4 = _toilet(4, "东门厕所", "430102", 112.99, 28.21)
 R1 = _road(1, "五一大道与黄兴路口", "430102")
 R2 = _road(2, FORMULA_NAME, "430102")
 S1 = _site("https://www.changsha.gov.cn", "长沙市人民政府", "430100")
