@@ -1,34 +1,93 @@
-"""The one place the service calls the facility auditor: the CLI's own ingest and persistence code."""
+"""The one place the service calls the facility auditor: the CLI's own reader, validation and evaluation.
+
+Photos are matched by the name the inspector wrote in the checklist against the names of the uploaded
+photos, in memory: no client-supplied name ever becomes a path (the ingest runs with no photo folder).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from audit.catalog import Catalog
+from audit.facility.evaluate import evaluate_all
+from audit.facility.ingest import IngestOptions, Submission, read_submission
+from audit.facility.photos import PhotoRef
+from audit.facility.problems import Problem as IngestProblem
 from audit.model import Finding, Subject
+from audit.runs import score_round
 from audit.service.accounts import User
 from audit.service.safety import Upload
-from audit.service.text import t
 from audit.store import Store
 
 
 @dataclass
 class Parsed:
     subjects: list[Subject] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    problems: list = field(default_factory=list)  # submissions.Problem
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    errors: list[IngestProblem] = field(default_factory=list)
+    warnings: list[IngestProblem] = field(default_factory=list)
     rows: int = 0
-    rows_of: dict[str, int] = field(default_factory=dict)
-    files_of: dict[str, str] = field(default_factory=dict)
-    source: Any = None  # the facility ingest's own result, handed back to its persistence code
+    checklists: set[str] = field(default_factory=set)
 
 
-def read(catalog: Catalog, checklist_id: str, files: list[Upload], photo_names: dict[str, str], lang: str) -> Parsed:
-    from audit.service.submissions import Problem
+@dataclass(frozen=True)
+class StoredPhoto:
+    safe_name: str
+    sha256: str
+    size: int
 
-    return Parsed(problems=[Problem(t(catalog, "upload.ingest-missing", lang))])
+
+def read(catalog: Catalog, checklist_id: str, files: list[Upload], photos: dict[str, StoredPhoto],
+         partial: bool, max_rows: int) -> Parsed:
+    """Validate every file (all problems at once), match photos, and evaluate the good rows."""
+    parsed = Parsed()
+    submissions: list[Submission] = []
+    for upload in files:
+        options = IngestOptions(checklist_id=checklist_id, partial=partial, photo_dir=None,
+                                max_rows=max(1, max_rows - parsed.rows))
+        result = read_submission(upload.data, upload.name, catalog, options)
+        parsed.errors += result.errors
+        parsed.warnings += result.warnings
+        parsed.rows += len(result.rows) + result.skipped_rows
+        for submission in result.rows:
+            missing = [p.name for p in submission.photos if p.name not in photos]
+            if missing:
+                parsed.errors += [IngestProblem(upload.name, "facility.photo.missing", row=submission.row, value=name,
+                                                params={"name": name}) for name in missing]
+                continue
+            submission.photos = tuple(_stored(p, photos[p.name]) for p in submission.photos)
+            submissions.append(submission)
+    if parsed.errors and not partial:
+        return parsed
+    for subject, findings in evaluate_all(submissions, catalog):
+        parsed.subjects.append(subject)
+        parsed.findings[subject.key] = findings
+        parsed.checklists.add(subject.attributes.get("checklist", checklist_id))
+    return parsed
+
+
+def _stored(ref: PhotoRef, photo: StoredPhoto) -> PhotoRef:
+    return replace(ref, safe_name=photo.safe_name, sha256=photo.sha256, size=photo.size, path=None)
 
 
 def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_id: int) -> tuple[int, list[dict]]:
-    raise NotImplementedError
+    """One facility round per accepted upload: subjects upserted by key (a re-upload updates, never
+    duplicates), findings replaced, scored by the shared model. The caller holds the transaction."""
+    meta = {"source": "upload-service", "upload_id": upload_id, "inspector": user.username,
+            "checklists": sorted(parsed.checklists), "scoring_version": catalog.policy.version}
+    round_ = store.begin_round("facility", label=f"upload-{upload_id}", meta=meta)
+    store.upsert_subjects(parsed.subjects)
+    for subject in parsed.subjects:
+        store.replace_findings(round_.id, subject.key, parsed.findings[subject.key])
+    score_round(store, catalog, round_.id)
+    store.finish_round(round_.id, "complete", meta={"facilities": len(parsed.subjects)})
+    scores = {s.subject_key: s for s in store.scores(round_.id, catalog.policy.version)}
+    return round_.id, [_facility(s, scores.get(s.key)) for s in parsed.subjects]
+
+
+def _facility(subject: Subject, score) -> dict:
+    return {"key": subject.key, "name": subject.name, "area_code": subject.area_code,
+            "row": subject.attributes.get("row"), "file": subject.attributes.get("source"),
+            "score": score.score if score else None, "grade": score.grade if score else None,
+            "compliant": score.compliant if score else None,
+            "failed_checks": list(score.failed_checks) if score else []}

@@ -106,7 +106,7 @@ def store_photo(upload: Upload, folder: Path) -> str:
     suffix = photo_suffix(upload.data)
     if suffix is None:
         raise UnsafeFile("upload.bad-photo", file=upload.name)
-    safe = upload.sha256[:32] + suffix
+    safe = upload.sha256[:24] + suffix  # the facility ingest's convention
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / safe
     if not target.exists():

@@ -25,7 +25,8 @@ class Problem:
     row: int | None = None
     field: str | None = None
     value: Any = None
-    expected: str | None = None
+    level: str = "error"
+    key: str | None = None
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -58,24 +59,35 @@ def process(store: Store, catalog: Catalog, config: ServiceConfig, user: User, c
     if early:
         return _finish(store, log, upload_id, Outcome(422, "rejected", problems=early))
     try:
-        photo_names = {p.name: store_photo(p, Path(config.photos_dir)) for p in photos}
+        stored = {p.name: _keep_photo(p, Path(config.photos_dir)) for p in photos}
     except UnsafeFile as exc:
         return _finish(store, log, upload_id, Outcome(422, "rejected", problems=[_unsafe(catalog, exc, lang)]))
-    parsed = facility_bridge.read(catalog, checklist_id, files, photo_names, lang)
-    if parsed.rows > config.max_rows:
-        problem = Problem(_t(catalog, "upload.too-many-rows", lang, rows=parsed.rows, limit=config.max_rows))
-        return _finish(store, log, upload_id, Outcome(413, "rejected", problems=[problem]))
-    if parsed.problems and not (partial and parsed.subjects):
-        return _finish(store, log, upload_id, Outcome(422, "rejected", problems=parsed.problems))
+    parsed = facility_bridge.read(catalog, checklist_id, files, stored, partial, config.max_rows)
+    errors = [_from_ingest(p, catalog, lang) for p in parsed.errors]
+    notes = errors + [_from_ingest(p, catalog, lang) for p in parsed.warnings]
+    if errors and not (partial and parsed.subjects) or not parsed.subjects:
+        return _finish(store, log, upload_id, Outcome(422, "rejected", problems=notes or [
+            Problem(_t(catalog, "upload.no-rows", lang))]))
     refused = [Problem(_t(catalog, "upload.outside-areas", lang, name=s.name, area=s.area_code or "?",
-                          areas=", ".join(user.areas) or "-"), row=parsed.rows_of.get(s.key), file=parsed.files_of.get(s.key))
+                          areas=", ".join(user.areas) or "-"),
+                       file=s.attributes.get("source"), row=s.attributes.get("row"))
                for s in parsed.subjects if not user.covers(s.area_code)]
     if refused:
         return _finish(store, log, upload_id, Outcome(403, "refused", problems=refused))
     with store.transaction():  # the data and the record of it commit together, or neither does
         round_id, facilities = facility_bridge.persist(store, catalog, parsed, user, upload_id)
-        log.finish(upload_id, "accepted", round_id, [f["key"] for f in facilities], [p.as_dict() for p in parsed.problems])
-    return Outcome(201, "accepted", upload_id, round_id, parsed.problems, facilities)
+        log.finish(upload_id, "accepted", round_id, [f["key"] for f in facilities], [p.as_dict() for p in notes])
+    return Outcome(201, "accepted", upload_id, round_id, notes, facilities)
+
+
+def _keep_photo(upload: Upload, folder: Path) -> facility_bridge.StoredPhoto:
+    return facility_bridge.StoredPhoto(store_photo(upload, folder), upload.sha256, len(upload.data))
+
+
+def _from_ingest(problem, catalog: Catalog, lang: str) -> Problem:
+    """The facility ingest's problem, worded exactly as the CLI words it, with its location kept apart."""
+    return Problem(problem.text(catalog.messages, lang), file=problem.file, row=problem.row, field=problem.column,
+                   value=problem.value, level=problem.level, key=problem.key)
 
 
 def _early_problems(catalog: Catalog, config: ServiceConfig, checklist_id: str, files: list[Upload],
