@@ -23,6 +23,9 @@ ENVELOPE_ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "备注", "说明"),
     "checklist": ("checklist", "清单"),
 }
+# Aliases that export tools add on their own: they fill a role only if no column names it directly.
+SECONDARY = {"key", "_uuid", "instanceid", "meta-instanceid", "meta/instanceid", "submittername", "_submitted_by",
+             "submissiondate", "_submission_time", "today", "_geolocation"}
 # Export metadata that is expected and carries nothing the auditor needs.
 IGNORED = {"submitterid", "status", "reviewstate", "deviceid", "edits", "attachmentspresent",
            "attachmentsexpected", "formversion", "_id", "_validation_status", "_notes", "_status", "_tags",
@@ -92,11 +95,12 @@ def map_columns(headers: list[str], checklist: Checklist, messages: Messages) ->
     fields, envelope = field_aliases(checklist), envelope_aliases(messages)
     result = ColumnMap()
     seen: set[str] = set()
-    for header in headers:
-        if not header:
-            continue
+    primary_first = sorted((h for h in headers if h), key=lambda h: normalise(h) in SECONDARY)
+    for header in primary_first:
         role = _role(header, fields, envelope)
-        if role is None:
+        if role and role in seen and normalise(header) in SECONDARY:
+            result.roles[header] = "ignore"
+        elif role is None:
             result.unknown.append(header)
         elif role != "ignore" and role in seen:
             result.duplicates.append(header)

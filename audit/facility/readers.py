@@ -65,7 +65,11 @@ def decode_text(data: bytes) -> str:
         pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        raise ValueProblem("facility.file.encoding")
+        # charset-normalizer abstains on some short files; a strict GB18030 decode is the likely answer here.
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ValueProblem("facility.file.encoding") from None
     encoding = best.encoding.lower().replace("_", "")
     # GB18030 is a superset of GB2312/GBK: decoding with it never loses a character those could hold.
     if encoding in CHINESE_ENCODINGS:
