@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from audit.model.aggregate import Aggregate
+from audit.model.rollup import Aggregate
 
 METRICS = ("compliance_rate", "mean_score")
 

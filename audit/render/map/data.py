@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, Iterable, Mapping, Sequence
 
+from audit.areas import get_area as hunan_get_area
+from audit.areas import hunan_areas
 from audit.model import Aggregate, Change, Finding, Outcome, Subject, SubjectScore, aggregate, compare, is_within
-from audit.model.aggregate import ALL
+from audit.model.rollup import ALL
 from audit.render.map.geometry import representative_lonlat
 from audit.render.view import RoundView
 from audit.store import Area, Round, Store
@@ -43,25 +45,23 @@ class MapData:
     rounds: list[Round]
     area: Area | None = None
     area_names: dict[str, str] = field(default_factory=dict)
-    circle_gaps: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
 
 
-def collect(views: Sequence[RoundView], version: str, circle_gaps: Mapping[str, list] | None = None) -> MapData:
+def collect(views: Sequence[RoundView], version: str, lang: str = "zh") -> MapData:
     """Everything the map and its table need, read from the views (scores as stored, never recomputed)."""
     if not views:
         raise ValueError("no round to map")
     store = views[0].store
     scope = views[0].area
-    areas = _AreaIndex(store)
+    areas = _AreaIndex(store, lang)
     items = [item for view in views for item in _items(view, areas)]
     previous = [p for p in (view.previous(version) for view in views) if p is not None]
     return MapData(
         items=items,
-        counties=_counties(store, scope, views, previous),
+        counties=_counties(areas, scope, views, previous),
         rounds=[view.round for view in views],
-        area=store.get_area(scope) if scope else None,
+        area=areas.get(scope) if scope else None,
         area_names=areas.names({i.subject.area_code for i in items if i.subject.area_code}),
-        circle_gaps=dict(circle_gaps or {}),
     )
 
 
@@ -84,9 +84,9 @@ def _pairs(views: Iterable[RoundView]) -> Iterable[tuple[Subject, SubjectScore]]
     return chain.from_iterable(view.pairs() for view in views)
 
 
-def _counties(store: Store, scope: str | None, views: Sequence[RoundView],
+def _counties(areas: "_AreaIndex", scope: str | None, views: Sequence[RoundView],
               previous: Sequence[RoundView]) -> list[CountyShade]:
-    boundaries = [a for a in store.areas(level="county") if a.geometry and (not scope or is_within(a.code, scope))]
+    boundaries = [a for a in areas.counties() if a.geometry and (not scope or is_within(a.code, scope))]
     if not boundaries:
         return []
     now = aggregate(_pairs(views))
@@ -95,25 +95,53 @@ def _counties(store: Store, scope: str | None, views: Sequence[RoundView],
 
 
 class _AreaIndex:
-    """Area names, and a point inside an area for subjects with no geometry of their own (portals)."""
+    """Areas from the store (`a11y-audit areas load`), else from the bundled Hunan registry (audit.areas).
 
-    def __init__(self, store: Store):
+    Gives names in the map's language, county boundaries, and a point inside an area for subjects with
+    no geometry of their own (portals are drawn at their area).
+    """
+
+    def __init__(self, store: Store, lang: str):
         self.store = store
+        self.lang = lang
         self._cache: dict[str, Area | None] = {}
+        self._anchors: dict[str, Mapping[str, Any] | None] = {}
 
     def get(self, code: str | None) -> Area | None:
         if not code:
             return None
         if code not in self._cache:
-            self._cache[code] = self.store.get_area(code)
+            self._cache[code] = self.store.get_area(code) or _registry_area(code)
         return self._cache[code]
 
+    def counties(self) -> list[Area]:
+        stored = self.store.areas(level="county")
+        return stored if stored else [_as_store_area(a) for a in hunan_areas(level="county")]
+
     def anchor(self, code: str | None) -> Mapping[str, Any] | None:
-        area = self.get(code)
-        if area is None or not area.geometry:
+        if not code:
             return None
-        lon, lat = representative_lonlat(area.geometry)
-        return {"type": "Point", "coordinates": [lon, lat]}
+        if code not in self._anchors:
+            area = self.get(code)
+            point = representative_lonlat(area.geometry) if area and area.geometry else None
+            self._anchors[code] = {"type": "Point", "coordinates": list(point)} if point else None
+        return self._anchors[code]
 
     def names(self, codes: Iterable[str]) -> dict[str, str]:
-        return {code: area.name for code in codes if (area := self.get(code)) is not None}
+        return {code: self.label(area) for code in codes if (area := self.get(code)) is not None}
+
+    def label(self, area: Area) -> str:
+        if self.lang != "zh":
+            known = hunan_get_area(area.code)
+            if known is not None:
+                return known.label(self.lang)
+        return area.name
+
+
+def _registry_area(code: str) -> Area | None:
+    known = hunan_get_area(code)
+    return _as_store_area(known) if known is not None else None
+
+
+def _as_store_area(area) -> Area:
+    return Area(area.code, area.name, area.level, area.parent, area.geometry)

@@ -1,4 +1,4 @@
-"""Scores of many subjects -> aggregates by administrative area and category, and change between rounds."""
+"""Scores of many subjects -> roll-ups by administrative area and category, and change between rounds."""
 
 from __future__ import annotations
 
