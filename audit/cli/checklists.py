@@ -74,13 +74,17 @@ def validate(root: Path | None) -> None:
     Example:
         a11y-audit checklists validate ./my-province-checklists
     """
+    from audit.circles import load_circles
+
     try:
         catalog = load_catalog(root)
+        circles = load_circles(root)
     except ChecklistError as exc:
         click.echo(f"无效 / invalid:\n{exc}", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(f"ok: {len(catalog.checklists)} checklists, {len(catalog.checks)} checks, "
-               f"{len(catalog.indicators)} creation indicators, scoring {catalog.policy.version}")
+               f"{len(catalog.indicators)} creation indicators, {len(circles)} service circles, "
+               f"scoring {catalog.policy.version}")
 
 
 def _as_dict(checklist) -> dict:
