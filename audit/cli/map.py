@@ -56,8 +56,7 @@ def command(ctx: click.Context, area: str | None, round_ids: tuple[int, ...], ou
         views = [RoundView.load(store, r.id, version, area) for r in rounds]
         out = out or Path("maps") / f"map-{area or 'all'}.html"
         try:
-            files = write_map(views, catalog, out, MapOptions(lang=lang, tiles=tiles, photo_base=photo_base),
-                              circle_gaps=_circle_gaps(views))
+            files = write_map(views, catalog, out, MapOptions(lang=lang, tiles=tiles, photo_base=photo_base))
         except TileKeyMissing:
             fail(messages.t("map.cli.no-key", "zh"), messages.t("map.cli.no-key", "en"))
         click.echo(messages.t("map.cli.written", lang, map=files.map_path, table=files.table_path, n=files.items))
@@ -80,14 +79,3 @@ def _rounds(store: Store, round_ids: tuple[int, ...], messages) -> list[Round]:
         fail(messages.t("map.cli.no-round", "zh"), messages.t("map.cli.no-round", "en"))
     return latest
 
-
-def _circle_gaps(views) -> dict[str, list]:
-    """Coverage gaps of the tourism service circles from audit.circles, when that part is installed."""
-    try:
-        from audit import circles
-    except ImportError:
-        return {}
-    compute = getattr(circles, "coverage_gaps_geometry", None)
-    if compute is None:
-        return {}
-    return compute(views)  # pragma: no cover - wired once audit.circles lands

@@ -54,9 +54,7 @@ def build_payload(data: MapData, texts: Texts, styles: list[GradeStyle], project
         "styles": [{"code": s.code, "label": s.label, "colour": s.colour, "svg": s.svg(),
                     "svgBlocked": s.svg(blocked=True)} for s in styles],
         "categories": list(categories.values()),
-        "circles": {"name": texts.t("map.layer.circles"), "items": circles,
-                    "gaps": [projector.coords(g["coordinates"]) for gaps in data.circle_gaps.values() for g in gaps
-                             if g.get("type") in AREA_TYPES]},
+        "circles": {"name": texts.t("map.layer.circles"), "items": circles, "gaps": builder.circle_gaps},
         "gaps": {"name": texts.t("map.layer.gaps"), "items": builder.gaps},
         "counties": _counties(data, texts, projector),
         "kinds": builder.kinds.values, "areas": builder.areas.values, "rounds": builder.rounds.values,
@@ -74,6 +72,7 @@ class _PayloadBuilder:
         self.style_index = {s.code: i for i, s in enumerate(styles)}
         self.kinds, self.areas, self.rounds, self.checks = _Interner(), _Interner(), _Interner(), _Interner()
         self.gaps: list[list] = []
+        self.circle_gaps: list[list] = []
         self.area_names = area_names
 
     def place(self, item: MapItem, categories: dict[str, dict], circles: list[list]) -> None:
@@ -84,10 +83,11 @@ class _PayloadBuilder:
         kind = geometry.get("type")
         if item.subject.kind == CIRCLE_KIND and kind in AREA_TYPES:
             circles.append(self.record(item, self.projector.coords(geometry["coordinates"])))
+            self.add_gaps(item, self.circle_gaps)
         elif kind in LINE_TYPES:
             record = self.record(item, self.projector.coords(geometry["coordinates"]))
             categories[item.subject.category.value]["lines"].append(record)
-            self.add_gaps(item)
+            self.add_gaps(item, self.gaps)
         elif kind == "Point":
             categories[item.subject.category.value]["points"].append(
                 self.record(item, self.projector.latlon(*geometry["coordinates"][:2])))
@@ -121,8 +121,11 @@ class _PayloadBuilder:
         check = self.texts.catalog.checks.get(check_id)
         return self.checks(check_id, [self.texts.check_title(check_id), self.texts.clauses(check)])
 
-    def add_gaps(self, item: MapItem) -> None:
-        """Failed findings' evidence geometries (tactile-paving gaps, problem spots) drawn over the road."""
+    def add_gaps(self, item: MapItem, into: list[list]) -> None:
+        """Failed findings' evidence geometries: tactile-paving gaps on a road, uncovered points of a circle.
+
+        A gap is [shape P|L, coordinates, check index, length in metres or None, subject name, where].
+        """
         for finding in item.failed:
             for evidence in finding.evidence:
                 geometry = evidence.get("geometry")
@@ -131,8 +134,8 @@ class _PayloadBuilder:
                 shape = "P" if geometry.get("type") == "Point" else "L"
                 coords = (self.projector.latlon(*geometry["coordinates"][:2]) if shape == "P"
                           else self.projector.coords(geometry["coordinates"]))
-                self.gaps.append([shape, coords, self.check(finding.check_id), evidence.get("length_m"),
-                                  item.subject.name])
+                into.append([shape, coords, self.check(finding.check_id), evidence.get("length_m"),
+                             item.subject.name, str(evidence.get("where") or "")])
 
 
 def photos_of(item: MapItem) -> list[str]:

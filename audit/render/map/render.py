@@ -58,12 +58,12 @@ def table_path_for(map_path: Path) -> Path:
 
 
 def render_map(views: Sequence[RoundView], catalog: Catalog, options: MapOptions = MapOptions(),
-               table_href: str = "map-table.html", map_href: str = "map.html", circle_gaps: Mapping[str, list] | None = None) -> RenderedMap:
+               table_href: str = "map-table.html", map_href: str = "map.html") -> RenderedMap:
     """The map page and its table page as HTML text; `views` are the rounds shown (facility and web)."""
     tiles = tiles_for(options.tiles, None if options.environ is None else dict(options.environ))
     texts = Texts(catalog, options.lang)
     styles = grade_styles(catalog.policy, options.lang, texts.t("map.legend.ungraded"))
-    data = collect(views, catalog.policy.version, circle_gaps)
+    data = collect(views, catalog.policy.version, options.lang)
     payload = build_payload(data, texts, styles, Projector(tiles.system), options.photo_base)
     title = _title(data, texts)
     rounds_text = texts.t("map.rounds", rounds="; ".join(
@@ -74,13 +74,11 @@ def render_map(views: Sequence[RoundView], catalog: Catalog, options: MapOptions
     return RenderedMap(page.render(), table, payload, data)
 
 
-def write_map(views: Sequence[RoundView], catalog: Catalog, out: Path, options: MapOptions = MapOptions(),
-              circle_gaps: Mapping[str, list] | None = None) -> MapFiles:
+def write_map(views: Sequence[RoundView], catalog: Catalog, out: Path, options: MapOptions = MapOptions()) -> MapFiles:
     """Writes `out` and `<out>-table.html` beside it; each links to the other by a relative address."""
     out = Path(out)
     table_path = table_path_for(out)
-    rendered = render_map(views, catalog, options, table_href=table_path.name, map_href=out.name,
-                          circle_gaps=circle_gaps)
+    rendered = render_map(views, catalog, options, table_href=table_path.name, map_href=out.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(rendered.map_html, encoding="utf-8")
     table_path.write_text(rendered.table_html, encoding="utf-8")
@@ -122,7 +120,9 @@ def _page(data: MapData, payload: dict, texts: Texts, styles, tiles: Tiles, titl
 
 def _folium_map(data: MapData, payload: dict, tiles: Tiles) -> OfflineMap:
     fmap = OfflineMap(location=DEFAULT_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, prefer_canvas=True,
-                      control_scale=True, position="absolute", width="100%", height="100%")
+                      control_scale=True, position="absolute", width="100%", height="100%",
+                      # markercluster needs the map's own maxZoom when no tile layer gives one
+                      maxZoom=tiles.max_zoom)
     for index, url in enumerate(tiles.urls):
         # The second Tianditu URL is its label layer: always on top of the first, not a choice of its own.
         # One base layer only: its datum decides where every point is drawn, so it is not switchable.

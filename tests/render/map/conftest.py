@@ -116,7 +116,9 @@ def facility_findings(round_no: int) -> list[Finding]:
                           {"geometry": point(113.015, 28.19), "position_m": 3400})),
         Finding("facility:map-test-roads:r2", "map-test-tactile-continuous", Outcome.PASS),
         Finding("facility:map-test-scenic:s1", "map-test-route", Outcome.PASS),
-        Finding("circle:juzizhou", "map-test-route", Outcome.FAIL, measured="覆盖 2/4", required="4/4"),
+        Finding("circle:juzizhou", "map-test-route", Outcome.FAIL, passed=2, failed=1, measured="2/3",
+                required="≤ 300 m", evidence=({"geometry": point(112.96, 28.205), "where": "橘子洲头",
+                                                "reason": "missing"},)),
         Finding("facility:map-test-toilets:nowhere", "map-test-door-width", Outcome.REVIEW),
     ]
     return findings

@@ -43,6 +43,11 @@ def test_marker_counts_per_grade_match_the_stored_scores(rendered):
     assert len(rendered.payload["circles"]["items"]) == 1
 
 
+def test_circle_coverage_gaps_from_evidence(rendered):
+    gaps = rendered.payload["circles"]["gaps"]
+    assert [(g[0], g[1], g[4], g[5]) for g in gaps] == [("P", [28.205, 112.96], "橘子洲旅游无障碍服务圈", "橘子洲头")]
+
+
 def test_earlier_round_shows_its_own_grades(sample, map_catalog):
     rendered = render_map(views_of(sample, map_catalog, facility_round=0), map_catalog)
     assert grade_counts(rendered.payload)["toilets"] == Counter({"A": 1, "B": 1, "C": 1, "D": 1})

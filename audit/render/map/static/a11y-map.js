@@ -174,21 +174,23 @@
     return group;
   }
 
+  // A gap is [shape P|L, coordinates, check index, length in metres or null, subject name, where].
+  function gapShapes(p, gap, renderer) {
+    var s = p.d.gapStyle, check = p.d.checks[gap[2]];
+    var text = gap[4] + (gap[5] ? " · " + gap[5] : "") + " — " + check[0] +
+               (gap[3] ? " — " + fill(p.L["gap-length"], {length: gap[3]}) : "");
+    var layers = gap[0] === "P"
+      ? [L.circleMarker(gap[1], {radius: 7, color: s.outer, weight: 3, fillColor: s.inner, fillOpacity: 1,
+                                 renderer: renderer})]
+      : [L.polyline(gap[1], {color: s.outer, weight: s.weight, renderer: renderer}),
+         L.polyline(gap[1], {color: s.inner, weight: s.weight - 4, dashArray: s.dash, renderer: renderer})];
+    layers.forEach(function (layer) { layer.bindTooltip(function () { return el("span", text); }, {sticky: true}); });
+    return layers;
+  }
+
   function gapLayer(p, renderer) {
-    var d = p.d, group = L.layerGroup(), s = d.gapStyle;
-    d.gaps.items.forEach(function (gap) {
-      var check = d.checks[gap[2]];
-      var text = gap[4] + " — " + check[0] + (gap[3] ? " — " + fill(p.L["gap-length"], {length: gap[3]}) : "");
-      var layers = gap[0] === "P"
-        ? [L.circleMarker(gap[1], {radius: 7, color: s.outer, weight: 3, fillColor: s.inner, fillOpacity: 1,
-                                   renderer: renderer})]
-        : [L.polyline(gap[1], {color: s.outer, weight: s.weight, renderer: renderer}),
-           L.polyline(gap[1], {color: s.inner, weight: s.weight - 4, dashArray: s.dash, renderer: renderer})];
-      layers.forEach(function (layer) {
-        layer.bindTooltip(function () { return el("span", text); }, {sticky: true});
-        group.addLayer(layer);
-      });
-    });
+    var group = L.layerGroup();
+    p.d.gaps.items.forEach(function (gap) { gapShapes(p, gap, renderer).forEach(group.addLayer, group); });
     return group;
   }
 
@@ -197,15 +199,13 @@
     d.circles.items.forEach(function (rec) {
       var style = d.styles[rec[F.style]];
       var shape = L.polygon(rec[F.geometry], {color: style.colour, weight: 3, fillOpacity: 0.08,
+                                              dashArray: rec[F.compliant] === 1 ? null : d.road.dash,
                                               renderer: renderer});
       shape.bindPopup(function () { return p.popup(rec, d.circles.name); }, {maxWidth: 320});
       shape.bindTooltip(function () { return el("span", p.title(rec)); }, {sticky: true});
       group.addLayer(shape);
     });
-    d.circles.gaps.forEach(function (coords) {
-      group.addLayer(L.polygon(coords, {color: "#000", weight: 2, dashArray: "4 4", fillColor: "#000",
-                                        fillOpacity: 0.25, renderer: renderer, interactive: false}));
-    });
+    d.circles.gaps.forEach(function (gap) { gapShapes(p, gap, renderer).forEach(group.addLayer, group); });
     return group;
   }
 
