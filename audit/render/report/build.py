@@ -99,7 +99,7 @@ def build_report(store: Store, catalog: Catalog, pairs: Sequence[RoundPair], are
     current, previous = load_views(store, pairs, catalog.policy.version, area)
     cells, before = combined_cells(list(current.values())), combined_cells(list(previous.values()))
     scope = scope_code(area, list(current.values()))
-    division = division_namer(store)
+    division = division_namer(store, text)
     report = Report(
         text=text, area_code=area, area_name=area_title(store, area, text), generated=(today or date.today()).isoformat(),
         rounds=[RoundLine(p.kind, p.current, p.previous) for p in pairs],

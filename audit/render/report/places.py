@@ -6,20 +6,30 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
+from audit.areas import get_area as registry_area
 from audit.model import Check, Clause, Subject
 from audit.render.report.text import Text
 from audit.store import Store
 
 
-def division_namer(store: Store) -> Callable[[str | None], str]:
-    """Code -> name from the store's area registry, else the code itself (areas not loaded yet)."""
+def area_name(store: Store, code: str, lang: str) -> str | None:
+    """The area's name in `lang` from the Hunan registry (it has English names), else from the store's areas."""
+    known = registry_area(code)
+    if known is not None:
+        return known.label(lang)
+    stored = store.get_area(code)
+    return stored.name if stored else None
+
+
+def division_namer(store: Store, text: Text) -> Callable[[str | None], str]:
+    """Code -> '芙蓉区（430102）' / 'Furong District (430102)'; the bare code for an area nobody knows."""
 
     @cache
     def name(code: str | None) -> str:
         if not code:
             return "—"
-        area = store.get_area(code)
-        return f"{area.name}（{code}）" if area else code
+        found = area_name(store, code, text.lang)
+        return text.t("report.sep.paren", text=found, inner=code) if found else code
 
     return name
 
@@ -27,8 +37,7 @@ def division_namer(store: Store) -> Callable[[str | None], str]:
 def area_title(store: Store, code: str | None, text: Text) -> str:
     if not code:
         return text.t("report.all-areas")
-    area = store.get_area(code)
-    return area.name if area else code
+    return area_name(store, code, text.lang) or code
 
 
 def _point(geometry: Mapping[str, Any] | None) -> tuple[float, float] | None:
