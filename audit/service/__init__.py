@@ -5,8 +5,8 @@ from audit.service.config import ServiceConfig
 __all__ = ["ServiceConfig", "create_app"]
 
 
-def create_app(config: ServiceConfig):
+def create_app(config: ServiceConfig, catalog=None):
     """The WSGI application (Flask), imported lazily so `audit.service.config` stays light."""
     from audit.service.app import create_app as build
 
-    return build(config)
+    return build(config, catalog)

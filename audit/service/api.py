@@ -17,6 +17,7 @@ from audit.service.submissions import process
 
 api = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 1000
+MAX_ID = 2**62
 
 
 def _state():
@@ -41,6 +42,8 @@ def _page() -> tuple[int, int]:
 
 def _round_id(raw: int):
     store = _state().stores.get()
+    if raw > MAX_ID:  # larger than any database integer: cannot exist
+        abort(404, description=f"no round {raw}")
     try:
         return store.get_round(raw)
     except KeyError:
@@ -102,7 +105,7 @@ def submit():
 @require()
 def upload(upload_id: int):
     user = current_user()
-    record = UploadLog(_state().stores.get()).get(upload_id)
+    record = UploadLog(_state().stores.get()).get(upload_id) if upload_id <= MAX_ID else None
     if record is None or (user.role == "inspector" and record["user_id"] != user.id):
         abort(404, description="no such upload")  # another inspector's upload is not even confirmed to exist
     return jsonify(record)

@@ -29,10 +29,11 @@ class AppState:
     stores: StorePool
 
 
-def create_app(config: ServiceConfig) -> Flask:
+def create_app(config: ServiceConfig, catalog: Catalog | None = None) -> Flask:
+    """The app; `catalog` may be given when already loaded (tests, one process serving several apps)."""
     app = Flask(__name__)
     stores = StorePool(config.db)
-    state = AppState(config, load_catalog(config.checklists), stores)
+    state = AppState(config, catalog or load_catalog(config.checklists), stores)
     app.extensions["a11y"] = state
     app.config.update(
         SECRET_KEY=Accounts(stores.get()).setting("session_key", lambda: secrets.token_hex(32)),

@@ -23,9 +23,15 @@ def config(tmp_path) -> ServiceConfig:
                          max_file_bytes=1024 * 1024)
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """scrypt at full cost is slow on purpose; tests keep the algorithm and lower N (stored in each hash)."""
+    monkeypatch.setattr("audit.service.accounts.SCRYPT_N", 2**10)
+
+
 @pytest.fixture
-def app(config):
-    app = create_app(config)
+def app(config, catalog):
+    app = create_app(config, catalog)
     accounts = Accounts(app.extensions["a11y"].stores.get())
     accounts.add("admin", PASSWORD, "admin")
     accounts.add("yuelu", PASSWORD, "inspector", ("430104",))  # Changsha, Yuelu district
