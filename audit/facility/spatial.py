@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import shapely
 from shapely import ops
 from shapely.geometry import LineString, Point, mapping, shape
 
@@ -32,14 +34,14 @@ class Segment:
         self.epsg = utm_epsg(line.coords[0][0])
         to_metric, back = metric_transformers(self.epsg)
         self._to_metric, self._back = to_metric.transform, back.transform
-        self.line: LineString = ops.transform(self._to_metric, line)
+        self.line: LineString = shapely.transform(line, _array(self._to_metric))
 
     @property
     def length_m(self) -> float:
         return self.line.length
 
     def _wgs84(self, geometry: Any) -> dict[str, Any]:
-        return _rounded(mapping(ops.transform(self._back, geometry)))
+        return _rounded(mapping(shapely.transform(geometry, _array(self._back))))
 
     def place(self, mark: Mark) -> Spot:
         if mark.point is not None:
@@ -61,6 +63,11 @@ class Segment:
         else:
             geometry = self._wgs84(self.line.interpolate(position))
         return Spot(geometry, round(position, 1), mark.length_m, offset)
+
+
+def _array(transform: Any) -> Any:
+    """A pyproj (x, y) transform applied to shapely's (N, 2) coordinate arrays."""
+    return lambda xy: np.column_stack(transform(xy[:, 0], xy[:, 1]))
 
 
 def place_marks(geometry: dict[str, Any] | None, marks: tuple[Mark, ...]) -> list[Spot]:

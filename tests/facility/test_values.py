@@ -4,8 +4,20 @@ import math
 
 import pytest
 
-from audit.facility.values import (NA, NO, UNKNOWN, YES, ValueProblem, looks_like_formula, parse_choice, parse_date,
-                                   parse_number, parse_slope, parse_special, parse_yesno)
+from audit.facility.values import (
+    NA,
+    NO,
+    UNKNOWN,
+    YES,
+    ValueProblem,
+    looks_like_formula,
+    parse_choice,
+    parse_date,
+    parse_number,
+    parse_slope,
+    parse_special,
+    parse_yesno,
+)
 
 
 @pytest.mark.parametrize("text, unit, expected", [
