@@ -130,7 +130,8 @@ class Auditor:
 
     async def _open(self) -> None:
         self.browser = launcher(self.options.driver, executable=self.options.executable,
-                                remote_url=self.options.remote_url)
+                                remote_url=self.options.remote_url,
+                                sessions=max(1, self.options.crawl.per_host_concurrency))
         await self.browser.start()
         self.browser_version = self.browser.version
 
@@ -204,6 +205,8 @@ class Auditor:
                 frontier.record.documents.append(url)
                 return None, []
             values = {"seconds": self.options.timeout, **_values(exc)}
+            if exc.kind == "meta-refresh" and "target" not in values:
+                values.update(target=exc.detail, links=[exc.detail])
             return self._failed(site, url, exc.kind, exc.detail, **values), values.get("links", [])
         except BrowserGone as exc:
             await self._restart()

@@ -26,7 +26,10 @@ def build_report(store: Store, catalog: Catalog, round_id: int, scores: Iterable
     checks_used: dict[str, dict] = {}
     pages: dict[str, dict] = {}
     sites: dict[str, dict] = {}
+    error_keys = {e.subject_key for e in store.errors(round_id)}
     for key, subject in subjects.items():
+        if key in error_keys:
+            continue  # a page that could not be audited is listed under errors, never as a page
         score = by_key.get(key)
         entry = {"key": key, "url": subject.url, "name": subject.name, "area_code": subject.area_code,
                  "score": score.score if score else None, "grade": score.grade if score else None,

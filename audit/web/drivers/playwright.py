@@ -28,6 +28,10 @@ def classify(exc: Exception) -> Exception:
     return NavigationError("navigation", text.splitlines()[0][:300])
 
 
+def _strip(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
 class PlaywrightTab:
     """One page (tab). All methods raise NavigationError/BrowserGone, never Playwright's own errors."""
 
@@ -43,8 +47,10 @@ class PlaywrightTab:
             raise classify(exc) from exc
         if response is None:
             return Navigation(None, self.page.url, "text/html")
+        if _strip(self.page.url) != _strip(response.url):  # it left by itself (meta refresh, script) while loading
+            raise NavigationError("meta-refresh", self.page.url)
         headers = await response.all_headers()
-        return Navigation(response.status, self.page.url, headers.get("content-type", ""))
+        return Navigation(response.status, response.url, headers.get("content-type", ""))
 
     async def _frame(self, frame_path: Sequence[Any]):
         frame = self.page.main_frame
