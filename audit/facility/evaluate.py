@@ -97,7 +97,7 @@ def evaluate_check(check: Check, submission: Submission, base: dict[str, Any], f
                    notes: Callable[..., str] = lambda key, **values: key) -> Finding:
     answer = check.answer
     values = submission.values
-    required = required_text(answer, field_unit)
+    required = _required(check, field_unit)
     condition = answer.get("when")
     if condition:
         applies = condition_holds(condition, values)
@@ -105,20 +105,21 @@ def evaluate_check(check: Check, submission: Submission, base: dict[str, Any], f
             return Finding(submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,),
                            note=notes("facility.note.condition-missing", field=condition["field"]))
         if not applies:
-            return Finding(submission.key, check.id, Outcome.NA, required=required, evidence=(base,))
+            return Finding(submission.key, check.id, Outcome.NA, required=required)
     value = values.get(answer["field"])
     if value is None:
         return Finding(submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,),
                        note=notes("facility.note.missing"))
     if isinstance(value, Answer) and value in (NA, UNKNOWN):
         outcome = Outcome.NA if value == NA else Outcome.REVIEW
-        return Finding(submission.key, check.id, outcome, measured=str(value), required=required, evidence=(base,),
-                       note="" if value == NA else notes("facility.note.unknown"))
+        return Finding(submission.key, check.id, outcome, measured=str(value), required=required,
+                       evidence=() if value == NA else (base,), note="" if value == NA else notes("facility.note.unknown"))
     if isinstance(value, tuple):
         return _count_marks(check, submission, value, base, required)
     passed = _passes(answer, value)
+    # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
     return Finding(submission.key, check.id, Outcome.PASS if passed else Outcome.FAIL, measured=measured_of(value),
-                   required=required, evidence=(base,))
+                   required=required, evidence=() if passed else (base,))
 
 
 def condition_holds(condition: dict[str, Any], values: dict[str, Any]) -> bool | None:
@@ -185,6 +186,17 @@ def measured_of(value: Any) -> Any:
         return {"value": round(value.value, 4), "unit": value.unit, "text": value.text,
                 "label": f"{value.value:g}{unit}"}
     return str(value)
+
+
+_REQUIRED: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+
+
+def _required(check: Check, field_unit: str | None) -> dict[str, Any]:
+    """The threshold text of a check never changes within a run: build it once (100k rows, ~10 checks each)."""
+    key = (check.checklist, check.id, field_unit)
+    if key not in _REQUIRED:
+        _REQUIRED[key] = required_text(check.answer, field_unit)
+    return _REQUIRED[key]
 
 
 def required_text(answer: dict[str, Any], field_unit: str | None = None) -> dict[str, Any]:

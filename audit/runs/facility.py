@@ -13,7 +13,7 @@ from pathlib import Path
 from audit.catalog import Catalog
 from audit.facility.evaluate import evaluate_all
 from audit.facility.ingest import IngestOptions, IngestResult, Submission, read_submission
-from audit.runs import score_round
+from audit.runs import score_findings, score_round
 from audit.store import Round, Store
 
 QUARTER = re.compile(r"^(\d{4})q([1-4])$", re.IGNORECASE)
@@ -81,41 +81,54 @@ def ingest(store: Store, catalog: Catalog, results: list[IngestResult], label: s
             "scoring_version": catalog.policy.version, "sources": sorted({r.file for r in results if r.rows})}
     with store.transaction():
         round_ = facility_round(store, label, meta)
-        report.subjects, report.findings = _write(store, catalog, round_.id, submissions, progress)
+        earlier = store.audited_keys(round_.id)
+        report.subjects, report.findings, report.scored = _write(store, catalog, round_.id, submissions, earlier,
+                                                                 progress)
         report.photos = _store_photos(store, submissions, photo_store)
-    report.scored = score_round(store, catalog, round_.id)
+    if earlier:
+        # The round already held subjects: rescore all of it so every cached score has one policy version.
+        report.scored = score_round(store, catalog, round_.id)
     report.round = store.finish_round(round_.id, "complete", meta={"checklists": {
         **round_.meta.get("checklists", {}), **meta["checklists"]}, "scoring_version": catalog.policy.version})
     report.stored = True
     return report
 
 
-def _write(store: Store, catalog: Catalog, round_id: int, submissions: list[Submission],
-           progress: Callable[[int], None] | None) -> tuple[int, int]:
-    subjects = findings = 0
+def _write(store: Store, catalog: Catalog, round_id: int, submissions: list[Submission], earlier: set[str],
+           progress: Callable[[int], None] | None) -> tuple[int, int, int]:
+    """Evaluate and write in batches; returns (subjects, findings, subjects scored)."""
+    subjects = findings = scored = 0
     batch: list = []
     by_key = {s.key: s for s in submissions}  # a later row of the same id (another file) wins
     for subject, subject_findings in evaluate_all(by_key.values(), catalog):
         batch.append((subject, subject_findings))
         if len(batch) >= WRITE_BATCH:
-            findings += _flush(store, round_id, batch, by_key)
+            findings, scored = findings + _flush(store, catalog, round_id, batch, by_key, earlier), scored + len(batch)
             subjects += len(batch)
             if progress:
                 progress(len(batch))
             batch = []
-    findings += _flush(store, round_id, batch, by_key)
+    findings += _flush(store, catalog, round_id, batch, by_key, earlier)
     subjects += len(batch)
-    return subjects, findings
+    return subjects, findings, scored + len(batch)
 
 
-def _flush(store: Store, round_id: int, batch: list, by_key: dict[str, Submission]) -> int:
+def _flush(store: Store, catalog: Catalog, round_id: int, batch: list, by_key: dict[str, Submission],
+           earlier: set[str]) -> int:
+    """One bulk insert for subjects new to the round; replace_findings only for re-uploaded ones."""
     if not batch:
         return 0
     store.upsert_subjects(subject for subject, _ in batch)
-    for subject, subject_findings in batch:
-        store.replace_findings(round_id, subject.key, subject_findings)
+    fresh = [f for subject, found in batch if subject.key not in earlier for f in found]
+    store.add_findings(round_id, fresh)
+    for subject, found in batch:
+        if subject.key in earlier:
+            store.replace_findings(round_id, subject.key, found)
+    if not earlier:
+        # Same shared scoring path as score_round (audit.runs.score_findings), without reading back what we hold.
+        store.put_scores(round_id, score_findings((f for _, found in batch for f in found), catalog))
     _save_raw(store, round_id, [by_key[subject.key] for subject, _ in batch])
-    return sum(len(f) for _, f in batch)
+    return sum(len(found) for _, found in batch)
 
 
 def _db(store: Store):
