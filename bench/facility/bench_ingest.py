@@ -19,12 +19,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "samples" / "facility"))
 
-from generate import GOOD  # noqa: E402  (the sample generator's good answers)
+from generate import GOOD
 
-from audit.catalog import load_catalog  # noqa: E402
-from audit.facility.ingest import IngestOptions  # noqa: E402
-from audit.runs.facility import ingest, read_files  # noqa: E402
-from audit.store import open_store  # noqa: E402
+from audit.catalog import load_catalog
+from audit.facility.ingest import IngestOptions
+from audit.runs.facility import ingest, read_files
+from audit.store import open_store
 
 BAD = {"slope": "1:8", "door_width": "700", "room_area": "3", "provision": "无", "ramp_type": "无坡道",
        "tactile_gaps": "20-35; 80", "accessible_bays": "0", "counter_height": "950", "sign_present": "否",
