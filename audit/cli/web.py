@@ -14,23 +14,13 @@ SEVERITIES = ("critical", "serious", "moderate", "minor")
 
 
 def read_sites(path: str, messages) -> list:
-    """sites.txt: `URL[,|tab division-code[,|tab name]]` per line; blank lines and # comments ignored."""
-    from audit.web.auditor import Site
+    """The sites of a sites.txt; every bad line is reported (file, row, problem) in Chinese and English."""
+    from audit.web.sites import read_sites as parse
 
-    sites = []
-    for row, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), start=1):
-        text = line.split("#", 1)[0].strip() if not line.strip().startswith("http") else line.strip()
-        if not text or text.startswith("#"):
-            continue
-        parts = [p.strip() for p in text.replace("\t", ",").split(",", 2)]
-        if not parts[0].startswith(("http://", "https://")):
-            raise click.ClickException(messages.both("web.cli.bad-sites", file=path, row=row,
-                                                     problem=f"URL {parts[0]!r}"))
-        code = parts[1] if len(parts) > 1 and parts[1] else None
-        if code and not (code.isdigit() and len(code) == 6):
-            raise click.ClickException(messages.both("web.cli.bad-sites", file=path, row=row,
-                                                     problem=f"division code {code!r} (6 digits)"))
-        sites.append(Site(parts[0], code, parts[2] if len(parts) > 2 and parts[2] else None))
+    sites, problems = parse(path)
+    if problems:
+        raise click.ClickException("\n".join(
+            messages.both("web.cli.bad-sites", file=path, row=p.row, problem=p.problem) for p in problems))
     return sites
 
 

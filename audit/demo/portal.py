@@ -36,6 +36,7 @@ def render_portal(out: Path, site: dict[str, Any], fixed: Iterable[str], samples
         "service/guide.html": ("service/guide.html.j2", {}),
         "about.html": ("about.html.j2", {}),
         "contact.html": ("contact.html.j2", {}),
+        "elder/index.html": ("elder.html.j2", {}),
         **{f"news/2025/article-{n}.html": ("news/article.html.j2", {"n": n, "page_lang_missing": "lang" not in fixed})
            for n in ARTICLES},
     }

@@ -44,5 +44,5 @@ def test_sitemap_and_robots_name_the_serving_origin(tmp_path, changsha):
         robots = urllib.request.urlopen(server.url + "robots.txt").read().decode()
     finally:
         server.close()
-    assert sitemap.count("<loc>") == 11 and f"<loc>{server.url}news/2025/article-6.html</loc>" in sitemap
+    assert sitemap.count("<loc>") == 12 and f"<loc>{server.url}news/2025/article-6.html</loc>" in sitemap
     assert f"Sitemap: {server.url}sitemap.xml" in robots

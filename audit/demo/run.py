@@ -1,0 +1,101 @@
+"""The demo pipeline: areas, two rounds of field checklists and portals, then maps and reports."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from audit.demo.portal import PortalServer, portals, render_portal
+
+REPO = Path(__file__).resolve().parents[2]
+FACILITY_SAMPLES = REPO / "samples" / "facility"
+SUBMISSION_SUFFIXES = (".csv", ".xlsx", ".geojson")
+ROUNDS = ("2025q2", "2025q4")
+
+# Runs one `a11y-audit` command line and returns its exit code.
+Invoke = Callable[[Sequence[str]], int]
+
+
+@dataclass
+class DemoPlan:
+    """Where the demo writes: its own database (recreated each run), maps and reports."""
+
+    db: Path
+    maps: Path
+    reports: Path
+    lang: str = "zh"
+    steps: list[tuple[str, float, int]] = field(default_factory=list)
+
+
+def submission_files(label: str) -> list[Path]:
+    folder = FACILITY_SAMPLES / f"round-{label}"
+    return sorted(p for p in folder.iterdir() if p.suffix in SUBMISSION_SUFFIXES)
+
+
+def sites_file(servers: list[tuple[dict, PortalServer]], folder: Path) -> Path:
+    """A sites.txt for the sample portals as served this round (URL, division code, name)."""
+    path = folder / "sites.txt"
+    path.write_text("".join(f"{server.url} {site['code']} {site['name']}\n" for site, server in servers), encoding="utf-8")
+    return path
+
+
+def web_round(invoke: Invoke, plan: DemoPlan, label: str, round_index: int, work: Path) -> int:
+    """Render every sample portal as it stands in this round, serve them on 127.0.0.1 and audit them."""
+    servers = []
+    try:
+        for site in portals():
+            root = render_portal(work / label / site["id"], site, site["rounds"][round_index]["fixed"])
+            servers.append((site, PortalServer(root)))
+        sites = sites_file(servers, work / label)
+        return invoke(["--db", str(plan.db), "--lang", plan.lang, "web", "--sites", str(sites), "--label", label,
+                       "--delay", "0", "--concurrency", "3", "--format", "json,junit,sarif,md,html",
+                       "--out", str(plan.reports / f"web-{label}")])
+    finally:
+        for _, server in servers:
+            server.close()
+
+
+def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
+    """Every step in order; returns 0, or the first step's failure code."""
+    if plan.db.exists():
+        plan.db.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{plan.db}{suffix}").unlink(missing_ok=True)
+    base = ["--db", str(plan.db), "--lang", plan.lang]
+    work = Path(tempfile.mkdtemp(prefix="a11y-demo-"))
+    steps: list[tuple[str, Callable[[], int], tuple[int, ...]]] = [
+        ("行政区划 / administrative areas", lambda: invoke(base + ["areas", "load"]), (0,)),
+    ]
+    for index, label in enumerate(ROUNDS):
+        files = [str(p) for p in submission_files(label)]
+        steps.append((f"实地检查 {label} / field checklists {label} ({len(files)} files)",
+                      lambda files=files, label=label: invoke(base + ["facility", "ingest", *files, "--round", label]), (0,)))
+        # Exit 2 means a portal crossed a CI threshold: expected for sample portals with known defects.
+        steps.append((f"政府网站 {label} / government portals {label}",
+                      lambda label=label, index=index: web_round(invoke, plan, label, index, work), (0, 2)))
+    steps += [
+        ("地图 / maps", lambda: invoke(base + ["map", "--out", str(plan.maps / "map-all.html")]), (0,)),
+        ("地图（长沙）/ map of Changsha",
+         lambda: invoke(base + ["map", "--area", "430100", "--out", str(plan.maps / "map-430100.html")]), (0,)),
+        ("进展报告 / progress report",
+         lambda: invoke(base + ["report", "--format", "html,pdf,xlsx", "--out", str(plan.reports / "report-hunan")]), (0,)),
+        ("进展报告（长沙）/ report for Changsha",
+         lambda: invoke(base + ["report", "--area", "430100", "--format", "html,xlsx",
+                                "--out", str(plan.reports / "report-430100")]), (0,)),
+    ]
+    try:
+        for title, step, accepted in steps:
+            say(f"==> {title}")
+            started = time.monotonic()
+            code = step()
+            plan.steps.append((title, time.monotonic() - started, code))
+            if code not in accepted:
+                say(f"失败 / failed: {title} (exit {code})")
+                return code
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
