@@ -122,7 +122,9 @@ def _folium_map(data: MapData, payload: dict, tiles: Tiles) -> OfflineMap:
     fmap = OfflineMap(location=DEFAULT_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, prefer_canvas=True,
                       control_scale=True, position="absolute", width="100%", height="100%",
                       # markercluster needs the map's own maxZoom when no tile layer gives one
-                      maxZoom=tiles.max_zoom)
+                      maxZoom=tiles.max_zoom,
+                      # a province is the widest useful view; fewer zoom levels make clustering 100,000 points faster
+                      minZoom=5)
     for index, url in enumerate(tiles.urls):
         # The second Tianditu URL is its label layer: always on top of the first, not a choice of its own.
         # One base layer only: its datum decides where every point is drawn, so it is not switchable.

@@ -158,10 +158,11 @@
     if (category.points.length) {
       var markers = category.points.map(function (rec) { return p.marker(rec, category.name); });
       var cluster = L.markerClusterGroup({
-        chunkedLoading: true, chunkInterval: 100, chunkDelay: 20, showCoverageOnHover: false,
+        chunkedLoading: true, chunkInterval: 250, chunkDelay: 10, showCoverageOnHover: false,
         spiderfyOnMaxZoom: true, disableClusteringAtZoom: 19, iconCreateFunction: clusterIcon(p.L.items),
         removeOutsideVisibleBounds: true,
-        chunkProgress: function (processed, total) { if (processed >= total) whenLoaded(); }
+        // markercluster also reports an empty (0, 0) pass when the group itself is added: ignore it
+        chunkProgress: function (processed, total) { if (total === markers.length && processed >= total) whenLoaded(); }
       });
       pending += 1;
       group.addLayer(cluster);
