@@ -8,7 +8,8 @@ from typing import Any
 from audit.model.checks import Check, Clause
 from audit.model.findings import Finding
 from audit.model.policy import MODEL_VERSION, Grade, ScoringPolicy
-from audit.model.subjects import Subject, area_chain, area_level, city_code, is_within, province_code
+from audit.model.subjects import (PART_KINDS, Subject, area_chain, area_level, city_code, counts_in_aggregates,
+                                  is_within, province_code)
 from audit.model.vocab import Category, Outcome, Severity
 
 # Scoring, aggregation and indicator evaluation load on first use, so that importing the vocabulary
@@ -28,6 +29,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Check", "Clause", "Finding", "MODEL_VERSION", "Grade", "ScoringPolicy", "Subject", "area_chain", "area_level",
+    "PART_KINDS", "counts_in_aggregates", "Check", "Clause", "Finding", "MODEL_VERSION", "Grade", "ScoringPolicy", "Subject", "area_chain", "area_level",
     "city_code", "is_within", "province_code", "Category", "Outcome", "Severity", *_LAZY,
 ]

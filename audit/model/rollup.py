@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from audit.model.scoring import SubjectScore
-from audit.model.subjects import Subject, area_chain
+from audit.model.subjects import Subject, area_chain, counts_in_aggregates
 
 ALL = "all"
 
@@ -67,9 +67,14 @@ def _summarise(key: tuple[str | None, str], scores: list[SubjectScore], top: int
 def aggregate(
     scored_subjects: Iterable[tuple[Subject, SubjectScore]], top_failed: int = 10
 ) -> dict[tuple[str | None, str], Aggregate]:
-    """Every subject counts in its county, city and province, under its category and under 'all'."""
+    """Every subject counts in its county, city and province, under its category and under 'all'.
+
+    Parts of another subject (web pages of a website) are left out: their whole is counted instead.
+    """
     cells: dict[tuple[str | None, str], list[SubjectScore]] = defaultdict(list)
     for subject, score in scored_subjects:
+        if not counts_in_aggregates(subject):
+            continue
         for key in _cell_keys(subject):
             cells[key].append(score)
     return {key: _summarise(key, scores, top_failed) for key, scores in cells.items()}

@@ -22,6 +22,16 @@ class Subject:
     attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Kinds of subject that are parts of another subject: a web page is scored on its own (for the webmaster),
+# but counts in area aggregates only through its website, so a portal weighs one, not one per page.
+PART_KINDS = frozenset({"web-page"})
+
+
+def counts_in_aggregates(subject: Subject) -> bool:
+    """False for parts (pages of a website, or anything marked `part_of` another subject)."""
+    return subject.kind not in PART_KINDS and not subject.attributes.get("part_of")
+
+
 def province_code(area_code: str) -> str:
     """'430102' -> '430000'."""
     return area_code[:2] + "0000"

@@ -88,3 +88,14 @@ def test_indicators_floor_first_and_points(catalog):
     assert (by_id["guided-roads"].met, by_id["guided-roads"].points) == (False, 3.75)
     assert (by_id["toilets"].met, by_id["toilets"].points) == (True, 6.0)
     assert (by_id["parking"].value, by_id["parking"].met, by_id["parking"].points) == (None, None, 0.0)
+
+
+def test_pages_count_through_their_website_not_one_by_one(catalog):
+    p = catalog.policy
+    site = scored("site:a", "430100", Category.INFORMATION, [Outcome.PASS], p)
+    pages = [scored(f"page:{i}", "430100", Category.INFORMATION, [Outcome.FAIL], p) for i in range(12)]
+    pages = [(Subject(s.key, "web-page", s.category, s.name, s.area_code), sc) for s, sc in pages]
+    part = scored("facility:x", "430100", Category.INFORMATION, [Outcome.FAIL], p)
+    part = (Subject(part[0].key, "toilet", part[0].category, "x", "430100", attributes={"part_of": "site:a"}), part[1])
+    cell = aggregate([site, *pages, part])[("430100", "information")]
+    assert (cell.subjects, cell.mean_score, cell.compliance_rate) == (1, 100.0, 1.0)
