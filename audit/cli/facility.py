@@ -65,6 +65,7 @@ def ingest_command(ctx: click.Context, files: tuple[Path, ...], checklist_id: st
         a11y-audit facility ingest toilets.xlsx --coords gcj02 --photos ./photos
     """
     from audit.facility.ingest import IngestOptions
+    from audit.cli.progress import progress
     from audit.runs.facility import ingest, photo_store_for, read_files
 
     lang = lang or ctx.obj["lang"]
@@ -83,8 +84,10 @@ def ingest_command(ctx: click.Context, files: tuple[Path, ...], checklist_id: st
             click.echo(messages.t("facility.summary.file", lang, file=result.file, checklist=result.checklist,
                                   rows=len(result.rows), skipped=result.skipped_rows, warnings=len(result.warnings)))
     store = store_from(ctx)
+    rows = sum(len(r.rows) for r in results)
     try:
-        report = ingest(store, catalog, results, round_label, photo_store_for(store))
+        with progress(rows, messages.t("facility.progress.storing", lang)) as advance:
+            report = ingest(store, catalog, results, round_label, photo_store_for(store), progress=advance)
     finally:
         store.close()
     if not report.stored:
