@@ -13,8 +13,9 @@ from audit.model.checks import Check
 from audit.model.findings import Finding
 from audit.model.subjects import Subject
 from audit.model.vocab import Category, Severity
+from audit.web.attribution import attribute, init_script
 from audit.web.axe import axe_version, run_axe
-from audit.web.builtins import PROBES, PageFacts, ProbeResult
+from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
 from audit.web.crawl import CrawlOptions, Frontier, read_robots, sitemap_urls
 from audit.web.drivers import BrowserGone, NavigationError, launcher
 from audit.web.findings import page_findings
@@ -129,11 +130,17 @@ class Auditor:
                 yield event
 
     async def _open(self) -> None:
+        toolbar = self._toolbar_options()
         self.browser = launcher(self.options.driver, executable=self.options.executable,
                                 remote_url=self.options.remote_url,
+                                init_scripts=[init_script(toolbar)] if toolbar is not None else [],
                                 sessions=max(1, self.options.crawl.per_host_concurrency))
         await self.browser.start()
         self.browser_version = self.browser.version
+
+    def _toolbar_options(self) -> Mapping[str, Any] | None:
+        check = next((c for c in self.checks if c.answer.get("builtin") == "overlay-toolbar"), None)
+        return check.answer.get("options", {}) if check is not None else None
 
     async def _close(self) -> None:
         if self.browser is not None:
@@ -253,11 +260,19 @@ class Auditor:
         probes: dict[str, ProbeResult] = {}
         wanted = {c.answer["builtin"]: c for c in self.checks if "builtin" in c.answer}
         for name, probe in PROBES.items():
-            if name in wanted:
+            if name in wanted and name not in LATE_PROBES:
                 probes[name] = await probe(tab, wanted[name].answer.get("options", {}), facts)
-        findings = page_findings(self.checks, axe, probes, subject_key, final)
+        if facts.toolbars:  # findings the toolbar caused carry origin: third-party-toolbar
+            await attribute(tab, axe, self._toolbar_options() or {})
+        early = [c for c in self.checks if c.answer.get("builtin") not in LATE_PROBES]
+        findings = page_findings(early, axe, probes, subject_key, final)
         await self._still_on(tab, final)  # results of a page that left mid-audit would describe another page
         findings = await self._screenshots(tab, findings, final)
+        late = {name: await PROBES[name](tab, wanted[name].answer.get("options", {}), facts)
+                for name in PROBES if name in wanted and name in LATE_PROBES}  # they may change or leave the page
+        if late:
+            findings = sorted(findings + page_findings([wanted[n] for n in late], {}, late, subject_key, final),
+                              key=lambda f: f.check_id)
         links = list(dict.fromkeys(info["links"] + info["frames"]))[:LINKS_CAP]
         subject = page_subject(site, final, title=info["title"], lang=info["lang"], home=is_home, status=nav.status,
                                links=links, axe_language=axe.get("axeLanguage"))

@@ -21,8 +21,20 @@ def _selector(target: Any) -> Any:
 
 
 def node_evidence(node: Mapping[str, Any], url: str) -> dict[str, Any]:
-    return {"selector": _selector(node.get("target")), "html": (node.get("html") or "")[:HTML_CAP],
-            "message": node.get("failureSummary") or "", "url": url}
+    evidence = {"selector": _selector(node.get("target")), "html": (node.get("html") or "")[:HTML_CAP],
+                "message": node.get("failureSummary") or "", "url": url}
+    if node.get("origin"):  # set by audit.web.attribution: a third-party toolbar caused this instance
+        evidence["origin"] = node["origin"]
+    return evidence
+
+
+def origin_counts(nodes: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Instances by origin ('site' or 'third-party-toolbar'), for the webmaster's and the vendor's share."""
+    counts: dict[str, int] = {}
+    for node in nodes:
+        key = node.get("origin") or "site"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _worst(impacts: Iterable[str | None]) -> Severity | None:
@@ -55,13 +67,17 @@ def axe_finding(check: Check, by_rule: Mapping[str, Mapping[str, list]], subject
         outcome, shown, severity = Outcome.PASS, [], None
     else:
         outcome, shown, severity = Outcome.NA, [], None
+    extra: dict[str, Any] = {"instances": len(shown)} if len(shown) > EVIDENCE_PER_FINDING else {}
+    origins = origin_counts(shown)
+    if set(origins) != {"site"} and origins:
+        extra["origins"] = origins
     return Finding(
         subject_key=subject_key, check_id=check.id, outcome=outcome,
         passed=passed if outcome is not Outcome.NA else None,
         failed=len(failed_nodes) if outcome is not Outcome.NA else None,
         severity=severity,
         evidence=tuple(node_evidence(n, url) for n in shown[:EVIDENCE_PER_FINDING]),
-        extra={"instances": len(shown)} if len(shown) > EVIDENCE_PER_FINDING else {},
+        extra=extra,
     )
 
 

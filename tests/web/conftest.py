@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import signal
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +35,13 @@ class FixtureHandler(SimpleHTTPRequestHandler):
             return self._calendar()
         if path.endswith(".xml") or path.endswith("robots.txt"):
             return self._templated()
+        if path in ("/kill-renderer.png", "/kill-browser.png"):
+            # Asked for by a page while it loads: kill this test process's Chromium renderers (the
+            # page's tab crashes) or the browser itself, as a real crash would, then answer nothing.
+            killed = kill_chromium(renderers=path == "/kill-renderer.png")
+            self.send_response(204 if killed else 500)
+            self.end_headers()
+            return
         if path.endswith("/missing-page.html"):
             self.send_error(404)
             return
@@ -64,6 +73,47 @@ class FixtureHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def _descendants(root: int) -> list[tuple[int, list[str]]]:
+    """(pid, argv) of every process below `root`, read from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    argv: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv[int(entry)] = [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        out.append((pid, argv.get(pid, [])))
+        todo += children.get(pid, [])
+    return out
+
+
+def kill_chromium(renderers: bool) -> int:
+    """SIGKILL this process's Chromium renderers (renderers=True) or its browser processes; how many."""
+    killed = 0
+    for pid, argv in _descendants(os.getpid()):
+        line = " ".join(argv)  # Chromium's children rewrite their argv into one string
+        if not line or "chrom" not in os.path.basename(line.split(" ", 1)[0]) or "chromedriver" in line:
+            continue
+        is_renderer = "--type=renderer" in line
+        is_browser = "--type=" not in line
+        if (renderers and is_renderer) or (not renderers and is_browser):
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+    return killed
 
 
 class Server:

@@ -144,3 +144,23 @@ def test_resume_after_a_killed_run_continues_the_same_round(portal_server, tmp_p
         pages = conn.execute("SELECT count(DISTINCT subject_key) FROM findings WHERE subject_key LIKE 'page:%'").fetchone()[0]
         errors = conn.execute("SELECT count(*) FROM subject_errors").fetchone()[0]
     assert pages + errors == 8 and pages > before
+
+
+def test_outputs_show_which_failures_a_toolbar_caused(sites_server, tmp_path, chromium_executable):
+    out = tmp_path / "out"
+    result = run(tmp_path / "t.db", sites_server.url("defects/toolbar-attribution.html"), "--max-pages", 1,
+                 "--max-depth", 0, "--delay", 0, "--no-sitemap", "--ignore-robots", "--format", "json,junit,sarif,md,html",
+                 "--out", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+    failures = {f["check"]: f for f in report["pages"][0]["failures"]}
+    assert failures["axe-image-alt"]["origin"] == "mixed"
+    assert failures["axe-image-alt"]["origins"] == {"site": 1, "third-party-toolbar": 2}
+    assert failures["axe-button-name"]["origin"] == "third-party-toolbar"
+    assert [e.get("origin") for e in failures["axe-image-alt"]["evidence"]].count("third-party-toolbar") == 2
+    assert "| third-party toolbar |" in (out / "a11y-summary.md").read_text(encoding="utf-8")
+    assert "[third-party toolbar]" in (out / "a11y-report.html").read_text(encoding="utf-8")
+    assert "[origin: third-party-toolbar]" in (out / "a11y-junit.xml").read_text(encoding="utf-8")
+    sarif = json.loads((out / "a11y.sarif").read_text(encoding="utf-8"))
+    origins = [r["properties"]["origin"] for r in sarif["runs"][0]["results"]]
+    assert {"site", "third-party-toolbar"} <= set(origins)

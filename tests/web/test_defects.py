@@ -30,13 +30,24 @@ def audited(sites_server, catalog, chromium_executable):
 def test_page_has_its_expected_findings(audited, name):
     expected = json.loads((SITES / "defects" / name).with_suffix(".expected.json").read_text(encoding="utf-8"))
     findings = audited[name]
-    for outcome in ("fail", "pass", "n/a"):
+    for outcome in ("fail", "pass", "review", "n/a"):
         for check_id in expected.get(outcome, []):
             assert findings[check_id].outcome.value == outcome, (check_id, findings[check_id])
     if "toolbar" in expected:
         toolbar = findings["web-overlay-toolbar"]
         assert toolbar.measured["present"] and toolbar.measured["toolbars"][0]["family"] == expected["toolbar"]
         assert toolbar.extra.get("information_only")
+    if "elder" in expected:  # the entry was activated and the main text measured before and after
+        measured = findings["web-elder-mode-entry"].measured
+        assert (round(measured["before_px"]), round(measured["after_px"])) == (
+            expected["elder"]["before_px"], expected["elder"]["after_px"]), measured
+    for check_id, origins in expected.get("origins", {}).items():
+        finding = findings[check_id]
+        assert dict(finding.extra.get("origins", {"site": finding.failed})) == origins, (check_id, finding)
+        shown = [e.get("origin", "site") for e in finding.evidence]
+        assert {o: shown.count(o) for o in set(shown)} == origins, finding.evidence
+    if "origins" not in expected:  # no toolbar, or one that added nothing that fails: all the site's own
+        assert not any(f.extra.get("origins") for f in findings.values() if "toolbar" not in expected)
 
 
 def test_failures_carry_counts_and_evidence(audited):

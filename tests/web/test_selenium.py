@@ -49,3 +49,36 @@ def test_remote_webdriver_audits_pages_and_frames(webdriver_url, sites_server, c
     assert findings["axe-button-name"].evidence[0]["selector"] == ["iframe", "button"]
     assert findings["web-reflow-320"].outcome.value == "pass"
     assert auditor.browser_version.startswith("chrome")
+
+
+HUNG_RUN = """
+import json, sys, threading
+from audit.catalog import load_catalog
+from audit.web.auditor import AuditOptions, Auditor, PageAudited, PageFailed, Site
+from audit.web.crawl import CrawlOptions
+remote, pages = sys.argv[1], sys.argv[2:]
+checks = [c for cl in load_catalog().domain("web") for c in cl.checks if c.id in ("axe-image-alt", "web-focus-visible")]
+options = AuditOptions(crawl=CrawlOptions(max_pages=1, max_depth=0, delay=0, use_sitemaps=False, obey_robots=False,
+                                          per_host_concurrency=1), driver="selenium", remote_url=remote, timeout=3)
+for event in Auditor(checks, options).run([Site(p) for p in pages]):
+    if isinstance(event, (PageAudited, PageFailed)):
+        print(json.dumps([event.subject.url.rsplit("/", 1)[1], getattr(event, "reason", "audited")]), flush=True)
+print(json.dumps(["threads", [t.name for t in threading.enumerate() if not t.daemon]]), flush=True)
+"""
+
+
+def test_a_hung_webdriver_call_neither_stalls_the_crawl_nor_blocks_exit(webdriver_url, sites_server, chromium_executable):
+    """busy-loop.html never yields its renderer again: every WebDriver call on that session hangs. The watchdog
+    ends the session, the page is a timeout error, the next page gets a fresh session, and the process exits."""
+    import json
+    import sys
+
+    pages = [sites_server.url("defects/busy-loop.html"), sites_server.url("defects/clean.html")]
+    done = subprocess.run([sys.executable, "-c", HUNG_RUN, webdriver_url, *pages], capture_output=True, text=True,
+                          timeout=150, cwd=str(shutil.os.path.dirname(shutil.os.path.dirname(shutil.os.path.dirname(
+                              shutil.os.path.abspath(__file__))))))
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert lines[0] == ["busy-loop.html", "timeout"]
+    assert lines[1] == ["clean.html", "audited"]
+    assert lines[2] == ["threads", ["MainThread"]]  # no worker thread left to block the interpreter's exit

@@ -17,6 +17,19 @@ def _clause_labels(check, lang: str) -> list[str]:
     return [f"{c.standard} {c.clause}" + ("" if c.verified else marker) for c in check.clauses]
 
 
+def _origins(finding) -> dict[str, Any]:
+    """Whose failure it is: `origin` site / third-party-toolbar / mixed, `origins` instance counts by origin."""
+    origins = dict(finding.extra.get("origins") or {})
+    if not origins:
+        origins = {}
+        for evidence in finding.evidence:
+            key = evidence.get("origin") or "site"
+            origins[key] = origins.get(key, 0) + 1
+    origins = origins or {"site": finding.failed or 0}
+    origin = next(iter(origins)) if len(origins) == 1 else "mixed"
+    return {"origin": origin, "origins": origins}
+
+
 def build_report(store: Store, catalog: Catalog, round_id: int, scores: Iterable[SubjectScore],
                  gate: Mapping[str, Any] | None = None, lang: str = "zh") -> dict[str, Any]:
     """Everything the formats need, read from the store; scores are the stored ones (never recomputed)."""
@@ -56,6 +69,7 @@ def build_report(store: Store, catalog: Catalog, round_id: int, scores: Iterable
         target["failures"].append({
             "check": check.id, "severity": severity, "passed": finding.passed, "failed": finding.failed,
             "note": finding.note, "measured": finding.measured, "evidence": [dict(e) for e in finding.evidence],
+            **_origins(finding),
         })
     errors = [{"key": e.subject_key, "url": e.detail.get("url") or e.subject_key.split(":", 1)[1],
                "reason": e.detail.get("reason"), "message": e.message} for e in store.errors(round_id)]

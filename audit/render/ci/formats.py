@@ -14,12 +14,14 @@ TEXT = {
            "pages": "页面", "failures": "未通过的检测项", "errors": "无法检测的页面", "check": "检测项",
            "severity": "严重程度", "instances": "未通过/通过实例", "gate": "CI 结论", "passed": "通过",
            "failed": "未通过", "none": "无", "crawl": "抓取", "sampled": "抽样", "discovered": "发现",
-           "documents": "链接文档", "where": "位置", "clauses": "依据条款", "reason": "原因"},
+           "documents": "链接文档", "where": "位置", "clauses": "依据条款", "reason": "原因", "origin": "来源",
+           "site": "网站自身", "third-party-toolbar": "第三方无障碍工具条", "mixed": "网站自身与第三方工具条"},
     "en": {"title": "Web accessibility report", "round": "Round", "site": "Site", "score": "Score", "grade": "Grade",
            "pages": "Pages", "failures": "Failed checks", "errors": "Pages that could not be audited", "check": "Check",
            "severity": "Severity", "instances": "failed/passed instances", "gate": "CI result", "passed": "passed",
            "failed": "failed", "none": "none", "crawl": "Crawl", "sampled": "sampled", "discovered": "discovered",
-           "documents": "linked documents", "where": "Where", "clauses": "Clauses", "reason": "Reason"},
+           "documents": "linked documents", "where": "Where", "clauses": "Clauses", "reason": "Reason", "origin": "Origin",
+           "site": "the site", "third-party-toolbar": "third-party toolbar", "mixed": "the site and a third-party toolbar"},
 }
 
 
@@ -35,6 +37,15 @@ def _selector_text(selector) -> str:
     return " >> ".join(selector) if isinstance(selector, list) else str(selector or "")
 
 
+def origin_text(t: dict, failure_or_evidence: dict) -> str:
+    """'the site' / 'third-party toolbar (2 of 3)' for a failure; the label alone for one evidence item."""
+    origin = failure_or_evidence.get("origin") or "site"
+    counts = failure_or_evidence.get("origins") or {}
+    if origin == "mixed" and counts:
+        return "; ".join(f"{t.get(k, k)} {n}" for k, n in sorted(counts.items()))
+    return t.get(origin, origin)
+
+
 def render_junit(report: dict) -> str:
     """One testsuite per page, one testcase per failed check, an <error> case per page that could not be audited."""
     suites = ET.Element("testsuites", name="a11y-audit")
@@ -47,7 +58,8 @@ def render_junit(report: dict) -> str:
             case = ET.SubElement(suite, "testcase", classname=page["url"] or "", name=failure["check"])
             node = ET.SubElement(case, "failure", type=failure["severity"],
                                  message=f"{_title(report, failure['check'])} ({failure['severity']})")
-            node.text = "\n".join(f"{_selector_text(e.get('selector'))}: {e.get('message', '')}" for e in failure["evidence"])
+            node.text = "\n".join(f"{_selector_text(e.get('selector'))}: {e.get('message', '')}"
+                                  + (f" [origin: {e['origin']}]" if e.get("origin") else "") for e in failure["evidence"])
     if report["errors"]:
         suite = ET.SubElement(suites, "testsuite", name="pages that could not be audited",
                               tests=str(len(report["errors"])), failures="0", errors=str(len(report["errors"])))
@@ -78,7 +90,8 @@ def render_sarif(report: dict) -> str:
                     "ruleId": failure["check"], "ruleIndex": index[failure["check"]],
                     "level": SARIF_LEVEL.get(failure["severity"], "warning"),
                     "message": {"text": evidence.get("message") or _title(report, failure["check"])},
-                    "locations": [location], "properties": {"severity": failure["severity"]},
+                    "locations": [location],
+                    "properties": {"severity": failure["severity"], "origin": evidence.get("origin") or "site"},
                 })
     notifications = [{"level": "error", "message": {"text": e["message"]},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": e["url"]}}}]}
@@ -114,10 +127,12 @@ def render_markdown(report: dict) -> str:
                       key=lambda pf: (-rank.get(pf[1]["severity"], 0), pf[0]["key"]))
     lines += ["", f"### {t['failures']} ({len(failures)})", ""]
     if failures:
-        lines += [f"| {t['severity']} | {t['check']} | {t['pages']} | {t['instances']} |", "|---|---|---|---|"]
+        lines += [f"| {t['severity']} | {t['check']} | {t['pages']} | {t['instances']} | {t['origin']} |",
+                  "|---|---|---|---|---|"]
         for page, failure in failures[:50]:
             lines.append(f"| {failure['severity']} | {_md_cell(_title(report, failure['check']))} | "
-                         f"{_md_cell(page['url'])} | {failure['failed']}/{failure['passed']} |")
+                         f"{_md_cell(page['url'])} | {failure['failed']}/{failure['passed']} | "
+                         f"{_md_cell(origin_text(t, failure))} |")
     else:
         lines.append(t["none"])
     if report["errors"]:
@@ -132,5 +147,6 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "te
 
 def render_html(report: dict) -> str:
     """A self-contained page (no scripts, no external assets) that itself passes the tool's audit."""
-    return _ENV.get_template("report.html.j2").render(r=report, t=TEXT.get(report["lang"], TEXT["zh"]),
-                                                        selector_text=_selector_text)
+    t = TEXT.get(report["lang"], TEXT["zh"])
+    return _ENV.get_template("report.html.j2").render(r=report, t=t, selector_text=_selector_text,
+                                                        origin_text=lambda item: origin_text(t, item))

@@ -17,12 +17,12 @@ def classify(exc: Exception) -> Exception:
         return NavigationError("timeout", text.splitlines()[0])
     if "ERR_TOO_MANY_REDIRECTS" in text:
         return NavigationError("redirect-loop")
+    if "has been closed" in text or "Connection closed" in text:
+        return BrowserGone(text.splitlines()[0])
     if "crash" in text.lower():
         return NavigationError("crashed", text.splitlines()[0])
     if "Download is starting" in text:
         return NavigationError("not-html", "download")
-    if "has been closed" in text or "Connection closed" in text:
-        return BrowserGone(text.splitlines()[0])
     if "Execution context was destroyed" in text or "navigation" in text.lower() and "frame" in text.lower():
         return NavigationError("navigated-away")
     return NavigationError("navigation", text.splitlines()[0][:300])
@@ -40,11 +40,21 @@ class PlaywrightTab:
         self.crashed = False
         page.on("crash", lambda *_: setattr(self, "crashed", True))
 
+    def _error(self, exc: Exception) -> Exception:
+        """A renderer crash (the page's 'crash' event) or a dead browser outranks what the message says."""
+        if self.crashed:
+            return NavigationError("crashed", str(exc).splitlines()[0] if str(exc) else "renderer crashed")
+        error = classify(exc)
+        if isinstance(error, BrowserGone) and self.page.context.browser and self.page.context.browser.is_connected() \
+                and not self.page.is_closed():
+            return NavigationError("navigation", str(error))
+        return error
+
     async def goto(self, url: str, timeout_s: float) -> Navigation:
         try:
             response = await self.page.goto(url, wait_until="load", timeout=timeout_s * 1000)
         except Exception as exc:
-            raise classify(exc) from exc
+            raise self._error(exc) from exc
         if response is None:
             return Navigation(None, self.page.url, "text/html")
         if _strip(self.page.url) != _strip(response.url):  # it left by itself (meta refresh, script) while loading
@@ -69,7 +79,7 @@ class PlaywrightTab:
         except NavigationError:
             raise
         except Exception as exc:
-            raise classify(exc) from exc
+            raise self._error(exc) from exc
 
     async def inject(self, source: str, frame_path: Sequence[Any] = ()) -> None:
         try:
@@ -78,7 +88,7 @@ class PlaywrightTab:
         except NavigationError:
             raise
         except Exception as exc:
-            raise classify(exc) from exc
+            raise self._error(exc) from exc
 
     async def press_tab(self) -> None:
         await self.page.keyboard.press("Tab")
@@ -105,9 +115,10 @@ class PlaywrightLauncher:
 
     name = "playwright"
 
-    def __init__(self, executable: str | None = None, headless: bool = True, **_: Any):
+    def __init__(self, executable: str | None = None, headless: bool = True, init_scripts: Sequence[str] = (), **_: Any):
         self.executable = executable or find_chromium()
         self.headless = headless
+        self.init_scripts = list(init_scripts)  # run in every frame before the page's own scripts
         self._pw = None
         self.browser = None
         self.context = None
@@ -121,6 +132,8 @@ class PlaywrightLauncher:
             executable_path=self.executable, headless=self.headless, args=list(LAUNCH_ARGS))
         self.context = await self.browser.new_context(viewport=VIEWPORT, ignore_https_errors=False,
                                                       service_workers="block")
+        for script in self.init_scripts:
+            await self.context.add_init_script(script)
 
     @property
     def version(self) -> str:

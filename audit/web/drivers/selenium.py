@@ -1,14 +1,21 @@
 """Selenium / W3C WebDriver: the alternative driver, local chromedriver or a remote Grid (--remote-url).
 
-WebDriver calls block, so each runs in a worker thread; one WebDriver session serves one tab at a time.
+WebDriver calls block, so each runs in its own daemon thread (a hung call can never hold up the
+interpreter's exit) under a watchdog: a call that outlives its budget, or whose page is abandoned by the
+auditor's timeout, leaves its session marked broken; the session is killed (local chromedriver and its
+browser by PID, a remote one with DELETE session) and replaced before it serves another page. Remote
+sessions also get an HTTP client timeout. One WebDriver session serves one tab at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
-from typing import Any, Sequence
+import signal
+import threading
+from typing import Any, Callable, Sequence
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
@@ -36,28 +43,128 @@ def classify(exc: Exception) -> Exception:
     return NavigationError("navigation", (text.splitlines()[0] if text else name)[:300])
 
 
-class SeleniumTab:
-    def __init__(self, driver: Any, lock: asyncio.Lock):
-        self.driver = driver
-        self.lock = lock
+CALL_MARGIN = 10.0  # seconds a WebDriver call may take beyond its own page-load / script timeout
+HTTP_TIMEOUT = 300  # remote sessions: no HTTP request to the WebDriver server outlives this
 
-    async def _call(self, fn, *args):
+
+def in_daemon_thread(fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+    """Run a blocking call in a fresh daemon thread; its result or exception comes back as a future."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if not future.done():
+            future.set_exception(error) if error is not None else future.set_result(result)
+
+    def target() -> None:
         try:
-            return await asyncio.to_thread(fn, *args)
+            result, error = fn(*args), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:  # the loop closed while this call hung: nobody waits for it any more
+            pass
+
+    threading.Thread(target=target, name="webdriver-call", daemon=True).start()
+    return future
+
+
+def _descendants(root: int) -> list[int]:
+    """PIDs below `root` (Linux /proc); empty elsewhere."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    out, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+class Session:
+    """One WebDriver session of the pool; `broken` once a call on it hung or was abandoned."""
+
+    def __init__(self, driver: Any):
+        self.driver = driver
+        self.lock = asyncio.Lock()
+        self.broken = False
+
+    def kill(self) -> None:
+        """End a hung session without waiting on it: this unblocks the thread stuck in its call."""
+        self.broken = True
+        service = getattr(self.driver, "service", None)
+        process = getattr(service, "process", None) if service is not None else None
+        if process is not None and process.poll() is None:  # local chromedriver: kill it and its browser
+            for pid in [*_descendants(process.pid), process.pid]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            try:
+                process.wait(5)
+            except Exception:
+                pass
+        threading.Thread(target=self._quit, name="webdriver-quit", daemon=True).start()
+
+    def _quit(self) -> None:
+        try:
+            self.driver.quit()  # a remote session: DELETE it (bounded by the HTTP client timeout)
+        except Exception:
+            pass
+
+
+class SeleniumTab:
+    def __init__(self, session: Session):
+        self.session = session
+        self.driver = session.driver
+        self.lock = session.lock
+        self.budget = 60.0 + CALL_MARGIN
+
+    async def _call(self, fn, *args, budget: float | None = None, navigation: bool = False):
+        """Run a WebDriver call under the watchdog; a hung or abandoned call breaks (kills) the session."""
+        if self.session.broken:
+            raise NavigationError("timeout", "the WebDriver session hung and was ended")
+        future = in_daemon_thread(fn, *args)
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved even if abandoned
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), budget or self.budget)
+        except (asyncio.TimeoutError, TimeoutError):
+            self.session.kill()
+            raise NavigationError("timeout", "a WebDriver call hung; the session was ended") from None
+        except asyncio.CancelledError:
+            if not future.done():  # the auditor gave up on the page while a call was in flight
+                self.session.kill()
+            raise
         except (NavigationError, BrowserGone):
             raise
         except Exception as exc:
-            raise classify(exc) from exc
+            error = classify(exc)
+            if not navigation and isinstance(error, NavigationError) and error.kind == "timeout":
+                self.session.kill()  # the renderer stopped answering scripts: this session would hang the next page too
+            raise error from exc
 
     async def goto(self, url: str, timeout_s: float) -> Navigation:
+        self.budget = 2 * timeout_s + CALL_MARGIN  # evaluate() calls: the script timeout below plus a margin
+
         def load():
             self.driver.set_page_load_timeout(timeout_s)
+            self.driver.set_script_timeout(2 * timeout_s)
             self.driver.get(url)
             status, content_type = self.driver.execute_script(_STATUS)
             if "chrome-error://" in self.driver.current_url:
                 raise NavigationError("navigation", self.driver.title or "error page")
             return Navigation(status, self.driver.current_url, content_type or "text/html")
-        return await self._call(load)
+        return await self._call(load, budget=timeout_s + CALL_MARGIN, navigation=True)
 
     def _enter(self, frame_path: Sequence[Any]) -> None:
         self.driver.switch_to.default_content()
@@ -70,7 +177,6 @@ class SeleniumTab:
     async def evaluate(self, function: str, arg: Any = None, frame_path: Sequence[Any] = ()) -> Any:
         def run():
             self._enter(frame_path)
-            self.driver.set_script_timeout(60)
             raw = self.driver.execute_async_script(_ASYNC_WRAPPER % function, arg)
             result = json.loads(raw)
             if "error" in result:
@@ -123,7 +229,8 @@ class SeleniumTab:
                 pass
             self.driver.get("about:blank")
         try:
-            await asyncio.wait_for(self._call(reset), 10)
+            if not self.session.broken:
+                await self._call(reset, budget=10)
         except Exception:
             pass
         finally:
@@ -135,11 +242,13 @@ class SeleniumLauncher:
 
     name = "selenium"
 
-    def __init__(self, remote_url: str | None = None, executable: str | None = None, sessions: int = 2, **_: Any):
+    def __init__(self, remote_url: str | None = None, executable: str | None = None, sessions: int = 2,
+                 init_scripts: Sequence[str] = (), **_: Any):
         self.remote_url = remote_url
+        self.init_scripts = list(init_scripts)
         self.executable = executable or find_chromium()
         self.size = sessions
-        self.sessions: list[tuple[Any, asyncio.Lock]] = []
+        self.sessions: list[Session] = []
         self.version = ""
 
     def _options(self):
@@ -160,28 +269,45 @@ class SeleniumLauncher:
         from selenium.webdriver.chrome.service import Service
 
         if self.remote_url:
-            return webdriver.Remote(command_executor=self.remote_url, options=self._options())
-        driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-        return webdriver.Chrome(service=Service(driver_path), options=self._options())
+            from selenium.webdriver.remote.client_config import ClientConfig
+            from selenium.webdriver.remote.remote_connection import RemoteConnection
+
+            connection = RemoteConnection(client_config=ClientConfig(self.remote_url, timeout=HTTP_TIMEOUT))
+            driver = webdriver.Remote(command_executor=connection, options=self._options())
+        else:
+            driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+            driver = webdriver.Chrome(service=Service(driver_path), options=self._options())
+        for script in self.init_scripts:  # Chromium's CDP; a Grid node without it just skips attribution hooks
+            try:
+                driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
+            except Exception:
+                break
+        return driver
+
+    async def _new_session(self) -> Session:
+        return Session(await asyncio.wait_for(in_daemon_thread(self._session), HTTP_TIMEOUT))
 
     async def start(self) -> None:
-        drivers = [await asyncio.to_thread(self._session) for _ in range(self.size)]
-        self.sessions = [(d, asyncio.Lock()) for d in drivers]
-        caps = drivers[0].capabilities
+        self.sessions = [await self._new_session() for _ in range(self.size)]
+        caps = self.sessions[0].driver.capabilities
         self.version = f"{caps.get('browserName', 'chrome')} {caps.get('browserVersion', '')}".strip()
 
     def alive(self) -> bool:
         try:
-            return all(d.session_id and d.window_handles for d, _ in self.sessions)
+            return all(s.broken or (s.driver.session_id and s.driver.window_handles) for s in self.sessions)
         except Exception:
             return False
 
     async def new_tab(self) -> SeleniumTab:
         while True:
-            for driver, lock in self.sessions:
-                if not lock.locked():
-                    await lock.acquire()
-                    return SeleniumTab(driver, lock)
+            for index, session in enumerate(self.sessions):
+                if not session.lock.locked():
+                    await session.lock.acquire()
+                    if session.broken:  # a hung session was killed: a fresh one takes its place
+                        fresh = await self._new_session()
+                        await fresh.lock.acquire()
+                        self.sessions[index] = session = fresh
+                    return SeleniumTab(session)
             await asyncio.sleep(0.05)
 
     async def restart(self) -> None:
@@ -189,9 +315,11 @@ class SeleniumLauncher:
         await self.start()
 
     async def close(self) -> None:
-        for driver, _ in self.sessions:
+        for session in self.sessions:
+            if session.broken:
+                continue
             try:
-                await asyncio.to_thread(driver.quit)
+                await asyncio.wait_for(in_daemon_thread(session.driver.quit), 30)
             except Exception:
-                pass
+                session.kill()
         self.sessions = []
