@@ -111,26 +111,35 @@ def click_cluster(page) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--store", type=Path, default=None,
+                        help="Keep the scored store in this SQLite file and reuse it next time (skips building it).")
+    parser.add_argument("--keep", type=Path, default=None, help="Copy the rendered map and table into this folder.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-map-"))
     try:
         catalog = bench_catalog(work / "checklists")
-        store = open_store(work / "bench.db")
+        reuse = args.store is not None and args.store.exists()
+        store = open_store(args.store if args.store is not None else work / "bench.db")
         t0 = time.perf_counter()
-        round_id = fill(store, args.n)
-        score_round(store, catalog, round_id)
+        if reuse:
+            round_id = store.latest_round("facility").id
+        else:
+            round_id = fill(store, args.n)
+            score_round(store, catalog, round_id)
         t1 = time.perf_counter()
         view = RoundView.load(store, round_id, catalog.policy.version)
         files = write_map([view], catalog, work / "maps" / "map.html", MapOptions(tiles="none"))
         t2 = time.perf_counter()
         size_mb = files.map_path.stat().st_size / 1e6
+        if args.keep is not None:
+            shutil.copytree(files.map_path.parent, args.keep, dirs_exist_ok=True)
         server = LoopbackServer(files.map_path.parent)
         try:
             figures = measure(server.url(files.map_path.name))
         finally:
             server.close()
         store.close()
-        print(f"facilities: {args.n}  (store + scoring {t1 - t0:.1f} s, render {t2 - t1:.1f} s, map {size_mb:.1f} MB,"
+        print(f"facilities: {files.items}  ({'reused store' if reuse else 'store + scoring'} {t1 - t0:.1f} s, render {t2 - t1:.1f} s, map {size_mb:.1f} MB,"
               f" table {files.table_path.stat().st_size / 1e6:.1f} MB)")
         print(f"load event: {figures['load_event_s']:.2f} s   all markers clustered (ready): {figures['ready_s']:.2f} s"
               f"   markers: {figures['markers']}")

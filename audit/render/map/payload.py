@@ -18,7 +18,9 @@ CATEGORY_ORDER = (Category.ROADS, Category.TOILETS, Category.BUILDINGS, Category
 LINE_TYPES = ("LineString", "MultiLineString")
 AREA_TYPES = ("Polygon", "MultiPolygon")
 
-# Fields of an item record, in order (documented for tests and the script).
+# Fields of an item record, in order (documented for tests and the script). `failed` is a list of
+# [check index, measured-vs-required index]: both point into shared tables (`checks`, `texts`), since
+# 100,000 items repeat the same few checks and values.
 RECORD_FIELDS = ("geometry", "style", "blocked", "compliant", "name", "score", "kind", "area", "round",
                  "failed", "photos", "url")
 LABEL_KEYS = ("col.category", "col.kind", "col.area", "col.score", "col.grade", "col.compliant", "col.failed",
@@ -58,7 +60,7 @@ def build_payload(data: MapData, texts: Texts, styles: list[GradeStyle], project
         "gaps": {"name": texts.t("map.layer.gaps"), "items": builder.gaps},
         "counties": _counties(data, texts, projector),
         "kinds": builder.kinds.values, "areas": builder.areas.values, "rounds": builder.rounds.values,
-        "checks": builder.checks.values,
+        "checks": builder.checks.values, "texts": builder.measured.values,
         "photoBase": photo_base,
         "road": {"weight": ROAD_WEIGHT, "dash": ROAD_DASH_NON_COMPLIANT},
         "gapStyle": GAP_STYLE,
@@ -71,6 +73,8 @@ class _PayloadBuilder:
         self.projector = projector
         self.style_index = {s.code: i for i, s in enumerate(styles)}
         self.kinds, self.areas, self.rounds, self.checks = _Interner(), _Interner(), _Interner(), _Interner()
+        self.measured = _Interner()
+        self.measured("")  # index 0: no measured value
         self.gaps: list[list] = []
         self.circle_gaps: list[list] = []
         self.area_names = area_names
@@ -108,7 +112,7 @@ class _PayloadBuilder:
             self.kinds(subject.kind, self.texts.kind(subject.kind)),
             self.areas(subject.area_code or "", self.area_label(item)),
             self.rounds(item.round.id, round_date(item.round.started_at)),
-            [[self.check(f.check_id), self.texts.measured_vs_required(f)] for f in item.failed],
+            [[self.check(f.check_id), self.measured(self.texts.measured_vs_required(f))] for f in item.failed],
             photos_of(item),
             subject.url or "",
         ]
@@ -118,6 +122,9 @@ class _PayloadBuilder:
         return self.area_names.get(code, code)
 
     def check(self, check_id: str) -> int:
+        known = self.checks.index.get(check_id)
+        if known is not None:
+            return known
         check = self.texts.catalog.checks.get(check_id)
         return self.checks(check_id, [self.texts.check_title(check_id), self.texts.clauses(check)])
 
@@ -140,8 +147,11 @@ class _PayloadBuilder:
 
 def photos_of(item: MapItem) -> list[str]:
     """Stored photo file names of the subject and of its failed findings' evidence, without repeats."""
-    names = list(item.subject.attributes.get("photos") or [])
-    names += [e["photo"] for f in item.failed for e in f.evidence if isinstance(e.get("photo"), str)]
+    names = item.subject.attributes.get("photos") or []
+    if item.failed:
+        names = list(names) + [e["photo"] for f in item.failed for e in f.evidence if isinstance(e.get("photo"), str)]
+    if not names:
+        return []
     return list(dict.fromkeys(str(n) for n in names if n))
 
 

@@ -16,7 +16,7 @@ from audit.render.map.elements import (DATA_ELEMENT_ID, DataLayer, JsonData, Leg
 from audit.render.map.geometry import Projector
 from audit.render.map.payload import build_payload, to_script_json
 from audit.render.map.style import COUNTY_BINS, COUNTY_NO_DATA, GAP_STYLE, ROAD_DASH_NON_COMPLIANT, grade_styles
-from audit.render.map.table import render_table
+from audit.render.map.table import render_csv, render_table, table_rows
 from audit.render.map.templating import render
 from audit.render.map.text import Texts, round_date
 from audit.render.map.tiles import Tiles, tiles_for
@@ -44,6 +44,7 @@ class RenderedMap:
     table_html: str
     payload: dict[str, Any]
     data: MapData = field(repr=False)
+    csv_text: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,20 @@ class MapFiles:
     map_path: Path
     table_path: Path
     items: int
+    csv_path: Path | None = None
 
 
 def table_path_for(map_path: Path) -> Path:
     return map_path.with_name(map_path.stem + "-table.html")
 
 
+def csv_path_for(map_path: Path) -> Path:
+    return map_path.with_name(map_path.stem + "-table.csv")
+
+
 def render_map(views: Sequence[RoundView], catalog: Catalog, options: MapOptions = MapOptions(),
-               table_href: str = "map-table.html", map_href: str = "map.html") -> RenderedMap:
+               table_href: str = "map-table.html", map_href: str = "map.html",
+               csv_href: str = "map-table.csv") -> RenderedMap:
     """The map page and its table page as HTML text; `views` are the rounds shown (facility and web)."""
     tiles = tiles_for(options.tiles, None if options.environ is None else dict(options.environ))
     texts = Texts(catalog, options.lang)
@@ -69,20 +76,25 @@ def render_map(views: Sequence[RoundView], catalog: Catalog, options: MapOptions
     rounds_text = texts.t("map.rounds", rounds="; ".join(
         texts.t("map.round-item", id=r.id, date=round_date(r.started_at)) for r in data.rounds))
     page = _page(data, payload, texts, styles, tiles, title, rounds_text, table_href)
+    rows = table_rows(data, texts, styles)
     table = render_table(data, texts, styles, title=_table_title(data, texts), map_href=map_href,
-                         rounds_text=rounds_text)
-    return RenderedMap(page.render(), table, payload, data)
+                         rounds_text=rounds_text, csv_href=csv_href, rows=rows)
+    return RenderedMap(page.render(), table, payload, data, render_csv(rows, texts))
 
 
 def write_map(views: Sequence[RoundView], catalog: Catalog, out: Path, options: MapOptions = MapOptions()) -> MapFiles:
-    """Writes `out` and `<out>-table.html` beside it; each links to the other by a relative address."""
+    """Writes `out`, `<out>-table.html` and the complete table as `<out>-table.csv` beside it.
+
+    The pages link to each other (and the table to the CSV) by relative addresses."""
     out = Path(out)
-    table_path = table_path_for(out)
-    rendered = render_map(views, catalog, options, table_href=table_path.name, map_href=out.name)
+    table_path, csv_path = table_path_for(out), csv_path_for(out)
+    rendered = render_map(views, catalog, options, table_href=table_path.name, map_href=out.name,
+                          csv_href=csv_path.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(rendered.map_html, encoding="utf-8")
     table_path.write_text(rendered.table_html, encoding="utf-8")
-    return MapFiles(out, table_path, len(rendered.data.items))
+    csv_path.write_text(rendered.csv_text, encoding="utf-8", newline="")
+    return MapFiles(out, table_path, len(rendered.data.items), csv_path)
 
 
 def _title(data: MapData, texts: Texts) -> str:

@@ -15,9 +15,19 @@ class Texts:
     def __init__(self, catalog: Catalog, lang: str):
         self.catalog = catalog
         self.lang = lang
+        # A map of 100,000 items asks for the same few texts hundreds of thousands of times.
+        self._plain: dict[str, str] = {}
+        self._titles: dict[str, str] = {}
+        self._clauses: dict[str, str] = {}
+        self._measured: dict[tuple, str] = {}
 
     def t(self, key: str, **values: object) -> str:
-        return self.catalog.messages.t(key, self.lang, **values)
+        if values:
+            return self.catalog.messages.t(key, self.lang, **values)
+        text = self._plain.get(key)
+        if text is None:
+            text = self._plain[key] = self.catalog.messages.t(key, self.lang)
+        return text
 
     def category(self, category: str) -> str:
         return self.t(f"map.category.{category}")
@@ -27,21 +37,38 @@ class Texts:
         return kind if text == f"map.kind.{kind}" else text
 
     def check_title(self, check_id: str) -> str:
-        check = self.catalog.checks.get(check_id)
-        return check.text(self.lang) if check else check_id
+        title = self._titles.get(check_id)
+        if title is None:
+            check = self.catalog.checks.get(check_id)
+            title = self._titles[check_id] = check.text(self.lang) if check else check_id
+        return title
 
     def clauses(self, check: Check | None) -> str:
         """'GB 55019-2021 3.2.1; GB/T 37668-2019 5.1 [待核实]' — unverified references are marked."""
         if check is None:
             return ""
-        marker = self.t("map.unverified")
-        return "; ".join(f"{c.standard} {c.clause}" + ("" if c.verified else f" {marker}") for c in check.clauses)
+        text = self._clauses.get(check.id)
+        if text is None:
+            marker = self.t("map.unverified")
+            text = self._clauses[check.id] = "; ".join(
+                f"{c.standard} {c.clause}" + ("" if c.verified else f" {marker}") for c in check.clauses)
+        return text
 
     def measured_vs_required(self, finding: Finding) -> str:
-        if finding.measured is None and finding.required is None:
+        measured, required = finding.measured, finding.required
+        if measured is None and required is None:
             return ""
-        return self.t("map.measured-vs-required", measured=value_text(finding.measured),
-                      required=value_text(finding.required))
+        key = (type(measured), measured, type(required), required) if _hashable(measured) and _hashable(required) else None
+        text = self._measured.get(key) if key is not None else None
+        if text is None:
+            text = self.t("map.measured-vs-required", measured=value_text(measured), required=value_text(required))
+            if key is not None:
+                self._measured[key] = text
+        return text
+
+
+def _hashable(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float))
 
 
 def value_text(value: Any) -> str:

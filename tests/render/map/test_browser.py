@@ -81,7 +81,7 @@ def test_popup_shows_user_text_as_text(served_map, page):
     page.goto(map_url)
     page.wait_for_function("window.A11yMap && window.A11yMap.ready", timeout=15000)
     page.evaluate("""() => A11yMap.layers.toilets.a11yCluster.getLayers()
-        .find(m => m.options.title.startsWith('<script>')).openPopup()""")
+        .find(m => m.a11yTitle().startsWith('<script>')).openPopup()""")
     popup = page.locator(".a11y-popup h2")
     assert popup.text_content() == EVIL_NAME
     assert page.locator(".a11y-popup b").count() == 0 and page.locator(".a11y-popup script").count() == 0

@@ -68,7 +68,7 @@ def test_popup_data_has_failed_checks_with_clause_and_measured_vs_required(rende
     payload = rendered.payload
     toilets = next(c for c in payload["categories"] if c["id"] == "toilets")
     evil = next(r for r in toilets["points"] if r[4] == EVIL_NAME)
-    failed = {payload["checks"][c][0]: (payload["checks"][c][1], text) for c, text in evil[9]}
+    failed = {payload["checks"][c][0]: (payload["checks"][c][1], payload["texts"][t]) for c, t in evil[9]}
     assert failed["门净宽不小于800mm"] == ("GB 55019-2021 3.2.3", "实测 700 mm，要求 ≥ 800 mm")
     assert failed["设安全抓杆"][0] == "GB 50763-2012 3.9.4 [待核实]"
     assert evil[10] == ["t2-door.jpg", "t2-door-narrow.jpg"]

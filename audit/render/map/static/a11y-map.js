@@ -33,6 +33,7 @@
   }
 
   function Payload(data) {
+    var self = this;
     this.d = data;
     this.L = data.labels;
     this.icons = data.styles.map(function (s) {
@@ -40,6 +41,41 @@
         return L.divIcon({html: blocked ? s.svgBlocked : s.svg, className: "a11y-marker",
                           iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
       });
+    });
+    // 100,000 markers must stay light: options shared per symbol (no per-marker copy), title, alt and popup
+    // made only when a marker is first drawn or opened, one click/Enter handler per cluster group.
+    this.Marker = L.Marker.extend({
+      options: {keyboard: true, riseOnHover: true},
+      initialize: function (rec, category) {
+        this._latlng = L.latLng(rec[F.geometry][0], rec[F.geometry][1]);
+        this.options = self.markerOptions[rec[F.style]][rec[F.blocked]];
+        this.a11yRecord = rec;
+        this.a11yCategory = category;
+        this.a11yStyle = rec[F.style];
+      },
+      a11yTitle: function () { return self.title(this.a11yRecord); },
+      _initIcon: function () {
+        if (!this._a11yNamed) {
+          var title = this.a11yTitle();
+          this.options = L.extend(Object.create(this.options), {title: title, alt: title});
+          this._a11yNamed = true;
+        }
+        return L.Marker.prototype._initIcon.call(this);
+      },
+      a11yBind: function () {
+        var marker = this;
+        if (!this.getPopup()) {
+          this.bindPopup(function () { return self.popup(marker.a11yRecord, marker.a11yCategory); }, {maxWidth: 320});
+        }
+        return this;
+      },
+      openPopup: function (latlng) {
+        this.a11yBind();
+        return L.Marker.prototype.openPopup.call(this, latlng);
+      }
+    });
+    this.markerOptions = this.icons.map(function (pair) {
+      return pair.map(function (icon) { return L.extend(Object.create(self.Marker.prototype.options), {icon: icon}); });
     });
   }
 
@@ -81,7 +117,8 @@
         var item = el("li");
         item.appendChild(el("strong", check[0]));
         if (check[1]) item.appendChild(el("span", " — " + check[1]));
-        if (f[1]) item.appendChild(el("span", " — " + f[1]));
+        var measured = d.texts[f[1]];
+        if (measured) item.appendChild(el("span", " — " + measured));
         list.appendChild(item);
       });
       box.appendChild(list);
@@ -108,13 +145,7 @@
   };
 
   Payload.prototype.marker = function (rec, categoryName) {
-    var self = this, pos = rec[F.geometry];
-    var marker = L.marker(pos, {icon: this.icons[rec[F.style]][rec[F.blocked]], title: this.title(rec),
-                                alt: this.title(rec), keyboard: true, riseOnHover: true});
-    // Popups are built on first open: building 100,000 of them up front would stall the page.
-    marker.bindPopup(function () { return self.popup(rec, categoryName); }, {maxWidth: 320});
-    marker.a11yStyle = rec[F.style];
-    return marker;
+    return new this.Marker(rec, categoryName);
   };
 
   Payload.prototype.line = function (rec, categoryName, renderer) {
@@ -150,20 +181,38 @@
     }
   }
 
+  // Clustering tuned for 100,000 points (see bench/map): markercluster files every marker at each zoom level
+  // from the map's minZoom up to disableClusteringAtZoom - 1 until it joins a cluster, so the levels where
+  // clusters are rare cost the most. From zoom 17 (a few streets in view) every marker is drawn on its own.
+  var CLUSTER_OPTIONS = {
+    chunkedLoading: true, chunkInterval: 120, chunkDelay: 16, showCoverageOnHover: false,
+    spiderfyOnMaxZoom: true, disableClusteringAtZoom: 16, removeOutsideVisibleBounds: true,
+    maxClusterRadius: 80
+  };
+
+  function openMarker(e) {
+    var marker = e.layer || e.propagatedFrom;
+    if (!marker || !marker.a11yBind) return;  // a cluster badge: markercluster zooms or spiderfies it
+    if (marker.getPopup()) return;            // bound on an earlier opening: its own handler toggles it
+    if (e.type === "keypress" && !(e.originalEvent && e.originalEvent.keyCode === 13)) return;
+    marker.openPopup();
+  }
+
   function categoryLayer(p, category, renderer) {
     var group = L.layerGroup();
     if (category.lines.length) {
       category.lines.forEach(function (rec) { group.addLayer(p.line(rec, category.name, renderer)); });
     }
     if (category.points.length) {
-      var markers = category.points.map(function (rec) { return p.marker(rec, category.name); });
-      var cluster = L.markerClusterGroup({
-        chunkedLoading: true, chunkInterval: 250, chunkDelay: 10, showCoverageOnHover: false,
-        spiderfyOnMaxZoom: true, disableClusteringAtZoom: 19, iconCreateFunction: clusterIcon(p.L.items),
-        removeOutsideVisibleBounds: true,
+      var markers = new Array(category.points.length);
+      for (var i = 0; i < markers.length; i++) markers[i] = p.marker(category.points[i], category.name);
+      var cluster = L.markerClusterGroup(L.extend({}, CLUSTER_OPTIONS, {
+        iconCreateFunction: clusterIcon(p.L.items),
         // markercluster also reports an empty (0, 0) pass when the group itself is added: ignore it
         chunkProgress: function (processed, total) { if (total === markers.length && processed >= total) whenLoaded(); }
-      });
+      }));
+      // One handler for all markers (mouse click, or Enter on a focused marker) instead of one popup each.
+      cluster.on("click keypress", openMarker);
       pending += 1;
       group.addLayer(cluster);
       // chunkedLoading adds markers in slices between frames, so the page answers input while loading;
