@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -13,8 +12,9 @@ from pathlib import Path
 from audit.catalog import Catalog
 from audit.facility.evaluate import evaluate_all
 from audit.facility.ingest import IngestOptions, IngestResult, Submission, read_submission
+from audit.model import Finding, Subject
 from audit.runs import score_findings, score_round
-from audit.store import Round, Store
+from audit.store import PhotoRecord, Round, Store, SubmissionRecord
 
 QUARTER = re.compile(r"^(\d{4})q([1-4])$", re.IGNORECASE)
 WRITE_BATCH = 5000
@@ -75,42 +75,67 @@ def ingest(store: Store, catalog: Catalog, results: list[IngestResult], label: s
     submissions = [s for r in results for s in r.rows]
     if not submissions or report.rejected:
         return report
-    label = label or default_label()
+    by_key = latest_by_key(submissions)
+    # Evaluated in key order: the store's indexes then grow at one end instead of all over the tree.
+    ordered = [by_key[key] for key in sorted(by_key)]
+    meta = round_meta(catalog, ordered, sorted({r.file for r in results if r.rows}))
+    return store_round(store, catalog, label or default_label(), meta, evaluate_all(ordered, catalog), by_key,
+                       photo_store, progress, report)
+
+
+def latest_by_key(submissions: Iterable[Submission]) -> dict[str, Submission]:
+    """One submission per subject key: a later row of the same id (another file) wins."""
+    return {s.key: s for s in submissions}
+
+
+def round_meta(catalog: Catalog, submissions: Iterable[Submission], sources: list[str], **extra: object) -> dict:
+    """What a facility round records: checklist ids and versions, the scoring version, the files."""
     checklists = sorted({s.checklist for s in submissions})
-    meta = {"checklists": {cid: catalog.checklists[cid].version for cid in checklists},
-            "scoring_version": catalog.policy.version, "sources": sorted({r.file for r in results if r.rows})}
+    return {"checklists": {cid: catalog.checklists[cid].version for cid in checklists},
+            "scoring_version": catalog.policy.version, "sources": sources, **extra}
+
+
+def store_round(store: Store, catalog: Catalog, label: str, meta: dict,
+                evaluated: Iterable[tuple[Subject, list[Finding]]], by_key: dict[str, Submission],
+                photo_store: Path | None = None, progress: Callable[[int], None] | None = None,
+                report: IngestReport | None = None) -> IngestReport:
+    """Write evaluated submissions into the round labelled `label` (new, or reopened), then score it.
+
+    The CLI and the upload service both come here. It holds one transaction (a savepoint inside the
+    caller's, e.g. the service's, which commits its upload record with it)."""
+    report = report or IngestReport([])
     with store.transaction():
         round_ = facility_round(store, label, meta)
         earlier = store.audited_keys(round_.id)
-        report.subjects, report.findings, report.scored = _write(store, catalog, round_.id, submissions, earlier,
-                                                                 progress)
-        report.photos = _store_photos(store, submissions, photo_store)
-    if earlier:
-        # The round already held subjects: rescore all of it so every cached score has one policy version.
-        report.scored = score_round(store, catalog, round_.id)
-    report.round = store.finish_round(round_.id, "complete", meta={"checklists": {
-        **round_.meta.get("checklists", {}), **meta["checklists"]}, "scoring_version": catalog.policy.version})
+        report.subjects, report.findings, report.scored = _write(store, catalog, round_.id, evaluated, earlier,
+                                                                 by_key, progress)
+        report.photos = _store_photos(store, by_key.values(), photo_store)
+        if earlier:
+            # The round already held subjects: rescore all of it so every cached score has one policy version.
+            report.scored = score_round(store, catalog, round_.id)
+        report.round = store.finish_round(round_.id, "complete", meta={"checklists": {
+            **round_.meta.get("checklists", {}), **meta["checklists"]}, "scoring_version": catalog.policy.version})
     report.stored = True
     return report
 
 
-def _write(store: Store, catalog: Catalog, round_id: int, submissions: list[Submission], earlier: set[str],
+def _write(store: Store, catalog: Catalog, round_id: int, evaluated: Iterable[tuple[Subject, list[Finding]]],
+           earlier: set[str], by_key: dict[str, Submission],
            progress: Callable[[int], None] | None) -> tuple[int, int, int]:
-    """Evaluate and write in batches; returns (subjects, findings, subjects scored)."""
-    subjects = findings = scored = 0
+    """Write in batches as evaluation yields; returns (subjects, findings, subjects scored)."""
+    subjects = findings = 0
     batch: list = []
-    by_key = {s.key: s for s in submissions}  # a later row of the same id (another file) wins
-    for subject, subject_findings in evaluate_all(by_key.values(), catalog):
-        batch.append((subject, subject_findings))
+    for pair in evaluated:
+        batch.append(pair)
         if len(batch) >= WRITE_BATCH:
-            findings, scored = findings + _flush(store, catalog, round_id, batch, by_key, earlier), scored + len(batch)
+            findings += _flush(store, catalog, round_id, batch, by_key, earlier)
             subjects += len(batch)
             if progress:
                 progress(len(batch))
             batch = []
     findings += _flush(store, catalog, round_id, batch, by_key, earlier)
     subjects += len(batch)
-    return subjects, findings, scored + len(batch)
+    return subjects, findings, subjects
 
 
 def _flush(store: Store, catalog: Catalog, round_id: int, batch: list, by_key: dict[str, Submission],
@@ -119,52 +144,45 @@ def _flush(store: Store, catalog: Catalog, round_id: int, batch: list, by_key: d
     if not batch:
         return 0
     store.upsert_subjects(subject for subject, _ in batch)
-    fresh = [f for subject, found in batch if subject.key not in earlier for f in found]
-    store.add_findings(round_id, fresh)
+    store.add_findings(round_id, (f for subject, found in batch if subject.key not in earlier for f in found))
     for subject, found in batch:
         if subject.key in earlier:
             store.replace_findings(round_id, subject.key, found)
     if not earlier:
         # Same shared scoring path as score_round (audit.runs.score_findings), without reading back what we hold.
         store.put_scores(round_id, score_findings((f for _, found in batch for f in found), catalog))
-    _save_raw(store, round_id, [by_key[subject.key] for subject, _ in batch])
+    store.put_submissions(round_id, (_record(by_key[subject.key]) for subject, _ in batch))
     return sum(len(found) for _, found in batch)
 
 
-def _db(store: Store):
-    """The SQLite connection for the facility tables; None on backends that have not mirrored them yet."""
-    return getattr(store, "db", None) if store.url.startswith("sqlite") else None
+def _record(submission: Submission) -> SubmissionRecord:
+    return SubmissionRecord(submission.key, submission.checklist, submission.submission_id, submission.source,
+                            submission.row, submission.coord_system_in, submission.raw)
 
 
-def _save_raw(store: Store, round_id: int, submissions: list[Submission]) -> None:
-    db = _db(store)
-    if db is None:
-        return
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    db.executemany(
-        "INSERT OR REPLACE INTO facility_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((round_id, s.key, s.checklist, s.submission_id, s.source, s.row, s.coord_system_in,
-          json.dumps(s.raw, ensure_ascii=False), now) for s in submissions))
+def _store_photos(store: Store, submissions: Iterable[Submission], photo_store: Path | None) -> int:
+    """Record each referenced photo once, under its content-derived name (never the uploaded name).
 
-
-def _store_photos(store: Store, submissions: list[Submission], photo_store: Path | None) -> int:
-    """Copy each referenced photo once, under its content-derived name (never the uploaded name)."""
-    refs = {p.safe_name: (p, s.key) for s in submissions for p in s.photos if p.safe_name and p.path}
-    if not refs or photo_store is None:
-        return 0
-    photo_store.mkdir(parents=True, exist_ok=True)
-    db = _db(store)
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    for safe_name, (ref, key) in refs.items():
-        target = photo_store / safe_name
-        if not target.exists():
-            temporary = target.with_suffix(target.suffix + ".part")
-            shutil.copyfile(ref.path, temporary)
-            temporary.replace(target)
-        if db is not None:
-            db.execute("INSERT OR IGNORE INTO facility_photos VALUES (?, ?, ?, ?, ?, ?)",
-                       (safe_name, ref.sha256, ref.size, ref.name, key, now))
+    A photo read from the inspector's folder is copied into `photo_store` first; one the service already
+    saved (no path) is only recorded. Without a photo store, photos on disk are neither copied nor recorded.
+    """
+    refs = {p.safe_name: (p, s.key) for s in submissions for p in s.photos
+            if p.safe_name and (p.path is None or photo_store is not None)}
+    for ref, _ in refs.values():
+        if ref.path is not None:
+            _copy_photo(ref.path, photo_store / ref.safe_name)
+    store.put_photos(PhotoRecord(name, ref.sha256, ref.size, ref.name, key) for name, (ref, key) in refs.items())
     return len(refs)
+
+
+def _copy_photo(source: Path, target: Path) -> None:
+    """Write under a temporary name first, so a stopped copy never looks like a stored photo."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(target.suffix + ".part")
+    shutil.copyfile(source, temporary)
+    temporary.replace(target)
 
 
 def photo_store_for(store: Store) -> Path:

@@ -1,4 +1,5 @@
-"""The one place the service calls the facility auditor: the CLI's own reader, validation and evaluation.
+"""The one place the service calls the facility auditor: the CLI's own reader, validation and evaluation,
+and the CLI's own facility round writer (`audit.runs.facility.store_round`) to persist.
 
 Photos are matched by the name the inspector wrote in the checklist against the names of the uploaded
 photos, in memory: no client-supplied name ever becomes a path (the ingest runs with no photo folder).
@@ -14,7 +15,7 @@ from audit.facility.ingest import IngestOptions, Submission, read_submission
 from audit.facility.photos import PhotoRef
 from audit.facility.problems import Problem as IngestProblem
 from audit.model import Finding, Subject
-from audit.runs import score_round
+from audit.runs.facility import latest_by_key, round_meta, store_round
 from audit.service.accounts import User
 from audit.service.safety import Upload
 from audit.store import Store
@@ -27,7 +28,7 @@ class Parsed:
     errors: list[IngestProblem] = field(default_factory=list)
     warnings: list[IngestProblem] = field(default_factory=list)
     rows: int = 0
-    checklists: set[str] = field(default_factory=set)
+    submissions: dict[str, Submission] = field(default_factory=dict)  # by subject key, as evaluated
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,10 @@ def read(catalog: Catalog, checklist_id: str, files: list[Upload], photos: dict[
             submissions.append(submission)
     if parsed.errors and not partial:
         return parsed
-    for subject, findings in evaluate_all(submissions, catalog):
+    parsed.submissions = latest_by_key(submissions)
+    for subject, findings in evaluate_all(parsed.submissions.values(), catalog):
         parsed.subjects.append(subject)
         parsed.findings[subject.key] = findings
-        parsed.checklists.add(subject.attributes.get("checklist", checklist_id))
     return parsed
 
 
@@ -71,18 +72,16 @@ def _stored(ref: PhotoRef, photo: StoredPhoto) -> PhotoRef:
 
 
 def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_id: int) -> tuple[int, list[dict]]:
-    """One facility round per accepted upload: subjects upserted by key (a re-upload updates, never
-    duplicates), findings replaced, scored by the shared model. The caller holds the transaction."""
-    meta = {"source": "upload-service", "upload_id": upload_id, "inspector": user.username,
-            "checklists": sorted(parsed.checklists), "scoring_version": catalog.policy.version}
-    round_ = store.begin_round("facility", label=f"upload-{upload_id}", meta=meta)
-    store.upsert_subjects(parsed.subjects)
-    for subject in parsed.subjects:
-        store.replace_findings(round_.id, subject.key, parsed.findings[subject.key])
-    score_round(store, catalog, round_.id)
-    store.finish_round(round_.id, "complete", meta={"facilities": len(parsed.subjects)})
-    scores = {s.subject_key: s for s in store.scores(round_.id, catalog.policy.version)}
-    return round_.id, [_facility(s, scores.get(s.key)) for s in parsed.subjects]
+    """One facility round per accepted upload, written by the CLI's path: subjects upserted by key (a re-upload
+    updates, never duplicates), findings, raw rows and photo records, scored by the shared model.
+    The caller holds the transaction that also finishes the upload record."""
+    sources = sorted({s.source for s in parsed.submissions.values()})
+    meta = round_meta(catalog, parsed.submissions.values(), sources, source="upload-service", upload_id=upload_id,
+                      inspector=user.username, facilities=len(parsed.subjects))
+    evaluated = ((subject, parsed.findings[subject.key]) for subject in parsed.subjects)
+    report = store_round(store, catalog, f"upload-{upload_id}", meta, evaluated, parsed.submissions)
+    scores = {s.subject_key: s for s in store.scores(report.round.id, catalog.policy.version)}
+    return report.round.id, [_facility(s, scores.get(s.key)) for s in parsed.subjects]
 
 
 def _facility(subject: Subject, score) -> dict:

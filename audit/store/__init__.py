@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from audit.store.base import Area, Round, Store, SubjectError
+from audit.store.base import Area, PhotoRecord, Round, Store, SubjectError, SubmissionRecord
 
 ENV_DB = "A11Y_AUDIT_DB"
 DEFAULT_DB = "a11y-audit.db"
@@ -30,4 +30,4 @@ def open_store(url: str | Path | None = None) -> Store:
     return SqliteStore(text.removeprefix("sqlite:///").removeprefix("sqlite://") or ":memory:")
 
 
-__all__ = ["Area", "Round", "Store", "SubjectError", "open_store", "default_url", "ENV_DB"]
+__all__ = ["Area", "PhotoRecord", "Round", "Store", "SubjectError", "SubmissionRecord", "open_store", "default_url", "ENV_DB"]

@@ -43,6 +43,32 @@ class SubjectError:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One accepted facility row as the inspector sent it (`raw`: column -> text), kept per round."""
+
+    subject_key: str
+    checklist: str
+    submission_id: str
+    source: str
+    source_row: int | None
+    coord_system_in: str
+    raw: Mapping[str, Any]
+    ingested_at: str | None = None  # set by the store when None
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """A stored photo: a content-derived safe name; the uploaded name is for display only."""
+
+    safe_name: str
+    sha256: str
+    size: int
+    original_name: str
+    subject_key: str
+    stored_at: str | None = None  # set by the store when None
+
+
 class Store(Protocol):
     """What callers may rely on. Writes inside `transaction()` are all-or-nothing."""
 
@@ -71,7 +97,9 @@ class Store(Protocol):
     # findings and errors
     def replace_findings(self, round_id: int, subject_key: str, findings: Iterable[Finding]) -> None: ...
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None: ...
-    def findings(self, round_id: int, subject_key: str | None = None) -> Iterator[Finding]: ...
+    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None) -> Iterator[Finding]:
+        """Ordered by (subject_key, check_id); `prefix` keeps subject keys that start with it."""
+        ...
     def audited_keys(self, round_id: int) -> set[str]: ...
     def record_error(self, round_id: int, subject_key: str, message: str,
                      detail: Mapping[str, Any] | None = None) -> None: ...
@@ -80,6 +108,12 @@ class Store(Protocol):
     # scores (a cache: derived from findings by the scoring model, tagged with its version)
     def put_scores(self, round_id: int, scores: Iterable[SubjectScore]) -> None: ...
     def scores(self, round_id: int, version: str | None = None) -> Iterator[SubjectScore]: ...
+
+    # facility uploads: raw rows per round (a re-upload replaces its row) and stored photos (first one kept)
+    def put_submissions(self, round_id: int, rows: Iterable[SubmissionRecord]) -> None: ...
+    def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]: ...
+    def put_photos(self, photos: Iterable[PhotoRecord]) -> None: ...
+    def photos(self, subject_key: str | None = None) -> list[PhotoRecord]: ...
 
     # administrative areas
     def put_areas(self, areas: Iterable[Area]) -> None: ...

@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from audit.model import Category, Finding, Outcome, Severity, Subject, SubjectScore
 
 
+# One encoder, built once: json.dumps with options builds a new JSONEncoder per call, which costs as much
+# as the encoding itself at a million findings. Same options, so the stored text is byte-for-byte unchanged.
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+EMPTY_LIST, EMPTY_OBJECT = "[]", "{}"
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return _encode(value)
+
+
+# Raw rows keep the inspector's column order (no sort_keys): they are the record of what was sent.
+_encode_raw = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def raw_dumps(value: Any) -> str:
+    return _encode_raw(value)
+
+
+def prefix_bounds(prefix: str) -> tuple[str, str | None]:
+    """[low, high) of the keys starting with `prefix` in code-point order, for an index range scan.
+
+    `high` is None when no string bounds it (the prefix ends in the last code point); callers keep an
+    exact prefix test beside the range either way.
+    """
+    for end in range(len(prefix) - 1, -1, -1):
+        point = ord(prefix[end]) + 1
+        if 0xD800 <= point <= 0xDFFF:  # surrogates cannot be stored as text: skip to the next scalar
+            point = 0xE000
+        if point <= 0x10FFFF:
+            return prefix, prefix[:end] + chr(point)
+    return prefix, None
 
 
 def loads(text: str | None, default: Any = None) -> Any:
@@ -44,14 +73,43 @@ def subject_from(row: Mapping[str, Any]) -> Subject:
     )
 
 
-def finding_row(round_id: int, finding: Finding) -> tuple:
+def finding_row(round_id: int, finding: Finding, shared: dict[int, tuple[Any, str]] | None = None) -> tuple:
+    """`shared` caches the text of values many findings hold as the same object (a check's threshold)."""
     return (
         round_id, finding.subject_key, finding.check_id, finding.outcome.value, finding.passed, finding.failed,
         finding.severity.value if finding.severity else None,
         None if finding.measured is None else dumps(finding.measured),
-        None if finding.required is None else dumps(finding.required),
-        finding.note, dumps([dict(e) for e in finding.evidence]), dumps(dict(finding.extra)),
+        None if finding.required is None else _shared_dumps(finding.required, shared),
+        finding.note,
+        _evidence_text(finding.evidence, shared),
+        dumps(dict(finding.extra)) if finding.extra else EMPTY_OBJECT,
     )
+
+
+def finding_rows(round_id: int, findings: Iterable[Finding]) -> list[tuple]:
+    """Rows for a bulk insert, encoded in one pass with a cache shared across the batch."""
+    shared: dict[int, tuple[Any, str]] = {}
+    return [finding_row(round_id, f, shared) for f in findings]
+
+
+def _shared_dumps(value: Any, shared: dict[int, tuple[Any, str]] | None) -> str:
+    """Encode once per object; the cache keeps the object itself, so its id cannot be reused meanwhile."""
+    if shared is None:
+        return dumps(value)
+    hit = shared.get(id(value))
+    if hit is None or hit[0] is not value:
+        hit = shared[id(value)] = (value, dumps(value))
+    return hit[1]
+
+
+def _evidence_text(evidence: Iterable[Mapping[str, Any]], shared: dict[int, tuple[Any, str]] | None) -> str:
+    items = tuple(evidence)
+    if not items:
+        return EMPTY_LIST
+    if len(items) == 1 and isinstance(items[0], dict):
+        # Facility fails all point at the row's one evidence dict: encode it once per subject.
+        return "[" + _shared_dumps(items[0], shared) + "]"
+    return dumps([dict(e) for e in items])
 
 
 def finding_from(row: Mapping[str, Any]) -> Finding:

@@ -12,8 +12,9 @@ import psycopg
 from psycopg.rows import dict_row
 
 from audit.model import Finding, Subject, SubjectScore
-from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, Round, SubjectError
-from audit.store.codec import dumps, finding_from, finding_row, loads, score_from, score_row, subject_from, subject_row
+from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
+from audit.store.codec import (dumps, finding_from, finding_rows, loads, prefix_bounds, raw_dumps, score_from,
+                               score_row, subject_from, subject_row)
 from audit.store.migrate import apply_all
 
 PAGE = 5000  # rows per keyset page when streaming: memory stays flat for a province's subjects
@@ -192,14 +193,16 @@ class PostgisStore:
                 "passed = excluded.passed, failed = excluded.failed, severity = excluded.severity, "
                 "measured = excluded.measured, required = excluded.required, note = excluded.note, "
                 "evidence = excluded.evidence, extra = excluded.extra",
-                (finding_row(round_id, f) for f in findings),
+                finding_rows(round_id, findings),
             )
 
-    def findings(self, round_id: int, subject_key: str | None = None) -> Iterator[Finding]:
+    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None) -> Iterator[Finding]:
         clauses, params = ["round_id = %s"], [round_id]
         if subject_key is not None:
             clauses.append("subject_key = %s")
             params.append(subject_key)
+        if prefix:
+            _prefix_clauses(clauses, params, prefix)
         for row in self._pages(f"SELECT {FINDING_COLUMNS} FROM findings", clauses, params, ("subject_key", "check_id")):
             yield finding_from(row)
 
@@ -241,6 +244,41 @@ class PostgisStore:
         for row in self._pages(f"SELECT {SCORE_COLUMNS} FROM scores", clauses, params, ("subject_key", "version")):
             yield score_from(row)
 
+    # -- facility uploads -----------------------------------------------------------------------
+    def put_submissions(self, round_id: int, rows: Iterable[SubmissionRecord]) -> None:
+        now = now_iso()
+        with self.transaction():
+            self._executemany(
+                "INSERT INTO facility_submissions VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (round_id, subject_key) DO UPDATE SET checklist = excluded.checklist, "
+                "submission_id = excluded.submission_id, source = excluded.source, source_row = excluded.source_row, "
+                "coord_system_in = excluded.coord_system_in, raw = excluded.raw, ingested_at = excluded.ingested_at",
+                ((round_id, r.subject_key, r.checklist, r.submission_id, r.source, r.source_row, r.coord_system_in,
+                  raw_dumps(dict(r.raw)), r.ingested_at or now) for r in rows))
+
+    def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]:
+        clauses, params = ["round_id = %s"], [round_id]
+        if checklist:
+            clauses.append("checklist = %s")
+            params.append(checklist)
+        for row in self._pages("SELECT * FROM facility_submissions", clauses, params, ("subject_key",)):
+            yield SubmissionRecord(row["subject_key"], row["checklist"], row["submission_id"], row["source"],
+                                   row["source_row"], row["coord_system_in"], loads(row["raw"], {}), row["ingested_at"])
+
+    def put_photos(self, photos: Iterable[PhotoRecord]) -> None:
+        now = now_iso()
+        with self.transaction():
+            self._executemany(
+                "INSERT INTO facility_photos VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (safe_name) DO NOTHING",
+                ((p.safe_name, p.sha256, p.size, p.original_name, p.subject_key, p.stored_at or now) for p in photos))
+
+    def photos(self, subject_key: str | None = None) -> list[PhotoRecord]:
+        sql, params = "SELECT * FROM facility_photos", []
+        if subject_key is not None:
+            sql, params = sql + " WHERE subject_key = %s", [subject_key]
+        return [PhotoRecord(r["safe_name"], r["sha256"], r["bytes"], r["original_name"], r["subject_key"], r["stored_at"])
+                for r in self._rows(sql + " ORDER BY safe_name", params)]
+
     # -- areas ----------------------------------------------------------------------------------
     def put_areas(self, areas: Iterable[Area]) -> None:
         with self.transaction():
@@ -274,6 +312,16 @@ class PostgisStore:
             params.append(category)
         for row in self._pages(f"SELECT {SUBJECT_COLUMNS} FROM subjects", clauses, params, ("key",)):
             yield subject_from(row)
+
+
+def _prefix_clauses(clauses: list[str], params: list[Any], prefix: str) -> None:
+    """A range the primary key can scan (keys are COLLATE "C": code-point order), plus the exact test."""
+    low, high = prefix_bounds(prefix)
+    clauses += ["subject_key >= %s", "left(subject_key, %s) = %s"]
+    params += [low, len(prefix), prefix]
+    if high is not None:
+        clauses.append("subject_key < %s")
+        params.append(high)
 
 
 def _area_prefix(code: str) -> str:

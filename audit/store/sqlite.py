@@ -6,14 +6,17 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from audit.model import Finding, Subject, SubjectScore
-from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, Round, SubjectError
-from audit.store.codec import dumps, finding_from, finding_row, loads, score_from, score_row, subject_from, subject_row
+from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
+from audit.store.codec import (dumps, finding_from, finding_rows, loads, prefix_bounds, raw_dumps, score_from,
+                               score_row, subject_from, subject_row)
 from audit.store.migrate import apply_all
 
+CACHE_KIB = 65536  # page cache: a bulk insert of 100k facilities touches index pages the 2 MiB default evicts
 FINDING_COLUMNS = "round_id, subject_key, check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra"
 
 
@@ -33,6 +36,7 @@ class SqliteStore:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if self.path != ":memory:":
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -178,16 +182,20 @@ class SqliteStore:
             self.add_findings(round_id, findings)
 
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
+        rows = finding_rows(round_id, findings)
+        # In key order the B-tree inserts land on neighbouring pages. The sort is stable, so of two rows
+        # for the same (subject, check) the later one still replaces the earlier, as before.
+        rows.sort(key=itemgetter(1, 2))
         with self.transaction():
-            self.db.executemany(
-                f"INSERT OR REPLACE INTO findings ({FINDING_COLUMNS}) VALUES ({','.join('?' * 12)})",
-                (finding_row(round_id, f) for f in findings),
-            )
+            self.db.executemany(f"INSERT OR REPLACE INTO findings ({FINDING_COLUMNS}) VALUES ({','.join('?' * 12)})",
+                                rows)
 
-    def findings(self, round_id: int, subject_key: str | None = None) -> Iterator[Finding]:
+    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None) -> Iterator[Finding]:
         sql, params = "SELECT * FROM findings WHERE round_id = ?", [round_id]
         if subject_key is not None:
             sql, params = sql + " AND subject_key = ?", params + [subject_key]
+        if prefix:
+            sql, params = _prefix_clause(sql, params, prefix)
         for row in self.db.execute(sql + " ORDER BY subject_key, check_id", params):
             yield finding_from(row)
 
@@ -219,6 +227,35 @@ class SqliteStore:
             sql, params = sql + " AND version = ?", params + [version]
         for row in self.db.execute(sql + " ORDER BY subject_key", params):
             yield score_from(row)
+
+    # -- facility uploads -----------------------------------------------------------------------
+    def put_submissions(self, round_id: int, rows: Iterable[SubmissionRecord]) -> None:
+        now = now_iso()
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO facility_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((round_id, r.subject_key, r.checklist, r.submission_id, r.source, r.source_row, r.coord_system_in,
+                  raw_dumps(dict(r.raw)), r.ingested_at or now) for r in rows))
+
+    def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]:
+        sql, params = "SELECT * FROM facility_submissions WHERE round_id = ?", [round_id]
+        if checklist:
+            sql, params = sql + " AND checklist = ?", params + [checklist]
+        for row in self.db.execute(sql + " ORDER BY subject_key", params):
+            yield _submission(row)
+
+    def put_photos(self, photos: Iterable[PhotoRecord]) -> None:
+        now = now_iso()
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO facility_photos VALUES (?, ?, ?, ?, ?, ?)",
+                                ((p.safe_name, p.sha256, p.size, p.original_name, p.subject_key, p.stored_at or now)
+                                 for p in photos))
+
+    def photos(self, subject_key: str | None = None) -> list[PhotoRecord]:
+        sql, params = "SELECT * FROM facility_photos", []
+        if subject_key is not None:
+            sql, params = sql + " WHERE subject_key = ?", [subject_key]
+        return [_photo(r) for r in self._rows(sql + " ORDER BY safe_name", params)]
 
     # -- areas ----------------------------------------------------------------------------------
     def put_areas(self, areas: Iterable[Area]) -> None:
@@ -253,6 +290,25 @@ def _statements(sql: str) -> list[str]:
     if pending.strip() and not all(l.strip().startswith("--") or not l.strip() for l in pending.splitlines()):
         raise ValueError(f"migration ends with an incomplete statement: {pending.strip()[:80]!r}")
     return statements
+
+
+def _prefix_clause(sql: str, params: list[Any], prefix: str) -> tuple[str, list[Any]]:
+    """A range the primary key can scan, plus the exact test (SQLite's LIKE ignores ASCII case)."""
+    low, high = prefix_bounds(prefix)
+    sql, params = sql + " AND subject_key >= ? AND substr(subject_key, 1, ?) = ?", params + [low, len(prefix), prefix]
+    if high is not None:
+        sql, params = sql + " AND subject_key < ?", params + [high]
+    return sql, params
+
+
+def _submission(row: sqlite3.Row) -> SubmissionRecord:
+    return SubmissionRecord(row["subject_key"], row["checklist"], row["submission_id"], row["source"],
+                            row["source_row"], row["coord_system_in"], loads(row["raw"], {}), row["ingested_at"])
+
+
+def _photo(row: sqlite3.Row) -> PhotoRecord:
+    return PhotoRecord(row["safe_name"], row["sha256"], row["bytes"], row["original_name"], row["subject_key"],
+                       row["stored_at"])
 
 
 def _area_prefix(code: str) -> str:

@@ -52,6 +52,9 @@ def test_both_sample_rounds_store_the_known_defects_and_scores(tmp_path, catalog
     assert subjects["facility:accessible-toilets:CS-T01"].attributes["coord_system_in"] == "gcj02"
     photos = list((tmp_path / "photos").iterdir())
     assert photos and all(not p.name.startswith("CS-") for p in photos)
+    assert {p.safe_name for p in store.photos()} == {p.name for p in photos}
+    raw = {r.subject_key: r for r in store.submissions(rounds["2025q2"].id)}
+    assert set(raw) == set(EXPECTED["2025q2"]) and raw["facility:accessible-toilets:CS-T01"].coord_system_in == "gcj02"
     store.close()
 
 

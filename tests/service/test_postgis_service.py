@@ -29,5 +29,7 @@ def test_upload_on_postgis(tmp_path, catalog):
             assert len(list(store.subjects())) == 2
             assert [r["result"] for r in uploads(app)] == ["accepted", "accepted", "refused"]
             assert len(list(store.subjects_within({"type": "Point", "coordinates": [112.9386, 28.1860]}))) == 1
+            accepted = uploads(app)[1]["round_id"]
+            assert len(list(store.submissions(accepted))) == 2 and len(store.photos()) == 1
         finally:
             app.extensions["a11y"].stores.close()

@@ -35,6 +35,12 @@ def test_an_accepted_upload_is_scored_stored_and_recorded(app, tokens):
     assert json.loads(record["files"])[0]["name"] == "toilets.csv"
     scores = client.get(f"/api/rounds/{body['round_id']}/scores", headers=bearer(tokens["viewer"])).json
     assert scores["total"] == 2
+    # written by the CLI's facility round path: raw rows and photo records behind the Store interface
+    rows = list(store.submissions(body["round_id"]))
+    assert [r.submission_id for r in rows] == ["yl-001", "yl-002"] and all(r.source == "toilets.csv" for r in rows)
+    [photo] = store.photos("facility:accessible-toilets:yl-001")
+    assert (photo.safe_name, photo.original_name) == (subject.attributes["photos"][0], "door1.jpg")
+    assert store.get_round(body["round_id"]).meta["upload_id"] == record["id"]
 
 
 def test_uploading_the_same_submission_twice_updates_and_never_duplicates(app, tokens):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit.model import Category, Finding, Outcome, Severity, Subject, SubjectScore
-from audit.store import Area
+from audit.store import Area, PhotoRecord, SubmissionRecord
 
 TOILET = Subject("facility:toilets:t1", "toilet", Category.TOILETS, "岳麓区第一公厕", "430104",
                  geometry={"type": "Point", "coordinates": [112.94, 28.23]}, attributes={"photos": ["a.jpg"]})
@@ -138,3 +138,67 @@ def test_areas(any_store):
     assert [a.code for a in any_store.areas(parent="430000")] == ["430100"]
     assert any_store.get_area("430104").geometry == square
     assert any_store.get_area("999999") is None
+
+
+def test_findings_filter_by_subject_key_prefix(any_store):
+    site = [Subject(f"page:http://127.0.0.1/{p}", "web-page", Category.INFORMATION, p, "430000") for p in ("a", "a/b", "B")]
+    other = Subject("page:http://127.0.0.10/", "web-page", Category.INFORMATION, "x", "430000")
+    any_store.upsert_subjects([*site, other, TOILET])
+    r = any_store.begin_round("web")
+    any_store.add_findings(r.id, [fail(s.key, c) for s in [*site, other, TOILET] for c in ("z", "a")])
+    found = [(f.subject_key, f.check_id) for f in any_store.findings(r.id, prefix="page:http://127.0.0.1/")]
+    assert found == [(k, c) for k in sorted(s.key for s in site) for c in ("a", "z")]  # ordered, 127.0.0.10 left out
+    assert {f.subject_key for f in any_store.findings(r.id, prefix="page:http://127.0.0.1/a")} == {site[0].key, site[1].key}
+    assert list(any_store.findings(r.id, prefix="page:http://127.0.0.1/A")) == []  # case matters (no LIKE)
+    assert list(any_store.findings(r.id, prefix="page:%")) == []  # no wildcards
+    assert [f.check_id for f in any_store.findings(r.id, TOILET.key, prefix="facility:")] == ["a", "z"]
+    assert len(list(any_store.findings(r.id, prefix=""))) == 10
+
+
+def test_findings_bulk_insert_keeps_the_last_duplicate(any_store):
+    any_store.upsert_subjects([TOILET])
+    r = any_store.begin_round("facility")
+    shared = {"text": "≥800mm", "min": 800, "unit": "mm"}
+    evidence = {"row": 3, "source": "t.csv"}
+    any_store.add_findings(r.id, [fail(TOILET.key, "b", required=shared, evidence=(evidence,)),
+                                  fail(TOILET.key, "a", required=shared, evidence=(evidence,), extra={"k": 1}),
+                                  Finding(TOILET.key, "b", Outcome.PASS, required=shared)])
+    a, b = any_store.findings(r.id)
+    assert (a.required, a.evidence, a.extra) == (shared, (evidence,), {"k": 1})
+    assert (b.outcome, b.required, b.evidence, b.extra) == (Outcome.PASS, shared, (), {})
+
+
+def test_facility_submissions_round_trip_and_replace(any_store):
+    r = any_store.begin_round("facility")
+    raw = {"编号": "T1", "门宽 (mm)": "850", "a": ""}
+    row = SubmissionRecord(TOILET.key, "accessible-toilets", "T1", "t.csv", 2, "gcj02", raw)
+    any_store.put_submissions(r.id, [row, SubmissionRecord(ROAD.key, "tactile-paving", "r1", "r.csv", None, "wgs84",
+                                                           {}, "2025-06-01T00:00:00+00:00")])
+    [road, stored] = any_store.submissions(r.id)  # by subject key
+    assert stored.raw == raw and list(stored.raw) == list(raw)  # the inspector's column order is kept
+    assert (stored.subject_key, stored.source_row, stored.coord_system_in) == (TOILET.key, 2, "gcj02")
+    assert stored.ingested_at and road.ingested_at == "2025-06-01T00:00:00+00:00" and road.source_row is None
+    any_store.put_submissions(r.id, [SubmissionRecord(TOILET.key, "accessible-toilets", "T1", "t2.csv", 5, "wgs84",
+                                                      {"编号": "T1"})])
+    assert [(s.source, s.raw) for s in any_store.submissions(r.id, checklist="accessible-toilets")] == \
+        [("t2.csv", {"编号": "T1"})]
+    assert list(any_store.submissions(any_store.begin_round("facility").id)) == []
+
+
+def test_facility_submissions_roll_back_with_the_transaction(any_store):
+    r = any_store.begin_round("facility")
+    with pytest.raises(RuntimeError):
+        with any_store.transaction():
+            any_store.put_submissions(r.id, [SubmissionRecord(TOILET.key, "c", "T1", "t.csv", 2, "wgs84", {})])
+            any_store.put_photos([PhotoRecord("ab.jpg", "ab" * 32, 10, "门.jpg", TOILET.key)])
+            raise RuntimeError
+    assert list(any_store.submissions(r.id)) == [] and any_store.photos() == []
+
+
+def test_photos_are_recorded_once_by_safe_name(any_store):
+    first = PhotoRecord("ab12.jpg", "ab12" * 16, 2048, "门口.JPG", TOILET.key, "2025-06-01T00:00:00+00:00")
+    any_store.put_photos([first, PhotoRecord("cd34.png", "cd34" * 16, 10, "b.png", ROAD.key)])
+    any_store.put_photos([PhotoRecord("ab12.jpg", "ab12" * 16, 2048, "again.jpg", ROAD.key)])  # same content
+    assert any_store.photos(TOILET.key) == [first]
+    assert [p.safe_name for p in any_store.photos()] == ["ab12.jpg", "cd34.png"]
+    assert any_store.photos(ROAD.key)[0].stored_at
