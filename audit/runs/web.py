@@ -71,7 +71,8 @@ def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
                                {"reason": event.reason, "url": event.subject.url, **event.values})
         elif isinstance(event, SiteFinished):
             prefix = "page:" + origin(event.subject.url or "")
-            pages = (f for f in store.findings(round_id)
+            # The store narrows to this origin's keys; the test here keeps 127.0.0.1 from taking 127.0.0.10's pages.
+            pages = (f for f in store.findings(round_id, prefix=prefix)
                      if f.subject_key == prefix or f.subject_key.startswith(prefix + "/"))
             store.replace_findings(round_id, event.subject.key, site_findings(event.subject.key, pages))
 
