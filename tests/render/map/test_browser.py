@@ -26,6 +26,21 @@ def served_map(sample, map_catalog, tmp_path, loopback_server):
 
 
 @pytest.fixture
+def served_paged_map(sample, map_catalog, tmp_path, loopback_server, monkeypatch):
+    """The same sample with the table page's static limit lowered, so its items are paged (4 per page)."""
+    from audit.render.map import table
+
+    monkeypatch.setattr(table, "STATIC_ROW_LIMIT", 3)
+    monkeypatch.setattr(table, "PAGE_SIZE", 4)
+    version = map_catalog.policy.version
+    views = [RoundView.load(sample.store, sample.facility_rounds[-1], version),
+             RoundView.load(sample.store, sample.web_round, version)]
+    files = write_map(views, map_catalog, tmp_path / "paged" / "map.html", MapOptions(tiles="none"))
+    server = loopback_server(files.map_path.parent)
+    return server.url(files.table_path.name)
+
+
+@pytest.fixture
 def page(chromium_executable):
     from playwright.sync_api import sync_playwright
 
@@ -90,6 +105,49 @@ def test_popup_shows_user_text_as_text(served_map, page):
     assert page.locator(".a11y-popup img").first.get_attribute("alt")
 
 
+def test_markers_open_their_popup_by_click_and_by_keyboard(served_map, page):
+    """Popups are bound on first opening by one handler per cluster group: check both ways in."""
+    map_url, _ = served_map
+    page.goto(map_url)
+    page.wait_for_function("window.A11yMap && window.A11yMap.ready", timeout=15000)
+    page.evaluate("""() => { const map = Object.values(window).find(v => v instanceof L.Map);
+        map.setView([28.19, 112.96], 17, {animate: false}); }""")  # the scenic spot, alone at its place
+    marker = page.locator(".a11y-marker[title^='橘子洲']")
+    marker.click()
+    assert page.locator(".a11y-popup h2").text_content() == "橘子洲"
+    page.locator(".leaflet-popup-close-button").click()
+    page.wait_for_selector(".a11y-popup", state="detached", timeout=5000)
+    marker.focus()
+    assert marker.get_attribute("role") == "button" and marker.get_attribute("tabindex") == "0"
+    page.keyboard.press("Enter")
+    assert page.locator(".a11y-popup h2").text_content() == "橘子洲"
+    assert page.errors == []
+
+
+def test_large_table_is_paged_sortable_and_filterable(served_paged_map, page):
+    page.goto(served_paged_map)
+    rows = page.locator("#items tbody tr")
+    assert page.locator("#pager").is_visible() and rows.count() == 4
+    status = page.locator("#shown")
+    assert "1 / 3" in status.text_content() and "11" in status.text_content()
+    first_page = rows.all_text_contents()
+    page.get_by_role("button", name="下一页").click()
+    assert rows.count() == 4 and rows.all_text_contents() != first_page and "2 / 3" in status.text_content()
+    page.get_by_role("button", name="末页").click()
+    assert rows.count() == 3 and page.get_by_role("button", name="下一页").get_attribute("aria-disabled") == "true"
+    page.get_by_role("button", name="得分").click()
+    assert page.locator("#items th[aria-sort=ascending]").count() == 1 and "1 / 3" in status.text_content()
+    page.select_option("#filter-category", "toilets")
+    assert rows.count() == 4 and "1 / 2" in status.text_content() and "5" in status.text_content()
+    page.fill("#filter-text", "黄兴路")
+    page.wait_for_function("document.querySelectorAll('#items tbody tr').length === 1")
+    assert page.locator("#items tbody th[scope=row]").text_content() == "黄兴路公厕"
+    page.fill("#filter-text", "<b>bold")
+    page.wait_for_function("document.querySelectorAll('#items tbody tr').length === 1")
+    assert page.locator("#items tbody b").count() == 0 and page.locator("#items tbody script").count() == 0
+    assert page.errors == [] and page.outside == []
+
+
 def test_table_sorts_and_filters_without_the_map(served_map, page):
     _, table_url = served_map
     page.goto(table_url)
@@ -101,11 +159,15 @@ def test_table_sorts_and_filters_without_the_map(served_map, page):
     assert page.errors == [] and page.outside == []
 
 
-@pytest.mark.parametrize("which", ["map", "table"])
-def test_pages_pass_our_own_web_audit(served_map, chromium_executable, which):
+@pytest.mark.parametrize("which", ["map", "table", "paged-table"])
+def test_pages_pass_our_own_web_audit(request, chromium_executable, which):
     from audit.web import audit_page, critical_or_serious
 
-    map_url, table_url = served_map
-    results = audit_page(map_url if which == "map" else table_url, executable=chromium_executable)
+    if which == "paged-table":
+        url = request.getfixturevalue("served_paged_map")
+    else:
+        map_url, table_url = request.getfixturevalue("served_map")
+        url = map_url if which == "map" else table_url
+    results = audit_page(url, executable=chromium_executable)
     assert results["violations"] is not None
     assert critical_or_serious(results) == []

@@ -158,6 +158,42 @@ def test_area_limits_the_map(sample, map_catalog):
 
 def test_write_map_links_the_two_files(sample, map_catalog, tmp_path):
     files = write_map(views_of(sample, map_catalog), map_catalog, tmp_path / "maps" / "hunan.html")
-    assert files.table_path.name == "hunan-table.html"
+    assert files.table_path.name == "hunan-table.html" and files.csv_path.name == "hunan-table.csv"
     assert 'href="hunan-table.html"' in files.map_path.read_text(encoding="utf-8")
-    assert 'href="hunan.html"' in files.table_path.read_text(encoding="utf-8")
+    table = files.table_path.read_text(encoding="utf-8")
+    assert 'href="hunan.html"' in table and 'href="hunan-table.csv"' in table
+
+
+def test_complete_table_as_csv(rendered):
+    import csv
+    import io
+
+    text = rendered.csv_text
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0][:3] == ["名称", "类别", "类型"] and len(rows) == 1 + len(rendered.data.items)
+    evil = next(r for r in rows if r[0] == EVIL_NAME)
+    assert "实测 700 mm，要求 ≥ 800 mm" in evil[7] and evil[5].endswith("(D)")
+
+
+def test_csv_cells_never_start_like_a_formula():
+    from audit.render.map.table import _cell
+
+    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell("+1") == "'+1" and _cell("@a") == "'@a" and _cell("公厕") == "公厕"
+
+
+def test_large_tables_are_paged_with_every_row_as_data(sample, map_catalog, monkeypatch):
+    from audit.render.map import table
+
+    monkeypatch.setattr(table, "STATIC_ROW_LIMIT", 3)
+    monkeypatch.setattr(table, "PAGE_SIZE", 4)
+    rendered = render_map(views_of(sample, map_catalog), map_catalog)
+    page = Outline(rendered.table_html)
+    assert len(page.find("th", scope="row")) == 4 + len(rendered.data.counties)  # the first page, readable
+    assert page.find("nav", id="pager") and "map-table.csv" in rendered.table_html
+    match = re.search(r'<script type="application/json" id="a11y-table-data">(.*?)</script>', rendered.table_html,
+                      re.S)
+    data = json.loads(match.group(1))
+    assert len(data["r"]) == len(rendered.data.items)
+    assert EVIL_NAME in [r[0] for r in data["r"]] and "<script>alert" not in rendered.table_html

@@ -131,8 +131,9 @@
     function filter() {
       var needle = text.value.trim().toLowerCase(), cat = category.value, g = grade.value;
       if (needle && !searchText) {
-        searchText = all.map(function (r) {
-          return columns.map(function (column) {
+        searchText = new Array(all.length);  // by each row's original position: `all` may be sorted since
+        all.forEach(function (r) {
+          searchText[r.a11yIndex] = columns.map(function (column) {
             var v = column(r)[0];
             return Array.isArray(v) ? v.map(function (i) { return S[i]; }).join(" ") : v;
           }).join(" ").toLowerCase();
