@@ -125,15 +125,33 @@ def evaluate_check(check: Check, submission: Submission, base: dict[str, Any], f
 def condition_holds(condition: dict[str, Any], values: dict[str, Any]) -> bool | None:
     """True/False when the condition's field is answered; None when it is blank or 'unknown'."""
     value = values.get(condition["field"])
-    if value is None or value == UNKNOWN:
+    if value is None:
         return None
-    if value == NA:
-        return False
+    # Only strings can equal the UNKNOWN/NA answers; skipping the test spares a dataclass __eq__ per Measure.
+    if isinstance(value, str):
+        if value == UNKNOWN:
+            return None
+        if value == NA:
+            return False
     if "equals" in condition:
         return str(value) == str(condition["equals"])
     if "in" in condition:
-        return str(value) in {str(v) for v in condition["in"]}
+        return str(value) in _choices(condition)
     return True
+
+
+_CHOICES: dict[int, tuple[dict[str, Any], Any, frozenset[str]]] = {}
+
+
+def _choices(condition: dict[str, Any]) -> frozenset[str]:
+    """The condition's 'in' list as strings, built once per condition (it is asked for every row).
+
+    The cache holds the condition itself, so its id cannot be reused by another dict meanwhile."""
+    listed = condition["in"]
+    hit = _CHOICES.get(id(condition))
+    if hit is None or hit[0] is not condition or hit[1] is not listed:
+        hit = _CHOICES[id(condition)] = (condition, listed, frozenset(str(v) for v in listed))
+    return hit[2]
 
 
 def _passes(answer: dict[str, Any], value: Any) -> bool:
