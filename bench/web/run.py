@@ -8,7 +8,7 @@ into bench/.work/web/npm (once; puppeteer's browser download is skipped, both to
 /usr/bin/chromium), warm the page cache with one Chromium start, then run each tool over the same 60
 URLs, alternating which goes first in each repetition. For every run it records the wall time, pages per
 minute, the peak memory of the tool's whole process tree including Chromium (RSS summed over the tree,
-and PSS, sampled every 100 ms from /proc), the CPU seconds the tree used and the load average. It
+sampled every 100 ms from /proc, and PSS every second), the CPU seconds the tree used and the load average. It
 prints a table and the ratios and writes everything to bench/.work/web/result.json.
 
 Rule set: both tools run axe with the WCAG 2 A/AA tags (wcag2a, wcag2aa, wcag21a, wcag21aa, wcag22aa).
@@ -46,6 +46,7 @@ CHROME_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backgro
 CONCURRENCY = 4
 PAGE_TIMEOUT_S = 60
 SAMPLE_INTERVAL_S = 0.1
+PSS_EVERY = 10        # smaps_rollup walks page tables (slow for Chromium's huge address spaces): every 1 s
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 TARGET_SPEEDUP = 1.5
 
@@ -112,19 +113,27 @@ def _cpu_ticks(pid: int) -> int:
 
 
 def _kind(pid: int) -> str:
-    """A short name for where CPU goes: python, node, chromium browser/renderer/gpu/utility/zygote."""
+    """A short name for where CPU goes: python, node, chromium-browser/renderer/gpu-process/utility/zygote.
+
+    Chromium rewrites its command line into one space-separated string, its zygote runs as
+    /proc/self/exe, and /usr/bin/chromium is a shell wrapper that execs the browser: hence the checks.
+    """
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
-            argv = f.read().split(b"\0")
+            argv = f.read().replace(b"\0", b" ").split()
     except OSError:
         return "gone"
-    exe = os.path.basename(argv[0].decode(errors="replace")) if argv and argv[0] else "?"
-    if "chrom" in exe:
+    if not argv:
+        return "?"
+    exe = os.path.basename(argv[0].decode(errors="replace"))
+    if "chrom" in exe or exe == "exe":
         for arg in argv:
             if arg.startswith(b"--type="):
-                return "chromium-" + arg[7:].decode()
-        return "chromium-browser"
-    return "python" if exe.startswith("python") else exe.split()[0][:20]
+                return "chromium-" + arg[7:].decode(errors="replace")
+        return "chromium-browser" if "chrom" in exe else "?"
+    if exe == "sh" and len(argv) > 1 and b"chromium" in argv[1]:
+        return "chromium-browser"   # the wrapper script, about to exec the browser
+    return "python" if exe.startswith("python") else exe[:20]
 
 
 def _rss_bytes(pid: int) -> int:
@@ -158,8 +167,11 @@ class TreeSampler(threading.Thread):
         self.cpu_ticks: dict[int, int] = {}   # pid -> last seen utime+stime
         self.kinds: dict[int, str] = {}
 
+    def cpu_total(self) -> float:
+        return round(sum(self.cpu_ticks.values()) / CLOCK_TICKS, 1)
+
     def cpu_by_kind(self) -> dict[str, float]:
-        """CPU seconds per process kind, from the last sample of each process (an under-estimate)."""
+        """CPU seconds per process kind, from the last sample of each process (misses < 100 ms each)."""
         totals: dict[str, float] = {}
         for pid, ticks in self.cpu_ticks.items():
             kind = self.kinds.get(pid, "?")
@@ -171,11 +183,15 @@ class TreeSampler(threading.Thread):
             started = time.perf_counter()
             pids = process_tree(self.root)
             self.peak_rss = max(self.peak_rss, sum(_rss_bytes(p) for p in pids))
-            self.peak_pss = max(self.peak_pss, sum(_pss_bytes(p) for p in pids))
+            slow = self.samples % PSS_EVERY == 0
+            if slow:
+                self.peak_pss = max(self.peak_pss, sum(_pss_bytes(p) for p in pids))
             self.peak_procs = max(self.peak_procs, len(pids))
             for pid in pids:
-                if self.kinds.get(pid, "chromium-zygote") == "chromium-zygote":
-                    self.kinds[pid] = _kind(pid)
+                if slow or pid not in self.kinds:   # a forked zygote child or the exec'd wrapper changes name
+                    kind = _kind(pid)
+                    if kind not in ("gone", "?") or pid not in self.kinds:
+                        self.kinds[pid] = kind
                 self.cpu_ticks[pid] = max(self.cpu_ticks.get(pid, 0), _cpu_ticks(pid))
             self.samples += 1
             cost = time.perf_counter() - started
@@ -200,7 +216,8 @@ class Run:
     peak_rss_mb: float
     peak_pss_mb: float
     peak_processes: int
-    cpu_s: float
+    cpu_s: float                  # CPU seconds of the tree, summed over every process seen (sampled)
+    cpu_rusage_s: float           # getrusage(RUSAGE_CHILDREN): misses Chromium's reparented renderers
     load_before: list[float]
     load_after: list[float]
     samples: int
@@ -232,7 +249,7 @@ def measure(cmd: list[str], *, env: dict, cwd: Path, log: Path, pages: int) -> t
     return code, {
         "wall_s": round(wall, 2), "peak_rss_mb": round(sampler.peak_rss / 2**20, 1),
         "peak_pss_mb": round(sampler.peak_pss / 2**20, 1), "peak_processes": sampler.peak_procs,
-        "cpu_s": round(cpu, 1), "load_before": [round(x, 2) for x in load_before],
+        "cpu_s": sampler.cpu_total(), "cpu_rusage_s": round(cpu, 1), "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()], "samples": sampler.samples,
         "sampler_cpu_share": round(sampler.sample_cost_s / wall, 3), "cpu_by_process_kind": sampler.cpu_by_kind(),
     }
