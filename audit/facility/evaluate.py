@@ -118,7 +118,7 @@ def evaluate_check(check: Check, submission: Submission, base: dict[str, Any], f
         return _count_marks(check, submission, value, base, required)
     passed = _passes(answer, value)
     # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
-    return Finding(submission.key, check.id, Outcome.PASS if passed else Outcome.FAIL, measured=measured_of(value),
+    return Finding(submission.key, check.id, Outcome.PASS if passed else Outcome.FAIL, measured=_measured(value),
                    required=required, evidence=() if passed else (base,))
 
 
@@ -194,6 +194,21 @@ def _spot_evidence(base: dict[str, Any], mark: Any, spot: Any) -> dict[str, Any]
         if value is not None:
             item[key] = value
     return item
+
+
+_MEASURED: dict[int, tuple[Any, Any]] = {}
+MEASURED_CACHE = 50_000
+
+
+def _measured(value: Any) -> Any:
+    """measured_of, once per value object: the reader shares repeated answers, so their findings share the
+    (never mutated) measured dict too, and the store encodes it once. Keyed by id with the value kept alive."""
+    hit = _MEASURED.get(id(value))
+    if hit is None or hit[0] is not value:
+        if len(_MEASURED) >= MEASURED_CACHE:
+            _MEASURED.clear()
+        hit = _MEASURED[id(value)] = (value, measured_of(value))
+    return hit[1]
 
 
 def measured_of(value: Any) -> Any:

@@ -41,6 +41,7 @@ MAX_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_TEXT = 2000
 MAX_ID = 200
+PARSED_CACHE = 20_000  # distinct (field, text) answers remembered per file: inspectors repeat '是', '900', '1:12'
 PHONE_FORMATS = ("odk", "kobo", "geojson")  # phones record GNSS (WGS-84); GeoJSON is WGS-84 by RFC 7946
 
 
@@ -227,6 +228,7 @@ class RowReader:
         self.first_row_of: dict[str, int] = {}
         self.warned_crs = False
         self.file_crs = self._file_crs()
+        self._parsed: dict[tuple[str, str], Any] = {}
 
     def _file_crs(self) -> str | None:
         declared = self.options.coords or self.table.meta.get("coord_system")
@@ -379,6 +381,21 @@ class RowReader:
         return values
 
     def _value(self, field_id: str, text: str, crs: str) -> Any:
+        """Parsed values are immutable (Measure, Slope, Answer, str), so a repeated answer is parsed once.
+
+        Marks are not cached: their points depend on the row's coordinate system. Failures are not cached
+        either, so every bad row still gets its own problem."""
+        if field_id in self.mark_fields:
+            return self._parse(field_id, text, crs)
+        key = (field_id, text)
+        if key in self._parsed:
+            return self._parsed[key]
+        value = self._parse(field_id, text, crs)
+        if len(self._parsed) < PARSED_CACHE:
+            self._parsed[key] = value
+        return value
+
+    def _parse(self, field_id: str, text: str, crs: str) -> Any:
         special = parse_special(text)
         f = self.fields[field_id]
         if special is not None and not (f.kind == "text" and field_id in self.mark_fields and text.strip() == "-"):

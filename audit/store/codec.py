@@ -74,11 +74,12 @@ def subject_from(row: Mapping[str, Any]) -> Subject:
 
 
 def finding_row(round_id: int, finding: Finding, shared: dict[int, tuple[Any, str]] | None = None) -> tuple:
-    """`shared` caches the text of values many findings hold as the same object (a check's threshold)."""
+    """`shared` caches the text of values many findings hold as the same object (a check's threshold,
+    a repeated measurement); only within one batch, so an object changed later is encoded afresh."""
     return (
         round_id, finding.subject_key, finding.check_id, finding.outcome.value, finding.passed, finding.failed,
         finding.severity.value if finding.severity else None,
-        None if finding.measured is None else dumps(finding.measured),
+        None if finding.measured is None else _shared_dumps(finding.measured, shared),
         None if finding.required is None else _shared_dumps(finding.required, shared),
         finding.note,
         _evidence_text(finding.evidence, shared),
