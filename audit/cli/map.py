@@ -59,7 +59,8 @@ def command(ctx: click.Context, area: str | None, round_ids: tuple[int, ...], ou
             files = write_map(views, catalog, out, MapOptions(lang=lang, tiles=tiles, photo_base=photo_base))
         except TileKeyMissing:
             fail(messages.t("map.cli.no-key", "zh"), messages.t("map.cli.no-key", "en"))
-        click.echo(messages.t("map.cli.written", lang, map=files.map_path, table=files.table_path, n=files.items))
+        click.echo(messages.t("map.cli.written", lang, map=files.map_path, table=files.table_path, csv=files.csv_path,
+                              n=files.items))
     finally:
         store.close()
 

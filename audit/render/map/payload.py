@@ -23,6 +23,8 @@ AREA_TYPES = ("Polygon", "MultiPolygon")
 # 100,000 items repeat the same few checks and values.
 RECORD_FIELDS = ("geometry", "style", "blocked", "compliant", "name", "score", "kind", "area", "round",
                  "failed", "photos", "url")
+# `failed`, `photos` and `url` are left out of a record, from the end, when empty.
+OPTIONAL_FROM = RECORD_FIELDS.index("failed")
 LABEL_KEYS = ("col.category", "col.kind", "col.area", "col.score", "col.grade", "col.compliant", "col.failed",
               "col.round", "col.photos", "yes", "no", "unknown", "no-failed", "items", "gap-length")
 
@@ -101,6 +103,14 @@ class _PayloadBuilder:
                 self.record(item, self.projector.latlon(lon, lat)))
 
     def record(self, item: MapItem, position: Any) -> list:
+        record = self._record(item, position)
+        # Most items have no failed check, photo or URL: leave those trailing fields out (fewer bytes, and fewer
+        # objects for the browser to parse and keep; the script reads a missing field as empty).
+        while len(record) > OPTIONAL_FROM and not record[-1]:
+            record.pop()
+        return record
+
+    def _record(self, item: MapItem, position: Any) -> list:
         subject, score = item.subject, item.score
         return [
             position,

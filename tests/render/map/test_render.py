@@ -76,6 +76,15 @@ def test_popup_data_has_failed_checks_with_clause_and_measured_vs_required(rende
     assert evil[2] == 1 and evil[3] == 0  # blocked (critical failed), not compliant
 
 
+def test_empty_trailing_fields_are_left_out_of_records(rendered):
+    toilets = next(c for c in rendered.payload["categories"] if c["id"] == "toilets")
+    by_name = {r[4]: r for r in toilets["points"]}
+    assert len(by_name["五一广场公厕"]) == 9  # nothing failed, no photo, no URL
+    assert len(by_name[EVIL_NAME]) == 11  # failed checks and photos, no URL
+    portals = next(c for c in rendered.payload["categories"] if c["id"] == "information")
+    assert all(r[11].startswith("https://") for r in portals["points"])
+
+
 def test_tactile_gaps_from_evidence_geometry(rendered):
     gaps = rendered.payload["gaps"]["items"]
     assert [(g[0], g[3]) for g in gaps] == [("L", 45), ("P", None)]

@@ -100,7 +100,7 @@
     fact(L_["col.compliant"], rec[F.compliant] === null ? L_.unknown : (rec[F.compliant] ? L_.yes : L_.no));
     fact(L_["col.round"], d.rounds[rec[F.round]]);
     box.appendChild(facts);
-    var url = rec[F.url] && safeHttpUrl(rec[F.url]);
+    var url = rec[F.url] && safeHttpUrl(rec[F.url]);  // failed, photos and url may be left out when empty
     if (url) {
       var link = el("a", rec[F.url]);
       link.setAttribute("href", url);
@@ -108,11 +108,12 @@
       box.appendChild(el("p")).appendChild(link);
     }
     box.appendChild(el("h3", L_["col.failed"]));
-    if (!rec[F.failed].length) {
+    var failed = rec[F.failed] || [], photoNames = rec[F.photos] || [];
+    if (!failed.length) {
       box.appendChild(el("p", L_["no-failed"]));
     } else {
       var list = el("ul");
-      rec[F.failed].forEach(function (f) {
+      failed.forEach(function (f) {
         var check = d.checks[f[0]];
         var item = el("li");
         item.appendChild(el("strong", check[0]));
@@ -123,10 +124,10 @@
       });
       box.appendChild(list);
     }
-    if (rec[F.photos].length) {
+    if (photoNames.length) {
       box.appendChild(el("h3", L_["col.photos"]));
       var photos = el("div", null, "a11y-photos");
-      rec[F.photos].forEach(function (name, i) {
+      photoNames.forEach(function (name, i) {
         var src = d.photoBase + encodeURIComponent(name);
         var a = el("a");
         a.setAttribute("href", src);
@@ -183,9 +184,11 @@
 
   // Clustering tuned for 100,000 points (see bench/map): markercluster files every marker at each zoom level
   // from the map's minZoom up to disableClusteringAtZoom - 1 until it joins a cluster, so the levels where
-  // clusters are rare cost the most. From zoom 17 (a few streets in view) every marker is drawn on its own.
+  // clusters are rare cost the most. From zoom 16 (a few streets in view) every marker is drawn on its own;
+  // markers at one spot still spiderfy when their cluster is clicked at zoom 15. Slices of 120 ms with a 4 ms
+  // gap: input and frames get in between slices, and a busy machine does not stretch the load much further.
   var CLUSTER_OPTIONS = {
-    chunkedLoading: true, chunkInterval: 120, chunkDelay: 16, showCoverageOnHover: false,
+    chunkedLoading: true, chunkInterval: 120, chunkDelay: 4, showCoverageOnHover: false,
     spiderfyOnMaxZoom: true, disableClusteringAtZoom: 16, removeOutsideVisibleBounds: true,
     maxClusterRadius: 80
   };
