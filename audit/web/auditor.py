@@ -14,7 +14,7 @@ from audit.model.findings import Finding
 from audit.model.subjects import Subject
 from audit.model.vocab import Category, Severity
 from audit.web.attribution import attribute, init_script
-from audit.web.axe import axe_version, run_axe
+from audit.web.axe import axe_version, loader_script, run_axe
 from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
 from audit.web.crawl import CrawlOptions, Frontier, read_robots, sitemap_urls
 from audit.web.drivers import BrowserGone, NavigationError, launcher
@@ -133,7 +133,7 @@ class Auditor:
         toolbar = self._toolbar_options()
         self.browser = launcher(self.options.driver, executable=self.options.executable,
                                 remote_url=self.options.remote_url,
-                                init_scripts=[init_script(toolbar)] if toolbar is not None else [],
+                                init_scripts=[loader_script(), *([init_script(toolbar)] if toolbar is not None else [])],
                                 sessions=max(1, self.options.crawl.per_host_concurrency))
         await self.browser.start()
         self.browser_version = self.browser.version
@@ -254,7 +254,8 @@ class Auditor:
         if refresh and refresh["url"] and refresh["delay"] <= META_REFRESH_MAX_DELAY:
             raise _Failure("meta-refresh", target=refresh["url"], links=[refresh["url"]])
         info = await tab.evaluate(_PAGE_INFO)
-        axe = await run_axe(tab, rule_ids=self.rule_ids, lang=self.options.lang or info["lang"] or None)
+        axe = await run_axe(tab, rule_ids=self.rule_ids, lang=self.options.lang or info["lang"] or None,
+                             compact=True)
         subject_key = f"page:{final}"
         facts = PageFacts(final, is_home)
         probes: dict[str, ProbeResult] = {}

@@ -44,22 +44,76 @@ def run_options(rule_ids: Iterable[str] | None) -> dict:
     return options
 
 
-# Defined in the page: loads axe once per frame and applies the locale when asked.
-_CONFIGURE = "(locale) => { if (locale) { axe.configure({locale}); } else { axe.reset(); } return axe.version; }"
+# In the page, beside axe: the locale by name (so it crosses the driver once, inside the bundle), a
+# whole-page run that keeps runPartial's results in the page when there are no frames, and a compact
+# form of the results. Results come back as one JSON string: drivers relay a string far more cheaply
+# than a deep object tree (Playwright validates every node of a returned object in Python).
+_HELPERS = """;(() => {
+  const locales = {zh: %s};
+  const node = n => ({target: n.target, html: n.html, failureSummary: n.failureSummary, impact: n.impact});
+  // Failing and review nodes in full (the evidence); passes and inapplicable rules only with their node counts.
+  const compact = r => Object.assign({}, r, {
+    violations: r.violations.map(x => ({id: x.id, impact: x.impact, nodes: x.nodes.map(node)})),
+    incomplete: r.incomplete.map(x => ({id: x.id, impact: x.impact, nodes: x.nodes.map(node)})),
+    passes: r.passes.map(x => ({id: x.id, nodeCount: x.nodes.length})),
+    inapplicable: r.inapplicable.map(x => ({id: x.id, nodeCount: x.nodes.length}))});
+  const finish = async (partials, options, small) => {
+    const results = await axe.finishRun(partials, options);
+    return JSON.stringify(small ? compact(results) : results);
+  };
+  axe.__a11yAudit = {
+    configure(lang) { if (lang && locales[lang]) { axe.configure({locale: locales[lang]}); } else { axe.reset(); } return axe.version; },
+    // The same runPartial/finishRun as with frames, without the round trip of the partial through the driver.
+    async runHere(context, options, small) {
+      const partial = JSON.parse(JSON.stringify(await axe.runPartial(context, options)));
+      return finish([partial], options, small);
+    },
+    finish(partials, options, small) { return finish(partials.map(p => p && JSON.parse(p)), options, small); },
+  };
+})();"""
+_LOADER_KEY = "Symbol.for('a11y-audit.axe')"
+_PREPARE = """(lang) => {
+  if (!(typeof window.axe === 'object' && axe.__a11yAudit)) {
+    const load = window[%s];
+    if (typeof load !== 'function') return false;
+    load();
+  }
+  axe.__a11yAudit.configure(lang);
+  return true;
+}""" % _LOADER_KEY
 _FRAME_CONTEXTS = "([context, options]) => axe.utils.getFrameContexts(context, options)"
-_RUN_PARTIAL = "([context, options]) => axe.runPartial(context, options)"
-_FINISH = "([partials, options]) => axe.finishRun(partials, options)"
-_HAS_AXE = "() => typeof window.axe === 'object' && typeof axe.runPartial === 'function'"
+_RUN_HERE = "([context, options, small]) => axe.__a11yAudit.runHere(context, options, small)"
+_RUN_PARTIAL = "([context, options]) => axe.runPartial(context, options).then(p => JSON.stringify(p))"
+_FINISH = "([partials, options, small]) => axe.__a11yAudit.finish(partials, options, small)"
 
 
-async def _prepare(tab: FrameScripting, frame_path: Sequence[Any], locale: dict | None) -> None:
-    if not await tab.evaluate(_HAS_AXE, None, frame_path):
-        await tab.inject(axe_source(), frame_path)
-    await tab.evaluate(_CONFIGURE, locale, frame_path)
+@lru_cache(maxsize=1)
+def axe_bundle() -> str:
+    """axe-core plus this tool's helpers: what is injected into a frame."""
+    return axe_source() + "\n" + _HELPERS % json.dumps(zh_locale(), ensure_ascii=False)
 
 
-async def _partials(tab: FrameScripting, frame_path: list, context: Any, options: dict, locale: dict | None) -> list:
-    """axe's runPartial in this frame, then in each child frame axe asks for, depth first (axe's order)."""
+@lru_cache(maxsize=1)
+def loader_script() -> str:
+    """An init script (every frame, before the page's scripts) that *defines* a loader for the bundle.
+
+    Nothing of axe runs until the audit calls the loader, so pages behave as without it; the bundle is
+    handed to the browser once per tab instead of being sent with every page and frame.
+    """
+    return ("Object.defineProperty(window, %s, {configurable: true, enumerable: false, value: function () {\n%s\n}});"
+            % (_LOADER_KEY, axe_bundle()))
+
+
+async def _prepare(tab: FrameScripting, frame_path: Sequence[Any], locale: str | None) -> None:
+    if not await tab.evaluate(_PREPARE, locale, frame_path):
+        await tab.inject(axe_bundle(), frame_path)
+        await tab.evaluate(_PREPARE, locale, frame_path)
+
+
+async def _partials(tab: FrameScripting, frame_path: list, context: Any, options: dict, locale: str | None) -> list:
+    """axe's runPartial in this frame, then in each child frame axe asks for, depth first (axe's order).
+
+    Each partial is a JSON string (or None for a frame that could not be run)."""
     await _prepare(tab, frame_path, locale)
     frame_contexts = await tab.evaluate(_FRAME_CONTEXTS, [context, options], frame_path)
     results = [await tab.evaluate(_RUN_PARTIAL, [context, options], frame_path)]
@@ -72,17 +126,26 @@ async def _partials(tab: FrameScripting, frame_path: list, context: Any, options
     return results
 
 
-async def run_axe(tab: FrameScripting, *, rule_ids: Iterable[str] | None = None, lang: str | None = None) -> dict:
+async def run_axe(tab: FrameScripting, *, rule_ids: Iterable[str] | None = None, lang: str | None = None,
+                  compact: bool = False) -> dict:
     """Run axe-core in every frame of the loaded page and return axe's results object (JSON-able).
 
     `lang`: Chinese messages when it is zh*; None means use the page's own <html lang>.
+    `compact`: violations and incomplete keep their nodes' target, html, failureSummary and impact;
+    passes and inapplicable rules carry `nodeCount` instead of their nodes (what findings need).
     """
     options = run_options(rule_ids)
     if lang is None:
         await _prepare(tab, [], None)
         lang = await tab.evaluate("() => document.documentElement.lang || ''")
-    locale = zh_locale() if is_chinese(lang) else None
-    partials = await _partials(tab, [], {"exclude": []}, options, locale)
-    results = await tab.evaluate(_FINISH, [partials, options])
+    locale = "zh" if is_chinese(lang) else None
+    context = {"exclude": []}
+    await _prepare(tab, [], locale)
+    frame_contexts = await tab.evaluate(_FRAME_CONTEXTS, [context, options])
+    if not frame_contexts:  # no frames to visit: run and finish in the page
+        results = json.loads(await tab.evaluate(_RUN_HERE, [context, options, compact]))
+    else:
+        partials = await _partials(tab, [], context, options, locale)
+        results = json.loads(await tab.evaluate(_FINISH, [partials, options, compact]))
     results["axeLanguage"] = "zh" if locale else "en"
     return results

@@ -43,11 +43,15 @@ def _worst(impacts: Iterable[str | None]) -> Severity | None:
 
 
 def index_results(results: Mapping[str, Any]) -> dict[str, dict[str, list]]:
-    """rule id -> {'violations': [nodes], 'passes': [...], 'incomplete': [...], 'inapplicable': [...]}."""
+    """rule id -> {'violations': [nodes], 'passes': [...], 'incomplete': [...], 'inapplicable': [...]}.
+
+    A rule without nodes gets [None] (it ran, nothing to count); counted nodes become True placeholders."""
     by_rule: dict[str, dict[str, list]] = {}
     for kind in ("violations", "passes", "incomplete", "inapplicable"):
         for rule in results.get(kind, []):
-            by_rule.setdefault(rule["id"], {}).setdefault(kind, []).extend(rule.get("nodes", []) or [None])
+            # compact results (run_axe(compact=True)) give only a count for passes and inapplicable
+            nodes = rule["nodes"] if "nodes" in rule else [True] * rule.get("nodeCount", 0)
+            by_rule.setdefault(rule["id"], {}).setdefault(kind, []).extend(nodes or [None])
     return by_rule
 
 
