@@ -203,8 +203,11 @@ class Auditor:
         except BrowserGone:
             await self._restart()
             tab = await self.browser.new_tab()
+        reuse = False  # only a tab whose page was audited normally serves the next URL
         try:
-            return await asyncio.wait_for(self._audit(tab, site, url, is_home, frontier), self.options.timeout * 2)
+            outcome = await asyncio.wait_for(self._audit(tab, site, url, is_home, frontier), self.options.timeout * 2)
+            reuse = True
+            return outcome
         except (asyncio.TimeoutError, TimeoutError):
             return self._failed(site, url, "timeout", seconds=self.options.timeout), []
         except NavigationError as exc:
@@ -224,7 +227,7 @@ class Auditor:
             return self._failed(site, url, "navigation", f"{type(exc).__name__}: {exc}"[:300]), []
         finally:
             try:
-                await asyncio.wait_for(tab.close(), 5)
+                await asyncio.wait_for(tab.close(reuse=reuse), 10)
             except Exception:
                 pass
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
 
 VIEWPORT = {"width": 1280, "height": 1024}
+# Pages one tab serves before it is closed: reusing a tab saves its creation, but its renderer's memory
+# grows with every page it keeps (freed documents are collected lazily), so tabs are renewed now and then.
+TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "6"))
 
 
 def classify(exc: Exception) -> Exception:
@@ -32,13 +36,25 @@ def _strip(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+async def _answer_dialog(dialog: Any) -> None:
+    """Leave pages that ask before unloading (a reused tab moves on); dismiss alerts as Playwright would."""
+    try:
+        await (dialog.accept() if dialog.type == "beforeunload" else dialog.dismiss())
+    except Exception:
+        pass
+
+
 class PlaywrightTab:
     """One page (tab). All methods raise NavigationError/BrowserGone, never Playwright's own errors."""
 
-    def __init__(self, page: Any):
+    def __init__(self, page: Any, pool: list | None = None):
         self.page = page
+        self.pool = pool  # the launcher's idle tabs: close(reuse=True) puts the tab back there
         self.crashed = False
+        self.resized = False
+        self.uses = 0
         page.on("crash", lambda *_: setattr(self, "crashed", True))
+        page.on("dialog", _answer_dialog)
 
     def _error(self, exc: Exception) -> Exception:
         """A renderer crash (the page's 'crash' event) or a dead browser outranks what the message says."""
@@ -94,6 +110,7 @@ class PlaywrightTab:
         await self.page.keyboard.press("Tab")
 
     async def set_viewport(self, width: int, height: int) -> None:
+        self.resized = True
         await self.page.set_viewport_size({"width": width, "height": height})
 
     async def screenshot(self, selector: str, path: str) -> bool:
@@ -103,7 +120,20 @@ class PlaywrightTab:
         except Exception:  # an element off-screen or gone: the screenshot is optional evidence
             return False
 
-    async def close(self) -> None:
+    async def close(self, reuse: bool = False) -> None:
+        """Close the tab, or with reuse=True (a page audited normally) blank it and keep it for the next URL:
+        a new tab costs the browser a target, a renderer and Playwright's page set-up every time."""
+        self.uses += 1
+        if reuse and self.pool is not None and self.uses < TAB_USES and not self.crashed and not self.page.is_closed():
+            try:
+                if self.resized:
+                    await self.page.set_viewport_size(VIEWPORT)
+                    self.resized = False
+                await self.page.goto("about:blank", wait_until="commit", timeout=5000)
+                self.pool.append(self)
+                return
+            except Exception:  # it would not leave the page: not worth keeping
+                pass
         try:
             await self.page.close(run_before_unload=False)
         except Exception:
@@ -122,6 +152,7 @@ class PlaywrightLauncher:
         self._pw = None
         self.browser = None
         self.context = None
+        self._idle: list[PlaywrightTab] = []
 
     async def start(self) -> None:
         from playwright.async_api import async_playwright
@@ -143,8 +174,12 @@ class PlaywrightLauncher:
         return bool(self.browser and self.browser.is_connected())
 
     async def new_tab(self) -> PlaywrightTab:
+        while self._idle:
+            tab = self._idle.pop()
+            if not tab.crashed and not tab.page.is_closed():
+                return tab
         try:
-            return PlaywrightTab(await self.context.new_page())
+            return PlaywrightTab(await self.context.new_page(), self._idle)
         except Exception as exc:
             raise BrowserGone(str(exc).splitlines()[0]) from exc
 
@@ -153,6 +188,7 @@ class PlaywrightLauncher:
         await self.start()
 
     async def close_browser(self) -> None:
+        self._idle = []
         try:
             if self.browser:
                 await self.browser.close()

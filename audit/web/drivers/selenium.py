@@ -221,7 +221,8 @@ class SeleniumTab:
         except Exception:
             return False
 
-    async def close(self) -> None:
+    async def close(self, reuse: bool = False) -> None:
+        """Blank the session's window and hand the session back to the pool (sessions are always reused)."""
         def reset():
             try:
                 self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
