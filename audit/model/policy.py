@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Mapping
 
 from audit.model.vocab import Severity
@@ -57,9 +58,12 @@ class ScoringPolicy:
                 return grade
         return self.grades[-1]
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """Model version plus a digest of the policy, so cached scores know what produced them."""
+        """Model version plus a digest of the policy, so cached scores know what produced them.
+
+        Cached: scoring 100,000 subjects asks for it once per subject.
+        """
         canonical = json.dumps(
             {
                 "weights": {s.value: w for s, w in sorted(self.weights.items(), key=lambda kv: kv[0].value)},
