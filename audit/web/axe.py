@@ -61,7 +61,25 @@ _HELPERS = """;(() => {
     const results = await axe.finishRun(partials, options);
     return JSON.stringify(small ? compact(results) : results);
   };
+  // axe.run with resultTypes [violations, incomplete]: axe builds selectors and snippets only for the nodes
+  // it reports (one per passing rule), so a reporter counts every rule's nodes from the raw results first.
+  axe.addReporter('a11y-audit-compact', (raw, options, resolve, reject) => {
+    const counts = {passes: {}, inapplicable: {}};
+    const grouped = axe.utils.aggregateResult(raw);
+    for (const kind of ['passes', 'inapplicable']) for (const rule of grouped[kind]) counts[kind][rule.id] = rule.nodes.length;
+    axe.getReporter('v1')(raw, options, results => {
+      for (const kind of ['passes', 'inapplicable']) results[kind] = results[kind].map(x => ({id: x.id, nodeCount: counts[kind][x.id]}));
+      results.violations = results.violations.map(x => ({id: x.id, impact: x.impact, nodes: x.nodes.map(node)}));
+      results.incomplete = results.incomplete.map(x => ({id: x.id, impact: x.impact, nodes: x.nodes.map(node)}));
+      resolve(results);
+    }, reject);
+  });
   axe.__a11yAudit = {
+    async runCounted(context, options) {
+      const results = await axe.run(context, Object.assign({}, options,
+        {resultTypes: ['violations', 'incomplete'], reporter: 'a11y-audit-compact'}));
+      return JSON.stringify(results);
+    },
     configure(lang) { if (lang && locales[lang]) { axe.configure({locale: locales[lang]}); } else { axe.reset(); } return axe.version; },
     // The same runPartial/finishRun as with frames, without the round trip of the partial through the driver.
     async runHere(context, options, small) {
@@ -82,7 +100,8 @@ _PREPARE = """(lang) => {
   return true;
 }""" % _LOADER_KEY
 _FRAME_CONTEXTS = "([context, options]) => axe.utils.getFrameContexts(context, options)"
-_RUN_HERE = "([context, options, small]) => axe.__a11yAudit.runHere(context, options, small)"
+_RUN_HERE = """([context, options, small]) => small ? axe.__a11yAudit.runCounted(context, options)
+  : axe.__a11yAudit.runHere(context, options, false)"""
 _RUN_PARTIAL = "([context, options]) => axe.runPartial(context, options).then(p => JSON.stringify(p))"
 _FINISH = "([partials, options, small]) => axe.__a11yAudit.finish(partials, options, small)"
 
@@ -132,7 +151,10 @@ async def run_axe(tab: FrameScripting, *, rule_ids: Iterable[str] | None = None,
 
     `lang`: Chinese messages when it is zh*; None means use the page's own <html lang>.
     `compact`: violations and incomplete keep their nodes' target, html, failureSummary and impact;
-    passes and inapplicable rules carry `nodeCount` instead of their nodes (what findings need).
+    passes and inapplicable rules carry `nodeCount` instead of their nodes (what findings need). On a
+    page without frames a compact run is one `axe.run` with `resultTypes: [violations, incomplete]`,
+    which spares axe the selector and snippet of every passing node; a reporter counts the passing nodes
+    from axe's raw results, so the passed counts are those of a full run.
     """
     options = run_options(rule_ids)
     if lang is None:
@@ -142,7 +164,7 @@ async def run_axe(tab: FrameScripting, *, rule_ids: Iterable[str] | None = None,
     context = {"exclude": []}
     await _prepare(tab, [], locale)
     frame_contexts = await tab.evaluate(_FRAME_CONTEXTS, [context, options])
-    if not frame_contexts:  # no frames to visit: run and finish in the page
+    if not frame_contexts:  # no frames to visit: run and finish in the page (compact: axe.run, passes counted)
         results = json.loads(await tab.evaluate(_RUN_HERE, [context, options, compact]))
     else:
         partials = await _partials(tab, [], context, options, locale)
