@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping
 
-from audit.model import Aggregate, Change, Finding, Subject, SubjectScore, aggregate, compare, is_within
+from audit.model import Aggregate, Change, Finding, Outcome, Subject, SubjectScore, aggregate, compare, is_within
 from audit.store import Round, Store
 
 
@@ -30,8 +30,8 @@ class RoundView:
             scores = {k: v for k, v in scores.items() if k in subjects}
         return cls(store, store.get_round(round_id), scores, subjects, area)
 
-    def findings(self, subject_key: str | None = None) -> Iterable[Finding]:
-        for finding in self.store.findings(self.round.id, subject_key):
+    def findings(self, subject_key: str | None = None, outcome: Outcome | None = None) -> Iterable[Finding]:
+        for finding in self.store.findings(self.round.id, subject_key, outcome=outcome):
             if finding.subject_key in self.subjects:
                 yield finding
 

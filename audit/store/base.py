@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ContextManager, Iterable, Iterator, Mapping, Protocol
 
-from audit.model import Finding, Subject, SubjectScore
+from audit.model import Finding, Outcome, Subject, SubjectScore
 
 ROUND_KINDS = ("web", "facility")
 ROUND_STATUSES = ("running", "complete", "failed", "interrupted")
@@ -97,8 +97,9 @@ class Store(Protocol):
     # findings and errors
     def replace_findings(self, round_id: int, subject_key: str, findings: Iterable[Finding]) -> None: ...
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None: ...
-    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None) -> Iterator[Finding]:
-        """Ordered by (subject_key, check_id); `prefix` keeps subject keys that start with it."""
+    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None,
+                 outcome: Outcome | None = None) -> Iterator[Finding]:
+        """Ordered by (subject_key, check_id); `prefix` keeps subject keys that start with it; `outcome` one outcome."""
         ...
     def audited_keys(self, round_id: int) -> set[str]: ...
     def record_error(self, round_id: int, subject_key: str, message: str,

@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from audit.model import Finding, Subject, SubjectScore
+from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
 from audit.store.codec import (dumps, finding_from, finding_rows, loads, prefix_bounds, raw_dumps, score_from,
                                score_row, subject_from, subject_row)
@@ -196,11 +196,15 @@ class PostgisStore:
                 finding_rows(round_id, findings),
             )
 
-    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None) -> Iterator[Finding]:
+    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None,
+                 outcome: Outcome | None = None) -> Iterator[Finding]:
         clauses, params = ["round_id = %s"], [round_id]
         if subject_key is not None:
             clauses.append("subject_key = %s")
             params.append(subject_key)
+        if outcome is not None:
+            clauses.append("outcome = %s")
+            params.append(outcome.value)
         if prefix:
             _prefix_clauses(clauses, params, prefix)
         for row in self._pages(f"SELECT {FINDING_COLUMNS} FROM findings", clauses, params, ("subject_key", "check_id")):

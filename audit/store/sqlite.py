@@ -10,7 +10,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from audit.model import Finding, Subject, SubjectScore
+from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
 from audit.store.codec import (dumps, finding_from, finding_rows, loads, prefix_bounds, raw_dumps, score_from,
                                score_row, subject_from, subject_row)
@@ -190,10 +190,13 @@ class SqliteStore:
             self.db.executemany(f"INSERT OR REPLACE INTO findings ({FINDING_COLUMNS}) VALUES ({','.join('?' * 12)})",
                                 rows)
 
-    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None) -> Iterator[Finding]:
+    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None,
+                 outcome: Outcome | None = None) -> Iterator[Finding]:
         sql, params = "SELECT * FROM findings WHERE round_id = ?", [round_id]
         if subject_key is not None:
             sql, params = sql + " AND subject_key = ?", params + [subject_key]
+        if outcome is not None:
+            sql, params = sql + " AND outcome = ?", params + [outcome.value]
         if prefix:
             sql, params = _prefix_clause(sql, params, prefix)
         for row in self.db.execute(sql + " ORDER BY subject_key, check_id", params):

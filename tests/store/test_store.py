@@ -202,3 +202,13 @@ def test_photos_are_recorded_once_by_safe_name(any_store):
     assert any_store.photos(TOILET.key) == [first]
     assert [p.safe_name for p in any_store.photos()] == ["ab12.jpg", "cd34.png"]
     assert any_store.photos(ROAD.key)[0].stored_at
+
+
+def test_findings_filtered_by_outcome(any_store):
+    any_store.upsert_subjects([TOILET, PAGE])
+    r = any_store.begin_round("facility")
+    any_store.add_findings(r.id, [fail(TOILET.key, "a"), Finding(TOILET.key, "b", Outcome.PASS),
+                                  Finding(PAGE.key, "c", Outcome.REVIEW), fail(PAGE.key, "d")])
+    assert [(f.subject_key, f.check_id) for f in any_store.findings(r.id, outcome=Outcome.FAIL)] == \
+        [(TOILET.key, "a"), (PAGE.key, "d")]
+    assert [f.check_id for f in any_store.findings(r.id, TOILET.key, outcome=Outcome.PASS)] == ["b"]

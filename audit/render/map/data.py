@@ -67,9 +67,8 @@ def collect(views: Sequence[RoundView], version: str, lang: str = "zh") -> MapDa
 
 def _failed_by_subject(view: RoundView) -> dict[str, list[Finding]]:
     failed: dict[str, list[Finding]] = defaultdict(list)
-    for finding in view.findings():
-        if finding.outcome is Outcome.FAIL:
-            failed[finding.subject_key].append(finding)
+    for finding in view.findings(outcome=Outcome.FAIL):
+        failed[finding.subject_key].append(finding)
     return failed
 
 
