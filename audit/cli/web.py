@@ -84,6 +84,8 @@ class Progress:
 @click.option("--fail-under", type=float, help="Exit 2 if a site scores under this.")
 @click.option("--fail-on", default="", help="Exit 2 on new failures of these severities, e.g. critical,serious.")
 @click.option("--ignore", "ignore_checks", multiple=True, help="Check id to leave out (repeatable).")
+@click.option("--no-builtins", is_flag=True,
+              help="axe-core rules only: leave out the portal probes (focus, reflow, elder mode, toolbar).")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="JSON file of accepted findings.")
 @click.option("--update-baseline", is_flag=True, help="Write the current failures into --baseline.")
 @click.option("--format", "formats", default="json", show_default=True, help=f"Outputs: {','.join(FORMAT_NAMES)}.")
@@ -93,8 +95,8 @@ class Progress:
 @click.pass_context
 def command(ctx: click.Context, urls, sites_file, max_pages, max_depth, per_template, scope, include, exclude,
             key_page, ignore_robots, no_sitemap, concurrency, delay, timeout, driver, remote_url, axe_lang,
-            screenshots_dir, fail_under, fail_on, ignore_checks, baseline, update_baseline, formats, out_dir,
-            resume, label) -> None:
+            screenshots_dir, fail_under, fail_on, ignore_checks, no_builtins, baseline, update_baseline, formats,
+            out_dir, resume, label) -> None:
     """Audit portals: crawl, run axe-core and the portal checks, write CI outputs.
 
     \b
@@ -135,6 +137,11 @@ def command(ctx: click.Context, urls, sites_file, max_pages, max_depth, per_temp
     for check_id in ignore_checks:
         if check_id not in catalog.checks:
             fail("web.cli.unknown-check", check=check_id)
+    if no_builtins:  # the same as --ignore for each probe check: recorded in the round's options.ignore
+        from audit.runs.web import web_checks
+
+        ignore_checks = tuple(dict.fromkeys([*ignore_checks, *(c.id for c in web_checks(catalog)
+                                                               if "builtin" in c.answer)]))
     wanted_formats = [f.strip() for f in formats.split(",") if f.strip()]
     for name in wanted_formats:
         if name not in FORMAT_NAMES:

@@ -164,3 +164,18 @@ def test_outputs_show_which_failures_a_toolbar_caused(sites_server, tmp_path, ch
     sarif = json.loads((out / "a11y.sarif").read_text(encoding="utf-8"))
     origins = [r["properties"]["origin"] for r in sarif["runs"][0]["results"]]
     assert {"site", "third-party-toolbar"} <= set(origins)
+
+
+def test_no_builtins_runs_the_axe_rules_only(sites_server, tmp_path, chromium_executable):
+    """--no-builtins (the like-for-like comparison with axe-only tools) leaves out every probe check."""
+    out = tmp_path / "out"
+    result = run(tmp_path / "a.db", sites_server.url("defects/image-no-alt.html"), "--no-builtins", "--max-pages", 1,
+                 "--max-depth", 0, "--delay", 0, "--no-sitemap", "--ignore-robots", "--format", "json", "--out", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+    checks = {f["check"] for page in report["pages"] for f in page["failures"]}
+    assert "axe-image-alt" in checks
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        stored = {row[0] for row in conn.execute("SELECT DISTINCT check_id FROM findings")}
+    assert "axe-image-alt" in stored
+    assert not stored & {"web-focus-visible", "web-reflow-320", "web-elder-mode-entry", "web-overlay-toolbar"}, stored
