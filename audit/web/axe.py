@@ -50,6 +50,20 @@ def run_options(rule_ids: Iterable[str] | None) -> dict:
 # than a deep object tree (Playwright validates every node of a returned object in Python).
 _HELPERS = """;(() => {
   const locales = {zh: %s};
+  // JSON as the browser ships it: the loader captured it before any page script (old portals load
+  // Prototype.js, whose Array/String toJSON would turn arrays into strings), and toJSON is set aside.
+  const native = typeof __a11yNativeJSON === 'object' ? __a11yNativeJSON : {stringify: JSON.stringify, parse: JSON.parse};
+  const protos = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype];
+  const stringify = value => {
+    const saved = protos.map(p => Object.getOwnPropertyDescriptor(p, 'toJSON'));
+    saved.forEach((d, i) => { if (d && d.configurable) delete protos[i].toJSON; });
+    try { return native.stringify.call(JSON, value); }
+    finally { saved.forEach((d, i) => { if (d && d.configurable) Object.defineProperty(protos[i], 'toJSON', d); }); }
+  };
+  const parse = text => native.parse.call(JSON, text);
+  // Injected after a page replaced JSON.stringify (no loader ran first): hand back objects, not strings.
+  const nativeOK = typeof __a11yNativeJSON === 'object' || /\\{\\s*\\[native code\\]\\s*\\}\\s*$/.test(Function.prototype.toString.call(JSON.stringify));
+  const out = value => nativeOK ? stringify(value) : value;
   const node = n => ({target: n.target, html: n.html, failureSummary: n.failureSummary, impact: n.impact});
   // Failing and review nodes in full (the evidence); passes and inapplicable rules only with their node counts.
   const compact = r => Object.assign({}, r, {
@@ -59,7 +73,7 @@ _HELPERS = """;(() => {
     inapplicable: r.inapplicable.map(x => ({id: x.id, nodeCount: x.nodes.length}))});
   const finish = async (partials, options, small) => {
     const results = await axe.finishRun(partials, options);
-    return JSON.stringify(small ? compact(results) : results);
+    return out(small ? compact(results) : results);
   };
   // axe.run with resultTypes [violations, incomplete]: axe builds selectors and snippets only for the nodes
   // it reports (one per passing rule), so a reporter counts every rule's nodes from the raw results first.
@@ -78,15 +92,17 @@ _HELPERS = """;(() => {
     async runCounted(context, options) {
       const results = await axe.run(context, Object.assign({}, options,
         {resultTypes: ['violations', 'incomplete'], reporter: 'a11y-audit-compact'}));
-      return JSON.stringify(results);
+      return out(results);
     },
     configure(lang) { if (lang && locales[lang]) { axe.configure({locale: locales[lang]}); } else { axe.reset(); } return axe.version; },
     // The same runPartial/finishRun as with frames, without the round trip of the partial through the driver.
     async runHere(context, options, small) {
-      const partial = JSON.parse(JSON.stringify(await axe.runPartial(context, options)));
+      const result = await axe.runPartial(context, options);
+      const partial = nativeOK ? parse(stringify(result)) : structuredClone(result);
       return finish([partial], options, small);
     },
-    finish(partials, options, small) { return finish(partials.map(p => p && JSON.parse(p)), options, small); },
+    finish(partials, options, small) { return finish(partials.map(p => typeof p === 'string' ? parse(p) : p), options, small); },
+    out,
   };
 })();"""
 _LOADER_KEY = "Symbol.for('a11y-audit.axe')"
@@ -102,7 +118,7 @@ _PREPARE = """(lang) => {
 _FRAME_CONTEXTS = "([context, options]) => axe.utils.getFrameContexts(context, options)"
 _RUN_HERE = """([context, options, small]) => small ? axe.__a11yAudit.runCounted(context, options)
   : axe.__a11yAudit.runHere(context, options, false)"""
-_RUN_PARTIAL = "([context, options]) => axe.runPartial(context, options).then(p => JSON.stringify(p))"
+_RUN_PARTIAL = "([context, options]) => axe.runPartial(context, options).then(p => axe.__a11yAudit.out(p))"
 _FINISH = "([partials, options, small]) => axe.__a11yAudit.finish(partials, options, small)"
 
 
@@ -119,8 +135,14 @@ def loader_script() -> str:
     Nothing of axe runs until the audit calls the loader, so pages behave as without it; the bundle is
     handed to the browser once per tab instead of being sent with every page and frame.
     """
-    return ("Object.defineProperty(window, %s, {configurable: true, enumerable: false, value: function () {\n%s\n}});"
+    return ("(() => { const __a11yNativeJSON = {stringify: JSON.stringify, parse: JSON.parse};\n"
+            "Object.defineProperty(window, %s, {configurable: true, enumerable: false, value: function () {\n%s\n}});\n})();"
             % (_LOADER_KEY, axe_bundle()))
+
+
+def _decoded(value: Any) -> Any:
+    """Results come back as a JSON string, or as the object itself from a page whose JSON is not the browser's."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 async def _prepare(tab: FrameScripting, frame_path: Sequence[Any], locale: str | None) -> None:
@@ -165,9 +187,9 @@ async def run_axe(tab: FrameScripting, *, rule_ids: Iterable[str] | None = None,
     await _prepare(tab, [], locale)
     frame_contexts = await tab.evaluate(_FRAME_CONTEXTS, [context, options])
     if not frame_contexts:  # no frames to visit: run and finish in the page (compact: axe.run, passes counted)
-        results = json.loads(await tab.evaluate(_RUN_HERE, [context, options, compact]))
+        results = _decoded(await tab.evaluate(_RUN_HERE, [context, options, compact]))
     else:
         partials = await _partials(tab, [], context, options, locale)
-        results = json.loads(await tab.evaluate(_FINISH, [partials, options, compact]))
+        results = _decoded(await tab.evaluate(_FINISH, [partials, options, compact]))
     results["axeLanguage"] = "zh" if locale else "en"
     return results
