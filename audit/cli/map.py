@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -23,11 +24,12 @@ ROUND_KINDS = ("facility", "web")
 @click.option("--tiles", type=click.Choice(["osm", "tianditu", "amap", "none"]), default="osm", show_default=True,
               help="Base map. Tianditu needs $TIANDITU_KEY; Amap (GCJ-02) converts points for display.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language (default: the global --lang).")
-@click.option("--photos", "photo_base", default="photos/", show_default=True,
-              help="Where photo thumbnails are loaded from: a folder relative to the map, or a URL prefix.")
+@click.option("--photos", "photo_base", default=None,
+              help="Where photo thumbnails are loaded from: a folder relative to the map, or a URL prefix. "
+                   "Default: the store's photo folder, relative to the map.")
 @click.pass_context
 def command(ctx: click.Context, area: str | None, round_ids: tuple[int, ...], out: Path | None, tiles: str,
-            lang: str | None, photo_base: str) -> None:
+            lang: str | None, photo_base: str | None) -> None:
     """Draw facilities, roads, circles, portals and county compliance as a map, with an accessible table.
 
     \b
@@ -55,6 +57,7 @@ def command(ctx: click.Context, area: str | None, round_ids: tuple[int, ...], ou
                 current_scores(store, catalog, previous.id)
         views = [RoundView.load(store, r.id, version, area) for r in rounds]
         out = out or Path("maps") / f"map-{area or 'all'}.html"
+        photo_base = photo_base or _photo_folder_from(out, store)
         try:
             files = write_map(views, catalog, out, MapOptions(lang=lang, tiles=tiles, photo_base=photo_base))
         except TileKeyMissing:
@@ -63,6 +66,14 @@ def command(ctx: click.Context, area: str | None, round_ids: tuple[int, ...], ou
                               n=files.items))
     finally:
         store.close()
+
+
+def _photo_folder_from(out: Path, store: Store) -> str:
+    """The store's photo folder as seen from the map file, so thumbnails work when the map is opened locally."""
+    from audit.runs.facility import photo_store_for
+
+    relative = os.path.relpath(photo_store_for(store).resolve(), out.resolve().parent)
+    return Path(relative).as_posix().rstrip("/") + "/"
 
 
 def _rounds(store: Store, round_ids: tuple[int, ...], messages) -> list[Round]:
