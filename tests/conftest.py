@@ -17,6 +17,47 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _chromium_pids() -> set[int]:
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0", 1)[0]
+            except OSError:
+                continue
+            if b"chrom" in command.rsplit(b"/", 1)[-1]:
+                pids.add(int(entry.name))
+    return pids
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config._chromium_before = _chromium_pids()  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A browser left running by a test burns CPU for everything after it: kill it, and fail the run."""
+    import signal
+    import time
+
+    time.sleep(0.5)  # browsers closed by the last test need a moment to exit
+    before = getattr(session.config, "_chromium_before", set())
+    leaked: set[int] = set()
+    for _ in range(10):  # a killed browser's helpers may still be starting: sweep until none are left
+        found = _chromium_pids() - before
+        if not found:
+            break
+        leaked |= found
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.2)
+    if leaked and session.exitstatus == 0:
+        print(f"\nfailed: {len(leaked)} Chromium/chromedriver processes were left running by the tests", flush=True)
+        session.exitstatus = 1
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """In CI a skipped test is a defect (browser and database tests must really run there)."""
     if IN_CI and report.skipped and report.when in ("setup", "call"):
