@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from audit.catalog import load_catalog
+from audit.demo.serve import LoopbackServer, QuietHandler
 from audit.store import open_store
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -91,36 +90,10 @@ def chromium_executable():
             with sync_playwright() as p:
                 if not Path(p.chromium.executable_path).exists():
                     pytest.skip("no Chromium: install Debian's chromium or run `playwright install chromium`")
-        except Exception as exc:  # pragma: no cover - environment dependent
+        except Exception as exc:  # noqa: BLE001 - any failure to start Playwright means no usable browser
             pytest.skip(f"no usable Chromium: {exc}")
     return path
 
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature fixed by the stdlib
-        pass
-
-
-class LoopbackServer:
-    """A static file server on 127.0.0.1 with a free port; `url('a.html')` gives a full URL."""
-
-    def __init__(self, root: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def url(self, path: str = "") -> str:
-        return self.base + path.lstrip("/")
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -128,7 +101,7 @@ def loopback_server():
     """Factory: `loopback_server(directory)` serves it on 127.0.0.1 for the test's duration."""
     servers: list[LoopbackServer] = []
 
-    def start(root: Path, handler: type[SimpleHTTPRequestHandler] = _QuietHandler) -> LoopbackServer:
+    def start(root: Path, handler: type[SimpleHTTPRequestHandler] = QuietHandler) -> LoopbackServer:
         server = LoopbackServer(Path(root), handler)
         servers.append(server)
         return server

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from audit.demo.serve import LoopbackServer, QuietHandler
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "portal"
 ARTICLES = range(1, 7)
@@ -64,13 +63,10 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class _Handler(QuietHandler):
     """Static files, with the sitemap's and robots.txt's `{base}` filled with this server's origin."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         if self.path in ("/sitemap.xml", "/robots.txt"):
             host, port = self.server.server_address[:2]
             body = Path(self.directory, self.path.lstrip("/")).read_text(encoding="utf-8")
@@ -85,22 +81,6 @@ class _Handler(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-@dataclass
-class PortalServer:
-    """One sample portal on 127.0.0.1 with a free port."""
-
-    root: Path
-
-    def __post_init__(self) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(self.root)))
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def portal_server(root: Path) -> LoopbackServer:
+    """One sample portal on 127.0.0.1 with a free port, its sitemap naming that origin."""
+    return LoopbackServer(root, _Handler)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
-from audit.demo.portal import PortalServer, portals, render_portal
+from audit.demo.portal import portal_server, portals, render_portal
+from audit.demo.serve import LoopbackServer
 
 REPO = Path(__file__).resolve().parents[2]
 FACILITY_SAMPLES = REPO / "samples" / "facility"
@@ -36,10 +37,10 @@ def submission_files(label: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in SUBMISSION_SUFFIXES)
 
 
-def sites_file(servers: list[tuple[dict, PortalServer]], folder: Path) -> Path:
+def sites_file(servers: list[tuple[dict, LoopbackServer]], folder: Path) -> Path:
     """A sites.txt for the sample portals as served this round (URL, division code, name)."""
     path = folder / "sites.txt"
-    path.write_text("".join(f"{server.url} {site['code']} {site['name']}\n" for site, server in servers), encoding="utf-8")
+    path.write_text("".join(f"{server.base} {site['code']} {site['name']}\n" for site, server in servers), encoding="utf-8")
     return path
 
 
@@ -49,7 +50,7 @@ def web_round(invoke: Invoke, plan: DemoPlan, label: str, round_index: int, work
     try:
         for site in portals():
             root = render_portal(work / label / site["id"], site, site["rounds"][round_index]["fixed"])
-            servers.append((site, PortalServer(root)))
+            servers.append((site, portal_server(root)))
         sites = sites_file(servers, work / label)
         return invoke(["--db", str(plan.db), "--lang", plan.lang, "web", "--sites", str(sites), "--label", label,
                        "--delay", "0", "--concurrency", "3", "--format", "json,junit,sarif,md,html",

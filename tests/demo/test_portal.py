@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from audit.demo.portal import PortalServer, portals, render_portal
+from audit.demo.portal import portal_server, portals, render_portal
 from audit.web import audit_page
 
 pytestmark = pytest.mark.browser
@@ -23,11 +23,11 @@ def changsha():
 
 def test_first_round_has_the_known_defects_and_second_round_fixes_some(tmp_path, chromium_executable, changsha):
     first, second = (render_portal(tmp_path / r["label"], changsha, r["fixed"]) for r in changsha["rounds"])
-    servers = [PortalServer(first), PortalServer(second)]
+    servers = [portal_server(first), portal_server(second)]
     try:
-        before = violation_ids(servers[0].url)
-        after = violation_ids(servers[1].url)
-        article_before = violation_ids(servers[0].url + "news/2025/article-2.html")
+        before = violation_ids(servers[0].base)
+        after = violation_ids(servers[1].base)
+        article_before = violation_ids(servers[0].url("news/2025/article-2.html"))
     finally:
         for server in servers:
             server.close()
@@ -38,11 +38,11 @@ def test_first_round_has_the_known_defects_and_second_round_fixes_some(tmp_path,
 
 
 def test_sitemap_and_robots_name_the_serving_origin(tmp_path, changsha):
-    server = PortalServer(render_portal(tmp_path, changsha, []))
+    server = portal_server(render_portal(tmp_path, changsha, []))
     try:
-        sitemap = urllib.request.urlopen(server.url + "sitemap.xml").read().decode()
-        robots = urllib.request.urlopen(server.url + "robots.txt").read().decode()
+        sitemap = urllib.request.urlopen(server.url("sitemap.xml")).read().decode()
+        robots = urllib.request.urlopen(server.url("robots.txt")).read().decode()
     finally:
         server.close()
-    assert sitemap.count("<loc>") == 12 and f"<loc>{server.url}news/2025/article-6.html</loc>" in sitemap
-    assert f"Sitemap: {server.url}sitemap.xml" in robots
+    assert sitemap.count("<loc>") == 12 and f"<loc>{server.base}news/2025/article-6.html</loc>" in sitemap
+    assert f"Sitemap: {server.base}sitemap.xml" in robots

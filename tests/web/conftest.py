@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import signal
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+
+from audit.demo.serve import LoopbackServer
 
 SITES = Path(__file__).resolve().parent / "sites"
 
@@ -18,10 +18,10 @@ SITES = Path(__file__).resolve().parent / "sites"
 class FixtureHandler(SimpleHTTPRequestHandler):
     """Static files, plus routes no static file can express: a hang, a redirect loop, an endless calendar."""
 
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+    def log_message(self, format, *args):
         pass
 
-    def do_GET(self):  # noqa: N802 - stdlib naming
+    def do_GET(self):
         path = self.path.split("?")[0]
         if path.endswith("/hang.html"):
             time.sleep(60)  # never answers within any test timeout; the daemon thread dies with the server
@@ -33,7 +33,7 @@ class FixtureHandler(SimpleHTTPRequestHandler):
             return
         if path.endswith("/calendar.html"):
             return self._calendar()
-        if path.endswith(".xml") or path.endswith("robots.txt"):
+        if path.endswith((".xml", "robots.txt")):
             return self._templated()
         if path in ("/kill-renderer.png", "/kill-browser.png"):
             # Asked for by a page while it loads: kill this test process's Chromium renderers (the
@@ -116,23 +116,8 @@ def kill_chromium(renderers: bool) -> int:
     return killed
 
 
-class Server:
-    def __init__(self, root: Path):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(FixtureHandler, directory=str(root)))
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def url(self, path: str = "") -> str:
-        return self.base + path.lstrip("/")
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def Server(root: Path) -> LoopbackServer:
+    return LoopbackServer(root, FixtureHandler)
 
 
 @pytest.fixture(scope="session")

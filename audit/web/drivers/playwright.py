@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any, Sequence
 
@@ -12,6 +13,7 @@ VIEWPORT = {"width": 1280, "height": 1024}
 # Pages one tab serves before it is closed: reusing a tab saves its creation, but its renderer's memory
 # grows with every page it keeps (freed documents are collected lazily), so tabs are renewed now and then.
 TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "6"))
+CLOSE_TIMEOUT_S = 10.0
 
 
 def classify(exc: Exception) -> Exception:
@@ -122,22 +124,27 @@ class PlaywrightTab:
 
     async def close(self, reuse: bool = False) -> None:
         """Close the tab, or with reuse=True (a page audited normally) blank it and keep it for the next URL:
-        a new tab costs the browser a target, a renderer and Playwright's page set-up every time."""
+        a new tab costs the browser a target, a renderer and Playwright's page set-up every time.
+
+        Every step is bounded: a tab that will not blank or close in time is abandoned, never awaited forever
+        (closing a page that had asked before unloading was seen to hang now and then).
+        """
         self.uses += 1
         if reuse and self.pool is not None and self.uses < TAB_USES and not self.crashed and not self.page.is_closed():
             try:
                 if self.resized:
-                    await self.page.set_viewport_size(VIEWPORT)
+                    await asyncio.wait_for(self.page.set_viewport_size(VIEWPORT), CLOSE_TIMEOUT_S)
                     self.resized = False
-                await self.page.goto("about:blank", wait_until="commit", timeout=5000)
+                await asyncio.wait_for(self.page.goto("about:blank", wait_until="commit", timeout=5000),
+                                       CLOSE_TIMEOUT_S)
                 self.pool.append(self)
                 return
             except Exception:  # it would not leave the page: not worth keeping
                 pass
         try:
-            await self.page.close(run_before_unload=False)
-        except Exception:
-            pass
+            await asyncio.wait_for(self.page.close(run_before_unload=False), CLOSE_TIMEOUT_S)
+        except Exception:  # closing is best effort: the browser's own close at the end reclaims the tab
+            self.crashed = True
 
 
 class PlaywrightLauncher:
@@ -191,8 +198,8 @@ class PlaywrightLauncher:
         self._idle = []
         try:
             if self.browser:
-                await self.browser.close()
-        except Exception:
+                await asyncio.wait_for(self.browser.close(), CLOSE_TIMEOUT_S)
+        except Exception:  # a browser that will not close is ended with Playwright's driver in close()
             pass
         self.browser = self.context = None
 
