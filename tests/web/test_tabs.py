@@ -37,7 +37,9 @@ def test_a_reused_tab_leaves_an_asking_page_resets_its_viewport_and_is_renewed(s
                 tab = await launcher.new_tab()
                 if tab is not again:
                     break
-            assert tab is not again and again.page.is_closed()
+            # Retired: closed, or (when Chromium does not finish closing it in time) abandoned as unusable.
+            assert tab is not again and (again.page.is_closed() or again.crashed)
+            assert again not in launcher._idle
             await tab.close(reuse=False)
             assert not launcher._idle
         finally:
