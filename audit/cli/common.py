@@ -31,14 +31,3 @@ def store_from(ctx: click.Context) -> Store:
         return open_store(ctx.obj["db"])
     except Exception as exc:  # the message names the cause; a traceback would not help a user here
         fail(f"无法打开数据库 {ctx.obj['db']}：{exc}", f"cannot open the store {ctx.obj['db']}: {exc}")
-
-
-def not_built(name: str, issue: str) -> click.Command:
-    """A placeholder for a subcommand that a later issue delivers; it says so and exits non-zero."""
-
-    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-                   help=f"(not built yet: {issue})")
-    def command() -> None:
-        fail(f"`{name}` 子命令尚未实现（{issue}）。", f"the `{name}` command is not built yet ({issue}).")
-
-    return command

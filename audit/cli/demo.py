@@ -12,16 +12,13 @@ from audit.cli.common import EXIT_ERROR
 
 
 def _invoke(args: Sequence[str]) -> int:
-    """Run one command line in this process, exactly as a user would type it."""
+    """Run one command line in this process, exactly as a user would type it; returns its exit code."""
     from audit.cli import cli
 
     try:
-        cli.main(list(args), prog_name="a11y-audit", standalone_mode=False)
-    except SystemExit as exc:
+        cli.main(list(args), prog_name="a11y-audit")
+    except SystemExit as exc:  # the group always exits, with the code of the exit-code contract
         return int(exc.code or 0)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
     return 0
 
 

@@ -389,10 +389,6 @@ def ours_audited(out_dir: Path) -> int:
     return sum(1 for page in data.get("pages", []) if page["key"] not in errors)
 
 
-def ours_available() -> bool:
-    return "not_built" not in (REPO / "audit" / "cli" / "web.py").read_text()
-
-
 # --------------------------------------------------------------------------------------- main
 
 def warm_up() -> None:
@@ -472,9 +468,6 @@ def main() -> int:
     tools = [t for t in args.tools.split(",") if t]
     if not tools or any(t not in TOOLS for t in tools):
         ap.error(f"--tools takes names from {', '.join(TOOLS)}")
-    if not ours_available() and any(t.startswith("ours") for t in tools):
-        print("`a11y-audit web` is still a placeholder (audit/cli/web.py): running pa11y-ci only", file=sys.stderr)
-        tools = [t for t in tools if not t.startswith("ours")]
 
     WORK.mkdir(parents=True, exist_ok=True)
     site = WORK / "site"

@@ -36,11 +36,3 @@ def test_list_and_rescore(tmp_path, catalog):
 def test_rescore_unknown_round_fails_in_both_languages(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "b.db"), "rounds", "rescore", "42"])
     assert result.exit_code == 1 and "42" in result.output and "Error:" in result.output and "错误" in result.output
-
-
-def test_a_command_not_built_yet_says_so_and_exits_non_zero():
-    from audit.cli.common import not_built
-
-    result = CliRunner().invoke(not_built("future", "a later issue"), ["--anything"])
-    assert result.exit_code == 1
-    assert "not built yet" in result.output and "尚未实现" in result.output
