@@ -132,8 +132,10 @@ def circle_problems(document: Mapping[str, Any]) -> list[str]:
     for index, point in enumerate(document["points"]):
         lon, lat = geo.to_wgs84(*point["location"], system)
         if not area.buffer(1e-9).covers(Point(lon, lat)):
-            problems.append(f"points[{index}] (id {point['id']}) > location: {point['location']} lies outside the "
-                            "circle's area (swapped longitude/latitude, or an area too small?)")
+            problems.append(
+                f"points[{index}] (id {point['id']}) > location: {point['location']} lies outside the "
+                "circle's area (swapped longitude/latitude, or an area too small?)"
+            )
     return problems
 
 
@@ -153,17 +155,36 @@ def _to_circle(document: Mapping[str, Any], source: str) -> Circle:
     area = document["area"]
     centre = geo.to_wgs84(*area["centre"], system) if "centre" in area else None
     requires = tuple(
-        Requirement(r["type"], dict(r["name"]),
-                    tuple(Matcher(tuple(m["kind"]), m.get("attribute"), tuple(m.get("values", ()))) for m in r["match"]),
-                    float(r["within_m"]), tuple(r["applies_to"]), r.get("verified", True))
+        Requirement(
+            r["type"],
+            dict(r["name"]),
+            tuple(Matcher(tuple(m["kind"]), m.get("attribute"), tuple(m.get("values", ()))) for m in r["match"]),
+            float(r["within_m"]),
+            tuple(r["applies_to"]),
+            r.get("verified", True),
+        )
         for r in document["requires"]
     )
-    points = tuple(CirclePoint(p["id"], dict(p["name"]), p["kind"], *geo.to_wgs84(*p["location"], system))
-                   for p in document["points"])
+    points = tuple(
+        CirclePoint(p["id"], dict(p["name"]), p["kind"], *geo.to_wgs84(*p["location"], system))
+        for p in document["points"]
+    )
     polygon = shapely.transform(_area_polygon(area, system), lambda xy: np.round(xy, 6))
-    return Circle(document["id"], document["version"], dict(document["name"]), document["city"], document["county"],
-                  requires, points, mapping(polygon), centre, area.get("radius_m"), document.get("approximate", False),
-                  dict(document.get("geometry_note", {})), source)
+    return Circle(
+        document["id"],
+        document["version"],
+        dict(document["name"]),
+        document["city"],
+        document["county"],
+        requires,
+        points,
+        mapping(polygon),
+        centre,
+        area.get("radius_m"),
+        document.get("approximate", False),
+        dict(document.get("geometry_note", {})),
+        source,
+    )
 
 
 # -- analysis --------------------------------------------------------------------------------------
@@ -237,8 +258,9 @@ class CircleCoverage:
         return counts
 
 
-def analyse(circles: Iterable[Circle], facilities: Iterable[Subject],
-            scores: Mapping[str, Compliance]) -> list[CircleCoverage]:
+def analyse(
+    circles: Iterable[Circle], facilities: Iterable[Subject], scores: Mapping[str, Compliance]
+) -> list[CircleCoverage]:
     """Coverage and gaps of every circle, from facility subjects and their stored scores (by subject key)."""
     located = [s for s in facilities if s.geometry]
     return [analyse_circle(circle, located, scores) for circle in circles]
@@ -271,8 +293,14 @@ def _projector(epsg: int):
     return lambda geometry: _reproject(geometry, to_m)
 
 
-def _item(circle_id: str, point: CirclePoint, requirement: Requirement, candidates: Sequence[Subject],
-          distances: np.ndarray, scores: Mapping[str, Compliance]) -> Item:
+def _item(
+    circle_id: str,
+    point: CirclePoint,
+    requirement: Requirement,
+    candidates: Sequence[Subject],
+    distances: np.ndarray,
+    scores: Mapping[str, Compliance],
+) -> Item:
     def compliance(subject: Subject) -> bool | None:
         score = scores.get(subject.key)
         return None if score is None else score.compliant
@@ -301,12 +329,22 @@ def _item(circle_id: str, point: CirclePoint, requirement: Requirement, candidat
 def as_subject(circle: Circle) -> Subject:
     """The circle as a subject (`circle:<id>`, kind service-circle, Polygon) for the store and maps."""
     return Subject(
-        key=circle.key, kind=CIRCLE_KIND, category=Category.SCENIC, name=circle.name["zh"], area_code=circle.county,
+        key=circle.key,
+        kind=CIRCLE_KIND,
+        category=Category.SCENIC,
+        name=circle.name["zh"],
+        area_code=circle.county,
         geometry=circle.polygon,
-        attributes={"circle": circle.id, "version": circle.version, "name_en": circle.name["en"],
-                    "approximate": circle.approximate, "geometry_note": dict(circle.geometry_note),
-                    "points": [{"id": p.id, "name": dict(p.name), "kind": p.kind, "lon": p.lon, "lat": p.lat}
-                               for p in circle.points]},
+        attributes={
+            "circle": circle.id,
+            "version": circle.version,
+            "name_en": circle.name["en"],
+            "approximate": circle.approximate,
+            "geometry_note": dict(circle.geometry_note),
+            "points": [
+                {"id": p.id, "name": dict(p.name), "kind": p.kind, "lon": p.lon, "lat": p.lat} for p in circle.points
+            ],
+        },
     )
 
 
@@ -323,23 +361,34 @@ def as_findings(result: CircleCoverage) -> list[Finding]:
         if not items:
             continue
         gaps = [i for i in items if not i.met]
-        findings.append(Finding(
-            subject_key=result.circle.key, check_id=check_id(requirement.type),
-            outcome=Outcome.FAIL if gaps else Outcome.PASS, passed=len(items) - len(gaps), failed=len(gaps),
-            evidence=tuple(_gap_evidence(i) for i in gaps),
-            measured=f"{len(items) - len(gaps)}/{len(items)}", required=f"≤ {requirement.within_m:g} m",
-        ))
+        findings.append(
+            Finding(
+                subject_key=result.circle.key,
+                check_id=check_id(requirement.type),
+                outcome=Outcome.FAIL if gaps else Outcome.PASS,
+                passed=len(items) - len(gaps),
+                failed=len(gaps),
+                evidence=tuple(_gap_evidence(i) for i in gaps),
+                measured=f"{len(items) - len(gaps)}/{len(items)}",
+                required=f"≤ {requirement.within_m:g} m",
+            )
+        )
     return findings
 
 
 def _gap_evidence(item: Item) -> dict[str, Any]:
     nearest = item.nearest
     return {
-        "geometry": item.location, "where": item.point.name["zh"], "name": item.point.name["zh"],
-        "point": item.point.id, "reason": item.reason, "within_m": item.requirement.within_m,
+        "geometry": item.location,
+        "where": item.point.name["zh"],
+        "name": item.point.name["zh"],
+        "point": item.point.id,
+        "reason": item.reason,
+        "within_m": item.requirement.within_m,
         "nearest": None if nearest is None else {"key": nearest.key, "distance_m": nearest.distance_m},
-        "nearest_compliant": None if item.nearest_compliant is None else
-        {"key": item.nearest_compliant.key, "distance_m": item.nearest_compliant.distance_m},
+        "nearest_compliant": None
+        if item.nearest_compliant is None
+        else {"key": item.nearest_compliant.key, "distance_m": item.nearest_compliant.distance_m},
         "message": f"{item.point.name['en']}: no compliant {item.requirement.name['en']} within "
-                   f"{item.requirement.within_m:g} m ({item.reason})",
+        f"{item.requirement.within_m:g} m ({item.reason})",
     }

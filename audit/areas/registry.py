@@ -119,8 +119,11 @@ def registry() -> Registry:
 
 def hunan_areas(level: str | None = None, parent: str | None = None) -> list[Area]:
     """Province, cities and counties ordered by code; optionally one level and/or one parent's children."""
-    return [a for a in registry().areas.values()
-            if (level is None or a.level == level) and (parent is None or a.parent == parent)]
+    return [
+        a
+        for a in registry().areas.values()
+        if (level is None or a.level == level) and (parent is None or a.parent == parent)
+    ]
 
 
 def get_area(code: str) -> Area | None:

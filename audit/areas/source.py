@@ -54,6 +54,7 @@ def read_level(level: str, province: str = HUNAN) -> list[SourceFeature]:
     for feature in document["features"]:
         gb = str(feature["properties"].get("gb", ""))
         if gb.startswith(prefix):
-            features.append(SourceFeature(gb[len(COUNTRY_PREFIX):], feature["properties"]["name"], level,
-                                          feature["geometry"]))
+            features.append(
+                SourceFeature(gb[len(COUNTRY_PREFIX) :], feature["properties"]["name"], level, feature["geometry"])
+            )
     return sorted(features, key=lambda f: f.code)

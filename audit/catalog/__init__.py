@@ -5,6 +5,14 @@ from audit.catalog.load import Catalog, Checklist, Field, default_root, load_cat
 from audit.catalog.messages import DEFAULT_LANGUAGE, LANGUAGES, Messages
 
 __all__ = [
-    "ChecklistError", "Catalog", "Checklist", "Field", "default_root", "load_catalog", "load_checklist",
-    "DEFAULT_LANGUAGE", "LANGUAGES", "Messages",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Catalog",
+    "Checklist",
+    "ChecklistError",
+    "Field",
+    "Messages",
+    "default_root",
+    "load_catalog",
+    "load_checklist",
 ]

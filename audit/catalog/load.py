@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -109,8 +110,13 @@ def _to_check(raw: Mapping[str, Any], checklist_id: str) -> Check:
 
 def _to_field(raw: Mapping[str, Any]) -> Field:
     return Field(
-        id=raw["id"], label=dict(raw["label"]), kind=raw["kind"], unit=raw.get("unit"),
-        choices=tuple(raw.get("choices", [])), required=raw.get("required", False), help=dict(raw.get("help", {})),
+        id=raw["id"],
+        label=dict(raw["label"]),
+        kind=raw["kind"],
+        unit=raw.get("unit"),
+        choices=tuple(raw.get("choices", [])),
+        required=raw.get("required", False),
+        help=dict(raw.get("help", {})),
     )
 
 
@@ -123,10 +129,16 @@ def load_checklist(path: Path, root: Path) -> Checklist:
     if problems:
         raise ChecklistError(source, problems)
     return Checklist(
-        id=document["id"], version=document["version"], domain=document["domain"], category=document["category"],
-        title=dict(document["title"]), checks=tuple(_to_check(c, document["id"]) for c in document["checks"]),
-        fields=tuple(_to_field(f) for f in document.get("fields", [])), subject_kind=document.get("subject_kind"),
-        description=dict(document.get("description", {})), path=source,
+        id=document["id"],
+        version=document["version"],
+        domain=document["domain"],
+        category=document["category"],
+        title=dict(document["title"]),
+        checks=tuple(_to_check(c, document["id"]) for c in document["checks"]),
+        fields=tuple(_to_field(f) for f in document.get("fields", [])),
+        subject_kind=document.get("subject_kind"),
+        description=dict(document.get("description", {})),
+        path=source,
     )
 
 
@@ -159,7 +171,9 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
     for path in checklist_paths(root):
         checklist = load_checklist(path, root)
         if checklist.id in checklists:
-            raise ChecklistError(checklist.path, [f"id {checklist.id!r} is already used by {checklists[checklist.id].path}"])
+            raise ChecklistError(
+                checklist.path, [f"id {checklist.id!r} is already used by {checklists[checklist.id].path}"]
+            )
         for check in checklist.checks:
             if check.id in checks:
                 other = checklists[checks[check.id].checklist].path

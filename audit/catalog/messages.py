@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -21,7 +21,7 @@ class Messages:
     table: Mapping[str, Mapping[str, str]]
 
     @classmethod
-    def load(cls, root: Path) -> "Messages":
+    def load(cls, root: Path) -> Messages:
         table: dict[str, dict[str, str]] = {}
         for path in sorted((root / "messages").glob("*.yaml")):
             source = f"{root.name}/messages/{path.name}"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -13,7 +14,7 @@ from jsonschema.exceptions import ValidationError
 from audit.catalog.errors import ChecklistError
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(schema_path: Path) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
 
@@ -66,7 +67,10 @@ def checklist_problems(document: dict[str, Any]) -> list[str]:
     for index, check in enumerate(document["checks"]):
         label = f"checks[{index}] (id {check['id']})"
         answer = check["answer"]
-        for where, name in (("answer > field", answer.get("field")), ("answer > when > field", answer.get("when", {}).get("field"))):
+        for where, name in (
+            ("answer > field", answer.get("field")),
+            ("answer > when > field", answer.get("when", {}).get("field")),
+        ):
             if name is not None and name not in kinds:
                 problems.append(f"{label} > {where}: no field {name!r} in this checklist's fields")
         field = answer.get("field")

@@ -52,12 +52,29 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="a11y-audit")
-@click.option("--db", envvar="A11Y_AUDIT_DB", default="a11y-audit.db", show_default=True,
-              help="Store: a SQLite file path, or postgresql://… (env A11Y_AUDIT_DB).")
-@click.option("--checklists", "checklists_root", envvar="A11Y_AUDIT_CHECKLISTS", default=None,
-              type=click.Path(file_okay=False), help="Checklist folder (default: the bundled checklists/).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), envvar="A11Y_AUDIT_LANG", default="zh", show_default=True,
-              help="Language of reports, maps and messages.")
+@click.option(
+    "--db",
+    envvar="A11Y_AUDIT_DB",
+    default="a11y-audit.db",
+    show_default=True,
+    help="Store: a SQLite file path, or postgresql://… (env A11Y_AUDIT_DB).",
+)
+@click.option(
+    "--checklists",
+    "checklists_root",
+    envvar="A11Y_AUDIT_CHECKLISTS",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Checklist folder (default: the bundled checklists/).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    envvar="A11Y_AUDIT_LANG",
+    default="zh",
+    show_default=True,
+    help="Language of reports, maps and messages.",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str, checklists_root: str | None, lang: str) -> None:
     """Accessibility audits of government portals and public facilities.

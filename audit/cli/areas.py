@@ -45,9 +45,18 @@ def load(ctx: click.Context) -> None:
     try:
         count = registry.load_into(store)
         levels = Counter(a.level for a in registry.hunan_areas())
-        click.echo(_messages(ctx).t("areas.loaded", ctx.obj["lang"], count=count, province=levels["province"],
-                                    cities=levels["city"], counties=levels["county"], store=store.url,
-                                    version=registry.source_version()))
+        click.echo(
+            _messages(ctx).t(
+                "areas.loaded",
+                ctx.obj["lang"],
+                count=count,
+                province=levels["province"],
+                cities=levels["city"],
+                counties=levels["county"],
+                store=store.url,
+                version=registry.source_version(),
+            )
+        )
     finally:
         store.close()
 
@@ -69,8 +78,16 @@ def list_areas(ctx: click.Context, level: str | None, parent: str | None, as_jso
         _fail(ctx, "areas.unknown-code", code=parent)
     rows = registry.hunan_areas(level, parent)
     if as_json:
-        click.echo(json.dumps([{"code": a.code, "name": a.name, "name_en": a.name_en, "level": a.level,
-                                "parent": a.parent} for a in rows], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {"code": a.code, "name": a.name, "name_en": a.name_en, "level": a.level, "parent": a.parent}
+                    for a in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not rows:
         click.echo(_messages(ctx).t("areas.none", ctx.obj["lang"]))
@@ -81,8 +98,13 @@ def list_areas(ctx: click.Context, level: str | None, parent: str | None, as_jso
 @command.command("locate")
 @click.argument("lon", type=float)
 @click.argument("lat", type=float)
-@click.option("--crs", type=click.Choice(list(geo.SYSTEMS)), default="wgs84", show_default=True,
-              help="Coordinate system of LON LAT: GPS (wgs84), Amap/Tencent (gcj02) or Baidu (bd09).")
+@click.option(
+    "--crs",
+    type=click.Choice(list(geo.SYSTEMS)),
+    default="wgs84",
+    show_default=True,
+    help="Coordinate system of LON LAT: GPS (wgs84), Amap/Tencent (gcj02) or Baidu (bd09).",
+)
 @click.pass_context
 def locate(ctx: click.Context, lon: float, lat: float, crs: str) -> None:
     """The county, city and province containing a point (longitude first).
@@ -99,9 +121,18 @@ def locate(ctx: click.Context, lon: float, lat: float, crs: str) -> None:
     city = registry.get_area(county.parent)
     province = registry.get_area(city.parent)
     lang = ctx.obj["lang"]
-    click.echo(_messages(ctx).t("areas.located", lang, county=county.label(lang), county_code=county.code,
-                                city=city.label(lang), city_code=city.code, province=province.label(lang),
-                                province_code=province.code))
+    click.echo(
+        _messages(ctx).t(
+            "areas.located",
+            lang,
+            county=county.label(lang),
+            county_code=county.code,
+            city=city.label(lang),
+            city_code=city.code,
+            province=province.label(lang),
+            province_code=province.code,
+        )
+    )
 
 
 @command.command("circles")
@@ -123,14 +154,31 @@ def circles(ctx: click.Context, as_json: bool) -> None:
         _fail(ctx, "circles.invalid", detail=f"\n{exc}")
     lang = ctx.obj["lang"]
     if as_json:
-        click.echo(json.dumps([{"id": c.id, "name": dict(c.name), "city": c.city, "county": c.county,
-                                "approximate": c.approximate, "points": len(c.points),
-                                "requires": [r.type for r in c.requires], "file": c.path} for c in found],
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "name": dict(c.name),
+                        "city": c.city,
+                        "county": c.county,
+                        "approximate": c.approximate,
+                        "points": len(c.points),
+                        "requires": [r.type for r in c.requires],
+                        "file": c.path,
+                    }
+                    for c in found
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     note = _messages(ctx).t("circles.approximate", lang)
     for circle in found:
         county = registry.get_area(circle.county)
-        click.echo(f"{circle.id:12} {circle.county} {county.label(lang) if county else '?':10} "
-                   f"{len(circle.points)} points, {len(circle.requires)} required types  "
-                   f"{circle.name[lang]}{' ' + note if circle.approximate else ''}")
+        click.echo(
+            f"{circle.id:12} {circle.county} {county.label(lang) if county else '?':10} "
+            f"{len(circle.points)} points, {len(circle.requires)} required types  "
+            f"{circle.name[lang]}{' ' + note if circle.approximate else ''}"
+        )

@@ -32,8 +32,10 @@ def list_checklists(ctx: click.Context, domain: str | None) -> None:
     for checklist in sorted(catalog.checklists.values(), key=lambda c: (c.domain, c.id)):
         if domain and checklist.domain != domain:
             continue
-        click.echo(f"{checklist.id:28} {checklist.domain:9} {checklist.category:12} {len(checklist.checks):3}  "
-                   f"{checklist.title.get(lang, checklist.title['zh'])}")
+        click.echo(
+            f"{checklist.id:28} {checklist.domain:9} {checklist.category:12} {len(checklist.checks):3}  "
+            f"{checklist.title.get(lang, checklist.title['zh'])}"
+        )
 
 
 @command.command("show")
@@ -52,17 +54,24 @@ def show(ctx: click.Context, checklist_id: str, as_json: bool) -> None:
     checklist = catalog.checklists.get(checklist_id)
     if checklist is None:
         known = ", ".join(sorted(catalog.checklists))
-        click.echo(f"错误：没有清单 {checklist_id!r}。可用：{known}\nError: no checklist {checklist_id!r}. Known: {known}", err=True)
+        click.echo(
+            f"错误：没有清单 {checklist_id!r}。可用：{known}\nError: no checklist {checklist_id!r}. Known: {known}",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)
     if as_json:
         click.echo(json.dumps(_as_dict(checklist), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{checklist.id} — {checklist.title.get(lang)} ({checklist.domain}, {checklist.category}, {checklist.path})")
+    click.echo(
+        f"{checklist.id} — {checklist.title.get(lang)} ({checklist.domain}, {checklist.category}, {checklist.path})"
+    )
     for check in checklist.checks:
         veto = " VETO" if check.veto else ""
         clauses = "; ".join(c.label() for c in check.clauses) or "-"
-        click.echo(f"  {check.id:36} {check.severity.value:9}{veto}  {check.text(lang)}\n"
-                   f"  {'':36} {clauses}\n  {'':36} answer: {json.dumps(dict(check.answer), ensure_ascii=False)}")
+        click.echo(
+            f"  {check.id:36} {check.severity.value:9}{veto}  {check.text(lang)}\n"
+            f"  {'':36} {clauses}\n  {'':36} answer: {json.dumps(dict(check.answer), ensure_ascii=False)}"
+        )
 
 
 @command.command("validate")
@@ -82,18 +91,29 @@ def validate(root: Path | None) -> None:
     except ChecklistError as exc:
         click.echo(f"无效 / invalid:\n{exc}", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"ok: {len(catalog.checklists)} checklists, {len(catalog.checks)} checks, "
-               f"{len(catalog.indicators)} creation indicators, {len(circles)} service circles, "
-               f"scoring {catalog.policy.version}")
+    click.echo(
+        f"ok: {len(catalog.checklists)} checklists, {len(catalog.checks)} checks, "
+        f"{len(catalog.indicators)} creation indicators, {len(circles)} service circles, "
+        f"scoring {catalog.policy.version}"
+    )
 
 
 def _as_dict(checklist) -> dict:
     return {
-        "id": checklist.id, "domain": checklist.domain, "category": checklist.category, "title": dict(checklist.title),
+        "id": checklist.id,
+        "domain": checklist.domain,
+        "category": checklist.category,
+        "title": dict(checklist.title),
         "checks": [
-            {"id": c.id, "title": dict(c.title), "severity": c.severity.value, "veto": c.veto, "level": c.level,
-             "clauses": [{"standard": k.standard, "clause": k.clause, "verified": k.verified} for k in c.clauses],
-             "answer": dict(c.answer)}
+            {
+                "id": c.id,
+                "title": dict(c.title),
+                "severity": c.severity.value,
+                "veto": c.veto,
+                "level": c.level,
+                "clauses": [{"standard": k.standard, "clause": k.clause, "verified": k.verified} for k in c.clauses],
+                "answer": dict(c.answer),
+            }
             for c in checklist.checks
         ],
     }

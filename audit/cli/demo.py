@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import click
 
@@ -23,8 +23,14 @@ def _invoke(args: Sequence[str]) -> int:
 
 
 @click.command("demo")
-@click.option("--db", "db", default="demo.db", show_default=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The demo's own database (recreated on every run).")
+@click.option(
+    "--db",
+    "db",
+    default="demo.db",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The demo's own database (recreated on every run).",
+)
 @click.option("--maps", default="maps", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--reports", default="reports", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context

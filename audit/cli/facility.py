@@ -44,16 +44,31 @@ def template(ctx: click.Context, checklist_id: str, fmt: str, output: Path | Non
 @command.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--checklist", "checklist_id", help="Checklist id (default: detected from the columns).")
-@click.option("--coords", type=click.Choice(["wgs84", "gcj02", "bd09"]),
-              help="Coordinate system of the whole file (a coord_system column wins per row).")
+@click.option(
+    "--coords",
+    type=click.Choice(["wgs84", "gcj02", "bd09"]),
+    help="Coordinate system of the whole file (a coord_system column wins per row).",
+)
 @click.option("--partial", is_flag=True, help="Import the good rows of a file that has errors.")
 @click.option("--round", "round_label", help="Round label, e.g. 2025q4 (default: the current quarter).")
-@click.option("--photos", "photo_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder holding the photos named in the files (default: each file's folder).")
+@click.option(
+    "--photos",
+    "photo_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder holding the photos named in the files (default: each file's folder).",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of messages.")
 @click.pass_context
-def ingest_command(ctx: click.Context, files: tuple[Path, ...], checklist_id: str | None, coords: str | None,
-                   partial: bool, round_label: str | None, photo_dir: Path | None, lang: str | None) -> None:
+def ingest_command(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    checklist_id: str | None,
+    coords: str | None,
+    partial: bool,
+    round_label: str | None,
+    photo_dir: Path | None,
+    lang: str | None,
+) -> None:
     """Validate and import filled checklists (CSV, XLSX, GeoJSON, ODK Central / KoboToolbox CSV exports).
 
     Every problem is listed with file, row and column. A file with errors is not imported
@@ -64,8 +79,8 @@ def ingest_command(ctx: click.Context, files: tuple[Path, ...], checklist_id: st
         a11y-audit facility ingest samples/facility/round-2025q2/*.csv --round 2025q2
         a11y-audit facility ingest toilets.xlsx --coords gcj02 --photos ./photos
     """
-    from audit.facility.ingest import IngestOptions
     from audit.cli.progress import progress
+    from audit.facility.ingest import IngestOptions
     from audit.runs.facility import ingest, photo_store_for, read_files
 
     lang = lang or ctx.obj["lang"]
@@ -78,11 +93,21 @@ def ingest_command(ctx: click.Context, files: tuple[Path, ...], checklist_id: st
             level = messages.t(f"facility.level.{problem.level}", lang)
             click.echo(f"[{level}] {problem.text(messages, lang)}", err=True)
         if result.errors and not result.rows:
-            click.echo(messages.t("facility.summary.rejected", lang, file=result.file, errors=len(result.errors)),
-                       err=True)
+            click.echo(
+                messages.t("facility.summary.rejected", lang, file=result.file, errors=len(result.errors)), err=True
+            )
         else:
-            click.echo(messages.t("facility.summary.file", lang, file=result.file, checklist=result.checklist,
-                                  rows=len(result.rows), skipped=result.skipped_rows, warnings=len(result.warnings)))
+            click.echo(
+                messages.t(
+                    "facility.summary.file",
+                    lang,
+                    file=result.file,
+                    checklist=result.checklist,
+                    rows=len(result.rows),
+                    skipped=result.skipped_rows,
+                    warnings=len(result.warnings),
+                )
+            )
     store = store_from(ctx)
     rows = sum(len(r.rows) for r in results)
     try:
@@ -93,7 +118,16 @@ def ingest_command(ctx: click.Context, files: tuple[Path, ...], checklist_id: st
     if not report.stored:
         click.echo(messages.t("facility.summary.nothing", lang), err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(messages.t("facility.summary.stored", lang, round=report.round.id, label=report.round.label,
-                          subjects=report.subjects, findings=report.findings, scored=report.scored))
+    click.echo(
+        messages.t(
+            "facility.summary.stored",
+            lang,
+            round=report.round.id,
+            label=report.round.label,
+            subjects=report.subjects,
+            findings=report.findings,
+            scored=report.scored,
+        )
+    )
     if any(r.errors for r in results):
         sys.exit(EXIT_ERROR)

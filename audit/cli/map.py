@@ -17,19 +17,44 @@ ROUND_KINDS = ("facility", "web")
 
 @click.command("map")
 @click.option("--area", default=None, help="Only this area: a 6-digit GB/T 2260 code (province, city or county).")
-@click.option("--round", "round_ids", type=int, multiple=True,
-              help="Round id to draw (repeatable). Default: the latest complete facility and web rounds.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Map file; the table goes beside it as <name>-table.html. Default: maps/map-<area|all>.html.")
-@click.option("--tiles", type=click.Choice(["osm", "tianditu", "amap", "none"]), default="osm", show_default=True,
-              help="Base map. Tianditu needs $TIANDITU_KEY; Amap (GCJ-02) converts points for display.")
+@click.option(
+    "--round",
+    "round_ids",
+    type=int,
+    multiple=True,
+    help="Round id to draw (repeatable). Default: the latest complete facility and web rounds.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Map file; the table goes beside it as <name>-table.html. Default: maps/map-<area|all>.html.",
+)
+@click.option(
+    "--tiles",
+    type=click.Choice(["osm", "tianditu", "amap", "none"]),
+    default="osm",
+    show_default=True,
+    help="Base map. Tianditu needs $TIANDITU_KEY; Amap (GCJ-02) converts points for display.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language (default: the global --lang).")
-@click.option("--photos", "photo_base", default=None,
-              help="Where photo thumbnails are loaded from: a folder relative to the map, or a URL prefix. "
-                   "Default: the store's photo folder, relative to the map.")
+@click.option(
+    "--photos",
+    "photo_base",
+    default=None,
+    help="Where photo thumbnails are loaded from: a folder relative to the map, or a URL prefix. "
+    "Default: the store's photo folder, relative to the map.",
+)
 @click.pass_context
-def command(ctx: click.Context, area: str | None, round_ids: tuple[int, ...], out: Path | None, tiles: str,
-            lang: str | None, photo_base: str | None) -> None:
+def command(
+    ctx: click.Context,
+    area: str | None,
+    round_ids: tuple[int, ...],
+    out: Path | None,
+    tiles: str,
+    lang: str | None,
+    photo_base: str | None,
+) -> None:
     """Draw facilities, roads, circles, portals and county compliance as a map, with an accessible table.
 
     \b
@@ -62,8 +87,11 @@ def command(ctx: click.Context, area: str | None, round_ids: tuple[int, ...], ou
             files = write_map(views, catalog, out, MapOptions(lang=lang, tiles=tiles, photo_base=photo_base))
         except TileKeyMissing:
             fail(messages.t("map.cli.no-key", "zh"), messages.t("map.cli.no-key", "en"))
-        click.echo(messages.t("map.cli.written", lang, map=files.map_path, table=files.table_path, csv=files.csv_path,
-                              n=files.items))
+        click.echo(
+            messages.t(
+                "map.cli.written", lang, map=files.map_path, table=files.table_path, csv=files.csv_path, n=files.items
+            )
+        )
     finally:
         store.close()
 
@@ -83,11 +111,13 @@ def _rounds(store: Store, round_ids: tuple[int, ...], messages) -> list[Round]:
             try:
                 found.append(store.get_round(round_id))
             except KeyError:
-                fail(messages.t("map.cli.unknown-round", "zh", round=round_id),
-                     messages.t("map.cli.unknown-round", "en", round=round_id), EXIT_ERROR)
+                fail(
+                    messages.t("map.cli.unknown-round", "zh", round=round_id),
+                    messages.t("map.cli.unknown-round", "en", round=round_id),
+                    EXIT_ERROR,
+                )
         return found
     latest = [r for kind in ROUND_KINDS if (r := store.latest_round(kind)) is not None]
     if not latest:
         fail(messages.t("map.cli.no-round", "zh"), messages.t("map.cli.no-round", "en"))
     return latest
-

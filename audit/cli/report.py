@@ -16,7 +16,10 @@ def _formats(value: str, messages) -> list[str]:
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
     for name in chosen:
         if name not in FORMATS:
-            fail(messages.t("report.cli.bad-format", "zh", value=name), messages.t("report.cli.bad-format", "en", value=name))
+            fail(
+                messages.t("report.cli.bad-format", "zh", value=name),
+                messages.t("report.cli.bad-format", "en", value=name),
+            )
     return list(dict.fromkeys(chosen)) or ["html"]
 
 
@@ -38,17 +41,44 @@ def _pdf_launcher():
 
 
 @click.command("report")
-@click.option("--area", default=None, help="6-digit division code (GB/T 2260): province, city or county. Default: everything stored.")
-@click.option("--round", "rounds", multiple=True, metavar="R",
-              help="Round id or label to report (repeat for web and facility). Default: the latest complete round of each kind.")
-@click.option("--compare", "compare", multiple=True, metavar="R0",
-              help="Round id or label to compare with (repeat per kind). Default: the complete round before, of the same kind.")
+@click.option(
+    "--area",
+    default=None,
+    help="6-digit division code (GB/T 2260): province, city or county. Default: everything stored.",
+)
+@click.option(
+    "--round",
+    "rounds",
+    multiple=True,
+    metavar="R",
+    help="Round id or label to report (repeat for web and facility). Default: the latest complete round of each kind.",
+)
+@click.option(
+    "--compare",
+    "compare",
+    multiple=True,
+    metavar="R0",
+    help="Round id or label to compare with (repeat per kind). Default: the complete round before, of the same kind.",
+)
 @click.option("--format", "formats", default="html", show_default=True, help="Comma-separated: html,pdf,xlsx.")
-@click.option("--out", default=None, help="Output directory (default reports/) or a file name whose stem is used for every format.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Report language (default: the global --lang, zh).")
+@click.option(
+    "--out",
+    default=None,
+    help="Output directory (default reports/) or a file name whose stem is used for every format.",
+)
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, help="Report language (default: the global --lang, zh)."
+)
 @click.pass_context
-def command(ctx: click.Context, area: str | None, rounds: tuple[str, ...], compare: tuple[str, ...], formats: str,
-            out: str | None, lang: str | None) -> None:
+def command(
+    ctx: click.Context,
+    area: str | None,
+    rounds: tuple[str, ...],
+    compare: tuple[str, ...],
+    formats: str,
+    out: str | None,
+    lang: str | None,
+) -> None:
     """Write a progress report: creation indicators, categories, portals, service circles, progress, rectification list.
 
     \b
@@ -106,4 +136,7 @@ def _print_pdf(html: Path, pdf: Path, messages) -> Path:
         return write_pdf(html, pdf, _pdf_launcher())
     except (PlaywrightError, OSError) as exc:  # its message names the missing browser or the crash
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        fail(messages.t("report.cli.no-chromium", "zh", detail=detail), messages.t("report.cli.no-chromium", "en", detail=detail))
+        fail(
+            messages.t("report.cli.no-chromium", "zh", detail=detail),
+            messages.t("report.cli.no-chromium", "en", detail=detail),
+        )

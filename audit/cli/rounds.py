@@ -28,8 +28,16 @@ def list_rounds(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """
     store = store_from(ctx)
     rows = [
-        {"id": r.id, "kind": r.kind, "label": r.label, "status": r.status, "started_at": r.started_at,
-         "finished_at": r.finished_at, "subjects": len(store.audited_keys(r.id)), "meta": dict(r.meta)}
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "label": r.label,
+            "status": r.status,
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+            "subjects": len(store.audited_keys(r.id)),
+            "meta": dict(r.meta),
+        }
         for r in store.rounds(kind)
     ]
     if as_json:
@@ -38,8 +46,10 @@ def list_rounds(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     if not rows:
         click.echo("没有轮次 / no rounds yet")
     for row in rows:
-        click.echo(f"{row['id']:4} {row['kind']:8} {row['label'] or '-':12} {row['status']:11} "
-                   f"{row['started_at']}  {row['subjects']} subjects")
+        click.echo(
+            f"{row['id']:4} {row['kind']:8} {row['label'] or '-':12} {row['status']:11} "
+            f"{row['started_at']}  {row['subjects']} subjects"
+        )
 
 
 @command.command("rescore")

@@ -21,16 +21,33 @@ def _t(ctx: click.Context, key: str, **values: object) -> str:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--db", "db_url", default=None, help="Store URL (default: the global --db).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
-@click.option("--photos", "photos_dir", default="uploads/photos", show_default=True, type=click.Path(file_okay=False),
-              help="Folder where uploaded photos are kept (under names made from their content).")
+@click.option(
+    "--photos",
+    "photos_dir",
+    default="uploads/photos",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder where uploaded photos are kept (under names made from their content).",
+)
 @click.option("--maps", "maps_dir", default="maps", show_default=True, type=click.Path(file_okay=False))
 @click.option("--reports", "reports_dir", default="reports", show_default=True, type=click.Path(file_okay=False))
 @click.option("--max-rows", default=5000, show_default=True, type=click.IntRange(1), help="Rows per upload.")
 @click.option("--max-mb", default=32, show_default=True, type=click.IntRange(1, 1024), help="Megabytes per upload.")
 @click.option("--secure-cookies", is_flag=True, help="Send session cookies over HTTPS only (behind a TLS proxy).")
 @click.pass_context
-def command(ctx: click.Context, host: str, port: int, db_url: str | None, threads: int, photos_dir: str, maps_dir: str,
-            reports_dir: str, max_rows: int, max_mb: int, secure_cookies: bool) -> None:
+def command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    db_url: str | None,
+    threads: int,
+    photos_dir: str,
+    maps_dir: str,
+    reports_dir: str,
+    max_rows: int,
+    max_mb: int,
+    secure_cookies: bool,
+) -> None:
     """Serve the upload page and the HTTP API (docs/service.md).
 
     \b
@@ -48,10 +65,18 @@ def command(ctx: click.Context, host: str, port: int, db_url: str | None, thread
     from audit.service import ServiceConfig, create_app
     from audit.service.config import MiB
 
-    config = ServiceConfig(db=ctx.obj["db"], checklists=ctx.obj.get("checklists"), lang=ctx.obj["lang"],
-                           max_request_bytes=max_mb * MiB, max_file_bytes=min(10, max_mb) * MiB, max_rows=max_rows,
-                           photos_dir=Path(photos_dir), maps_dir=Path(maps_dir), reports_dir=Path(reports_dir),
-                           secure_cookies=secure_cookies)
+    config = ServiceConfig(
+        db=ctx.obj["db"],
+        checklists=ctx.obj.get("checklists"),
+        lang=ctx.obj["lang"],
+        max_request_bytes=max_mb * MiB,
+        max_file_bytes=min(10, max_mb) * MiB,
+        max_rows=max_rows,
+        photos_dir=Path(photos_dir),
+        maps_dir=Path(maps_dir),
+        reports_dir=Path(reports_dir),
+        secure_cookies=secure_cookies,
+    )
     try:
         app = create_app(config)
     except Exception as exc:  # noqa: BLE001 - a bad store URL or checklist data: say so, no traceback
@@ -63,8 +88,15 @@ def command(ctx: click.Context, host: str, port: int, db_url: str | None, thread
     if host not in LOOPBACK:
         click.echo(_t(ctx, "cli.not-loopback", host=host), err=True)
     click.echo(_t(ctx, "cli.listening", host=host, port=port, db=config.db), err=True)
-    serve(app, host=host, port=port, threads=threads, max_request_body_size=config.max_request_bytes + MiB,
-          ident="a11y-audit", clear_untrusted_proxy_headers=True)
+    serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=config.max_request_bytes + MiB,
+        ident="a11y-audit",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 @command.group("users")
@@ -85,8 +117,10 @@ def _account_call(ctx: click.Context, call):
         return call()
     except AccountError as exc:
         catalog = catalog_from(ctx)
-        fail(catalog.messages.t("service." + exc.key, "zh", **exc.values),
-             catalog.messages.t("service." + exc.key, "en", **exc.values))
+        fail(
+            catalog.messages.t("service." + exc.key, "zh", **exc.values),
+            catalog.messages.t("service." + exc.key, "en", **exc.values),
+        )
 
 
 def _password(password_stdin: bool) -> str:

@@ -18,8 +18,9 @@ def read_sites(path: str, messages) -> list:
 
     sites, problems = parse(path)
     if problems:
-        raise click.ClickException("\n".join(
-            messages.both("web.cli.bad-sites", file=path, row=p.row, problem=p.problem) for p in problems))
+        raise click.ClickException(
+            "\n".join(messages.both("web.cli.bad-sites", file=path, row=p.row, problem=p.problem) for p in problems)
+        )
     return sites
 
 
@@ -44,8 +45,11 @@ class Progress:
             line = f"site {event.subject.url} done"
         else:
             self.count += 1
-            status = f"ERROR {event.reason}" if isinstance(event, PageFailed) else \
-                f"{sum(f.outcome.value == 'fail' for f in event.findings)} failed checks"
+            status = (
+                f"ERROR {event.reason}"
+                if isinstance(event, PageFailed)
+                else f"{sum(f.outcome.value == 'fail' for f in event.findings)} failed checks"
+            )
             line = f"[{self.count}] {event.subject.url}: {status}"
         if self.bar:
             self.bar.advance(self.task)
@@ -60,8 +64,12 @@ class Progress:
 
 @click.command("web")
 @click.argument("urls", nargs=-1)
-@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False),
-              help="File of portals: URL, division code, name (one per line).")
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="File of portals: URL, division code, name (one per line).",
+)
 @click.option("--max-pages", default=50, show_default=True, help="Page budget per site.")
 @click.option("--max-depth", default=3, show_default=True, help="Link depth from the start page.")
 @click.option("--per-template", default=3, show_default=True, help="Pages sampled per page template (WCAG-EM).")
@@ -76,15 +84,26 @@ class Progress:
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds per page.")
 @click.option("--driver", type=click.Choice(["playwright", "selenium"]), default="playwright", show_default=True)
 @click.option("--remote-url", help="W3C WebDriver / Selenium Grid URL (with --driver selenium).")
-@click.option("--axe-lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of axe-core messages (default: the page's own language).")
-@click.option("--screenshots", "screenshots_dir", type=click.Path(file_okay=False),
-              help="Save element screenshots of critical/serious failures here.")
+@click.option(
+    "--axe-lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of axe-core messages (default: the page's own language).",
+)
+@click.option(
+    "--screenshots",
+    "screenshots_dir",
+    type=click.Path(file_okay=False),
+    help="Save element screenshots of critical/serious failures here.",
+)
 @click.option("--fail-under", type=float, help="Exit 2 if a site scores under this.")
 @click.option("--fail-on", default="", help="Exit 2 on new failures of these severities, e.g. critical,serious.")
 @click.option("--ignore", "ignore_checks", multiple=True, help="Check id to leave out (repeatable).")
-@click.option("--no-builtins", is_flag=True,
-              help="axe-core rules only: leave out the portal probes (focus, reflow, elder mode, toolbar).")
+@click.option(
+    "--no-builtins",
+    is_flag=True,
+    help="axe-core rules only: leave out the portal probes (focus, reflow, elder mode, toolbar).",
+)
 @click.option("--baseline", type=click.Path(dir_okay=False), help="JSON file of accepted findings.")
 @click.option("--update-baseline", is_flag=True, help="Write the current failures into --baseline.")
 @click.option("--format", "formats", default="json", show_default=True, help=f"Outputs: {','.join(FORMAT_NAMES)}.")
@@ -92,10 +111,37 @@ class Progress:
 @click.option("--resume", is_flag=True, help="Continue the last unfinished web round.")
 @click.option("--label", help="A label for the round.")
 @click.pass_context
-def command(ctx: click.Context, urls, sites_file, max_pages, max_depth, per_template, scope, include, exclude,
-            key_page, ignore_robots, no_sitemap, concurrency, delay, timeout, driver, remote_url, axe_lang,
-            screenshots_dir, fail_under, fail_on, ignore_checks, no_builtins, baseline, update_baseline, formats,
-            out_dir, resume, label) -> None:
+def command(
+    ctx: click.Context,
+    urls,
+    sites_file,
+    max_pages,
+    max_depth,
+    per_template,
+    scope,
+    include,
+    exclude,
+    key_page,
+    ignore_robots,
+    no_sitemap,
+    concurrency,
+    delay,
+    timeout,
+    driver,
+    remote_url,
+    axe_lang,
+    screenshots_dir,
+    fail_under,
+    fail_on,
+    ignore_checks,
+    no_builtins,
+    baseline,
+    update_baseline,
+    formats,
+    out_dir,
+    resume,
+    label,
+) -> None:
     """Audit portals: crawl, run axe-core and the portal checks, write CI outputs.
 
     \b
@@ -139,8 +185,9 @@ def command(ctx: click.Context, urls, sites_file, max_pages, max_depth, per_temp
     if no_builtins:  # the same as --ignore for each probe check: recorded in the round's options.ignore
         from audit.runs.web import web_checks
 
-        ignore_checks = tuple(dict.fromkeys([*ignore_checks, *(c.id for c in web_checks(catalog)
-                                                               if "builtin" in c.answer)]))
+        ignore_checks = tuple(
+            dict.fromkeys([*ignore_checks, *(c.id for c in web_checks(catalog) if "builtin" in c.answer)])
+        )
     wanted_formats = [f.strip() for f in formats.split(",") if f.strip()]
     for name in wanted_formats:
         if name not in FORMAT_NAMES:
@@ -160,15 +207,30 @@ def command(ctx: click.Context, urls, sites_file, max_pages, max_depth, per_temp
         if not sites:
             sites = [Site(s["url"], s.get("area_code"), s.get("name")) for s in previous.meta.get("sites", [])]
     options = AuditOptions(
-        crawl=CrawlOptions(max_pages=max_pages, max_depth=max_depth, per_template=per_template, scope=scope,
-                           include=tuple(include), exclude=tuple(exclude), obey_robots=not ignore_robots,
-                           use_sitemaps=not no_sitemap, key_pages=tuple(key_page),
-                           per_host_concurrency=concurrency, delay=delay),
-        driver=driver, remote_url=remote_url, timeout=timeout, lang=axe_lang, screenshots_dir=screenshots_dir)
+        crawl=CrawlOptions(
+            max_pages=max_pages,
+            max_depth=max_depth,
+            per_template=per_template,
+            scope=scope,
+            include=tuple(include),
+            exclude=tuple(exclude),
+            obey_robots=not ignore_robots,
+            use_sitemaps=not no_sitemap,
+            key_pages=tuple(key_page),
+            per_host_concurrency=concurrency,
+            delay=delay,
+        ),
+        driver=driver,
+        remote_url=remote_url,
+        timeout=timeout,
+        lang=axe_lang,
+        screenshots_dir=screenshots_dir,
+    )
     progress = Progress(max_pages * len(sites), lang)
     try:
-        round_ = run_web(store, catalog, sites, options, resume=resume, ignore=ignore_checks, label=label,
-                         on_event=progress)
+        round_ = run_web(
+            store, catalog, sites, options, resume=resume, ignore=ignore_checks, label=label, on_event=progress
+        )
     except KeyboardInterrupt:
         progress.stop()
         sys.exit(130)
@@ -181,22 +243,45 @@ def command(ctx: click.Context, urls, sites_file, max_pages, max_depth, per_temp
         count = write_baseline(baseline, (f for f in store.findings(round_.id) if f.subject_key.startswith("page:")))
         click.echo(f"baseline: {count} accepted instances -> {baseline}", err=True)
         accepted = frozenset(read_baseline(baseline))
-    gate = evaluate_gate(store, catalog, round_.id,
-                         Gate(fail_under, frozenset(Severity(s) for s in severities), accepted), lang)
+    gate = evaluate_gate(
+        store, catalog, round_.id, Gate(fail_under, frozenset(Severity(s) for s in severities), accepted), lang
+    )
     scores = current_scores(store, catalog, round_.id)
-    report = build_report(store, catalog, round_.id, scores,
-                          {"exit_code": gate.exit_code, "reasons": gate.reasons, "fail_under": fail_under,
-                           "fail_on": severities, "new_failures": len(gate.new_failures),
-                           "baseline": baseline}, lang)
+    report = build_report(
+        store,
+        catalog,
+        round_.id,
+        scores,
+        {
+            "exit_code": gate.exit_code,
+            "reasons": gate.reasons,
+            "fail_under": fail_under,
+            "fail_on": severities,
+            "new_failures": len(gate.new_failures),
+            "baseline": baseline,
+        },
+        lang,
+    )
     written = write_outputs(report, wanted_formats, out_dir)
     pages = sum(1 for p in report["pages"])
-    click.echo(m.t("web.cli.summary", lang, round=round_.id, pages=pages, errors=len(report["errors"]),
-                   sites=len(report["sites"])))
+    click.echo(
+        m.t(
+            "web.cli.summary",
+            lang,
+            round=round_.id,
+            pages=pages,
+            errors=len(report["errors"]),
+            sites=len(report["sites"]),
+        )
+    )
     for site in report["sites"]:
         click.echo(f"  {site['url']}: {site['score']} ({site['grade']})")
     for name, path in written.items():
         click.echo(f"  {name}: {path}")
-    click.echo(m.t("web.cli.passed", lang) if gate.exit_code == 0 else
-               m.t("web.cli.threshold", lang, reason="; ".join(gate.reasons)))
+    click.echo(
+        m.t("web.cli.passed", lang)
+        if gate.exit_code == 0
+        else m.t("web.cli.threshold", lang, reason="; ".join(gate.reasons))
+    )
     store.close()
     sys.exit(gate.exit_code)

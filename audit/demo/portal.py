@@ -13,11 +13,15 @@ from audit.demo.serve import LoopbackServer, QuietHandler
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "portal"
 ARTICLES = range(1, 7)
-SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
-       '<rect width="{w}" height="{h}" fill="{fill}"/></svg>')
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
+    '<rect width="{w}" height="{h}" fill="{fill}"/></svg>'
+)
 # The smallest well-formed PDF: the crawler must list it as a linked document, not audit it.
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def portals(samples: Path = SAMPLES) -> list[dict[str, Any]]:
@@ -36,13 +40,18 @@ def render_portal(out: Path, site: dict[str, Any], fixed: Iterable[str], samples
         "about.html": ("about.html.j2", {}),
         "contact.html": ("contact.html.j2", {}),
         "elder/index.html": ("elder.html.j2", {}),
-        **{f"news/2025/article-{n}.html": ("news/article.html.j2", {"n": n, "page_lang_missing": "lang" not in fixed})
-           for n in ARTICLES},
+        **{
+            f"news/2025/article-{n}.html": ("news/article.html.j2", {"n": n, "page_lang_missing": "lang" not in fixed})
+            for n in ARTICLES
+        },
     }
     for target, (template, extra) in pages.items():
         _write(out / target, env.get_template(template).render(**base, **extra))
-    for name, (w, h, fill) in {"logo.svg": (40, 40, "#fdd835"), "banner.svg": (600, 160, "#ef9a9a"),
-                               "photo.svg": (320, 180, "#90a4ae")}.items():
+    for name, (w, h, fill) in {
+        "logo.svg": (40, 40, "#fdd835"),
+        "banner.svg": (600, 160, "#ef9a9a"),
+        "photo.svg": (320, 180, "#90a4ae"),
+    }.items():
         _write(out / "static" / name, SVG.format(w=w, h=h, fill=fill))
     _write(out / "wza" / "aria.js", (samples / "static" / "wza" / "aria.js").read_text(encoding="utf-8"))
     (out / "files").mkdir(parents=True, exist_ok=True)
@@ -70,7 +79,9 @@ class _Handler(QuietHandler):
         if self.path in ("/sitemap.xml", "/robots.txt"):
             host, port = self.server.server_address[:2]
             body = Path(self.directory, self.path.lstrip("/")).read_text(encoding="utf-8")
-            body = body.replace("{base}", f"http://{host}:{port}/").replace("Sitemap: /", f"Sitemap: http://{host}:{port}/")
+            body = body.replace("{base}", f"http://{host}:{port}/").replace(
+                "Sitemap: /", f"Sitemap: http://{host}:{port}/"
+            )
             data = body.encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/xml" if self.path.endswith("xml") else "text/plain")

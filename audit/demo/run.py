@@ -40,7 +40,9 @@ def submission_files(label: str) -> list[Path]:
 def sites_file(servers: list[tuple[dict, LoopbackServer]], folder: Path) -> Path:
     """A sites.txt for the sample portals as served this round (URL, division code, name)."""
     path = folder / "sites.txt"
-    path.write_text("".join(f"{server.base} {site['code']} {site['name']}\n" for site, server in servers), encoding="utf-8")
+    path.write_text(
+        "".join(f"{server.base} {site['code']} {site['name']}\n" for site, server in servers), encoding="utf-8"
+    )
     return path
 
 
@@ -52,9 +54,27 @@ def web_round(invoke: Invoke, plan: DemoPlan, label: str, round_index: int, work
             root = render_portal(work / label / site["id"], site, site["rounds"][round_index]["fixed"])
             servers.append((site, portal_server(root)))
         sites = sites_file(servers, work / label)
-        return invoke(["--db", str(plan.db), "--lang", plan.lang, "web", "--sites", str(sites), "--label", label,
-                       "--delay", "0", "--concurrency", "3", "--format", "json,junit,sarif,md,html",
-                       "--out", str(plan.reports / f"web-{label}")])
+        return invoke(
+            [
+                "--db",
+                str(plan.db),
+                "--lang",
+                plan.lang,
+                "web",
+                "--sites",
+                str(sites),
+                "--label",
+                label,
+                "--delay",
+                "0",
+                "--concurrency",
+                "3",
+                "--format",
+                "json,junit,sarif,md,html",
+                "--out",
+                str(plan.reports / f"web-{label}"),
+            ]
+        )
     finally:
         for _, server in servers:
             server.close()
@@ -73,20 +93,41 @@ def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
     ]
     for index, label in enumerate(ROUNDS):
         files = [str(p) for p in submission_files(label)]
-        steps.append((f"实地检查 {label} / field checklists {label} ({len(files)} files)",
-                      lambda files=files, label=label: invoke(base + ["facility", "ingest", *files, "--round", label]), (0,)))
+        steps.append(
+            (
+                f"实地检查 {label} / field checklists {label} ({len(files)} files)",
+                lambda files=files, label=label: invoke(base + ["facility", "ingest", *files, "--round", label]),
+                (0,),
+            )
+        )
         # Exit 2 means a portal crossed a CI threshold: expected for sample portals with known defects.
-        steps.append((f"政府网站 {label} / government portals {label}",
-                      lambda label=label, index=index: web_round(invoke, plan, label, index, work), (0, 2)))
+        steps.append(
+            (
+                f"政府网站 {label} / government portals {label}",
+                lambda label=label, index=index: web_round(invoke, plan, label, index, work),
+                (0, 2),
+            )
+        )
     steps += [
         ("地图 / maps", lambda: invoke(base + ["map", "--out", str(plan.maps / "map-all.html")]), (0,)),
-        ("地图（长沙）/ map of Changsha",
-         lambda: invoke(base + ["map", "--area", "430100", "--out", str(plan.maps / "map-430100.html")]), (0,)),
-        ("进展报告 / progress report",
-         lambda: invoke(base + ["report", "--format", "html,pdf,xlsx", "--out", str(plan.reports / "report-hunan")]), (0,)),
-        ("进展报告（长沙）/ report for Changsha",
-         lambda: invoke(base + ["report", "--area", "430100", "--format", "html,xlsx",
-                                "--out", str(plan.reports / "report-430100")]), (0,)),
+        (
+            "地图（长沙）/ map of Changsha",
+            lambda: invoke(base + ["map", "--area", "430100", "--out", str(plan.maps / "map-430100.html")]),
+            (0,),
+        ),
+        (
+            "进展报告 / progress report",
+            lambda: invoke(base + ["report", "--format", "html,pdf,xlsx", "--out", str(plan.reports / "report-hunan")]),
+            (0,),
+        ),
+        (
+            "进展报告（长沙）/ report for Changsha",
+            lambda: invoke(
+                base
+                + ["report", "--area", "430100", "--format", "html,xlsx", "--out", str(plan.reports / "report-430100")]
+            ),
+            (0,),
+        ),
     ]
     try:
         for title, step, accepted in steps:

@@ -9,11 +9,29 @@ from audit.facility.shapes import Checklist, Messages
 
 # The columns every facility row has besides its checklist's fields, with the names other tools use.
 ENVELOPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "submission_id": ("submission_id", "id", "编号", "序号编号", "key", "_uuid", "instanceid", "meta-instanceid",
-                      "meta/instanceid"),
+    "submission_id": (
+        "submission_id",
+        "id",
+        "编号",
+        "序号编号",
+        "key",
+        "_uuid",
+        "instanceid",
+        "meta-instanceid",
+        "meta/instanceid",
+    ),
     "name": ("name", "名称", "设施名称", "title"),
     "inspector": ("inspector", "检查人", "调查人", "submittername", "_submitted_by"),
-    "inspected_on": ("inspected_on", "date", "日期", "检查日期", "调查日期", "submissiondate", "_submission_time", "today"),
+    "inspected_on": (
+        "inspected_on",
+        "date",
+        "日期",
+        "检查日期",
+        "调查日期",
+        "submissiondate",
+        "_submission_time",
+        "today",
+    ),
     "lon": ("lon", "lng", "long", "longitude", "x", "经度"),
     "lat": ("lat", "latitude", "y", "纬度"),
     "location": ("location", "geopoint", "位置", "坐标", "gps", "_geolocation"),
@@ -24,12 +42,47 @@ ENVELOPE_ALIASES: dict[str, tuple[str, ...]] = {
     "checklist": ("checklist", "清单"),
 }
 # Aliases that export tools add on their own: they fill a role only if no column names it directly.
-SECONDARY = {"key", "_uuid", "instanceid", "meta-instanceid", "meta/instanceid", "submittername", "_submitted_by",
-             "submissiondate", "_submission_time", "today", "_geolocation"}
+SECONDARY = {
+    "key",
+    "_uuid",
+    "instanceid",
+    "meta-instanceid",
+    "meta/instanceid",
+    "submittername",
+    "_submitted_by",
+    "submissiondate",
+    "_submission_time",
+    "today",
+    "_geolocation",
+}
 # Export metadata that is expected and carries nothing the auditor needs.
-IGNORED = {"submitterid", "status", "reviewstate", "deviceid", "edits", "attachmentspresent",
-           "attachmentsexpected", "formversion", "_id", "_validation_status", "_notes", "_status", "_tags",
-           "_index", "_version_", "__version__", "_xform_id_string", "_attachments", "start", "end", "meta-audit", "_parent_index", "parent_key", "photos_url", "photo_url"}
+IGNORED = {
+    "submitterid",
+    "status",
+    "reviewstate",
+    "deviceid",
+    "edits",
+    "attachmentspresent",
+    "attachmentsexpected",
+    "formversion",
+    "_id",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_tags",
+    "_index",
+    "_version_",
+    "__version__",
+    "_xform_id_string",
+    "_attachments",
+    "start",
+    "end",
+    "meta-audit",
+    "_parent_index",
+    "parent_key",
+    "photos_url",
+    "photo_url",
+}
 ODK_GEO = re.compile(r"^(?:.*-)?(?P<name>[^-/]+)-(?P<part>latitude|longitude|altitude|accuracy)$")
 KOBO_GEO = re.compile(r"^(?:.*/)?_(?P<name>.+)_(?P<part>latitude|longitude|altitude|precision)$")
 UNIT_SUFFIX = re.compile(r"\s*[（(\[【].*?[）)\]】]\s*$")
@@ -116,5 +169,8 @@ def map_columns(headers: list[str], checklist: Checklist, messages: Messages) ->
 def fit(headers: list[str], checklist: Checklist) -> int:
     """How many headers name one of this checklist's fields (to detect which checklist a file is)."""
     fields = field_aliases(checklist)
-    return sum(1 for h in headers if _role(h, fields, {}) not in (None, "ignore")
-               and str(_role(h, fields, {})).startswith("field:"))
+    return sum(
+        1
+        for h in headers
+        if _role(h, fields, {}) not in (None, "ignore") and str(_role(h, fields, {})).startswith("field:")
+    )

@@ -20,8 +20,9 @@ CountyLookup = Callable[[Sequence[Sequence[float]]], list[str | None]]
 SLOPE_TEXT = {"max": "≤", "min": "≥"}
 
 
-def evaluate_all(submissions: Iterable[Submission], catalog: Catalog,
-                 county_of: CountyLookup = county_codes_at, batch: int = 2000) -> Iterator[tuple[Subject, list[Finding]]]:
+def evaluate_all(
+    submissions: Iterable[Submission], catalog: Catalog, county_of: CountyLookup = county_codes_at, batch: int = 2000
+) -> Iterator[tuple[Subject, list[Finding]]]:
     """Yield (subject, findings) per submission; county codes are looked up a batch at a time."""
     pending: list[Submission] = []
     for submission in submissions:
@@ -42,15 +43,28 @@ def _evaluate_batch(batch: list[Submission], catalog: Catalog, county_of: County
 
 
 def subject_of(submission: Submission, checklist: Checklist, area_code: str | None) -> Subject:
-    attributes = {"submission_id": submission.submission_id, "checklist": checklist.id,
-                  "checklist_version": checklist.version, "inspector": submission.inspector,
-                  "inspected_on": submission.inspected_on, "coord_system_in": submission.coord_system_in,
-                  "photos": [p.safe_name or p.name for p in submission.photos], "source": submission.source,
-                  "row": submission.row}
+    attributes = {
+        "submission_id": submission.submission_id,
+        "checklist": checklist.id,
+        "checklist_version": checklist.version,
+        "inspector": submission.inspector,
+        "inspected_on": submission.inspected_on,
+        "coord_system_in": submission.coord_system_in,
+        "photos": [p.safe_name or p.name for p in submission.photos],
+        "source": submission.source,
+        "row": submission.row,
+    }
     if submission.notes:
         attributes["notes"] = submission.notes
-    return Subject(key=submission.key, kind=checklist.subject_kind or "facility", category=Category(checklist.category),
-                   name=submission.name, area_code=area_code, geometry=submission.geometry, attributes=attributes)
+    return Subject(
+        key=submission.key,
+        kind=checklist.subject_kind or "facility",
+        category=Category(checklist.category),
+        name=submission.name,
+        area_code=area_code,
+        geometry=submission.geometry,
+        attributes=attributes,
+    )
 
 
 _UNITS: dict[tuple[str, int], dict[str, str | None]] = {}
@@ -67,7 +81,9 @@ def findings_of(submission: Submission, checklist: Checklist, catalog: Catalog) 
     base = _base_evidence(submission)
     units = field_units(checklist)
     notes = Notes(catalog)
-    return [evaluate_check(check, submission, base, units.get(check.answer["field"]), notes) for check in checklist.checks]
+    return [
+        evaluate_check(check, submission, base, units.get(check.answer["field"]), notes) for check in checklist.checks
+    ]
 
 
 class Notes:
@@ -93,8 +109,13 @@ def _base_evidence(submission: Submission) -> dict[str, Any]:
     return evidence
 
 
-def evaluate_check(check: Check, submission: Submission, base: dict[str, Any], field_unit: str | None = None,
-                   notes: Callable[..., str] = lambda key, **values: key) -> Finding:
+def evaluate_check(
+    check: Check,
+    submission: Submission,
+    base: dict[str, Any],
+    field_unit: str | None = None,
+    notes: Callable[..., str] = lambda key, **values: key,
+) -> Finding:
     answer = check.answer
     values = submission.values
     required = _required(check, field_unit)
@@ -102,24 +123,49 @@ def evaluate_check(check: Check, submission: Submission, base: dict[str, Any], f
     if condition:
         applies = condition_holds(condition, values)
         if applies is None:
-            return Finding(submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,),
-                           note=notes("facility.note.condition-missing", field=condition["field"]))
+            return Finding(
+                submission.key,
+                check.id,
+                Outcome.REVIEW,
+                required=required,
+                evidence=(base,),
+                note=notes("facility.note.condition-missing", field=condition["field"]),
+            )
         if not applies:
             return Finding(submission.key, check.id, Outcome.NA, required=required)
     value = values.get(answer["field"])
     if value is None:
-        return Finding(submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,),
-                       note=notes("facility.note.missing"))
+        return Finding(
+            submission.key,
+            check.id,
+            Outcome.REVIEW,
+            required=required,
+            evidence=(base,),
+            note=notes("facility.note.missing"),
+        )
     if isinstance(value, Answer) and value in (NA, UNKNOWN):
         outcome = Outcome.NA if value == NA else Outcome.REVIEW
-        return Finding(submission.key, check.id, outcome, measured=str(value), required=required,
-                       evidence=() if value == NA else (base,), note="" if value == NA else notes("facility.note.unknown"))
+        return Finding(
+            submission.key,
+            check.id,
+            outcome,
+            measured=str(value),
+            required=required,
+            evidence=() if value == NA else (base,),
+            note="" if value == NA else notes("facility.note.unknown"),
+        )
     if isinstance(value, tuple):
         return _count_marks(check, submission, value, base, required)
     passed = _passes(answer, value)
     # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
-    return Finding(submission.key, check.id, Outcome.PASS if passed else Outcome.FAIL, measured=_measured(value),
-                   required=required, evidence=() if passed else (base,))
+    return Finding(
+        submission.key,
+        check.id,
+        Outcome.PASS if passed else Outcome.FAIL,
+        measured=_measured(value),
+        required=required,
+        evidence=() if passed else (base,),
+    )
 
 
 def condition_holds(condition: dict[str, Any], values: dict[str, Any]) -> bool | None:
@@ -183,14 +229,26 @@ def _count_marks(check: Check, submission: Submission, marks: tuple, base: dict[
     measured = {"value": len(marks), "text": f"{len(marks)}"}
     if total_length:
         measured["length_m"] = round(total_length, 1)
-    return Finding(submission.key, check.id, outcome, failed=len(marks) if outcome is Outcome.FAIL else 0,
-                   measured=measured, required=required, evidence=tuple(evidence))
+    return Finding(
+        submission.key,
+        check.id,
+        outcome,
+        failed=len(marks) if outcome is Outcome.FAIL else 0,
+        measured=measured,
+        required=required,
+        evidence=tuple(evidence),
+    )
 
 
 def _spot_evidence(base: dict[str, Any], mark: Any, spot: Any) -> dict[str, Any]:
     item = {"row": base["row"], "source": base["source"], "text": mark.text}
-    for key, value in (("geometry", spot.geometry), ("position_m", spot.position_m), ("length_m", spot.length_m),
-                       ("offset_m", spot.offset_m), ("note", mark.note or None)):
+    for key, value in (
+        ("geometry", spot.geometry),
+        ("position_m", spot.position_m),
+        ("length_m", spot.length_m),
+        ("offset_m", spot.offset_m),
+        ("note", mark.note or None),
+    ):
         if value is not None:
             item[key] = value
     return item
@@ -216,8 +274,12 @@ def measured_of(value: Any) -> Any:
         return {"value": round(value.ratio, 5), "text": value.text, "label": value.label()}
     if isinstance(value, Measure):
         unit = UNIT_DISPLAY.get(value.unit or "", "")
-        return {"value": round(value.value, 4), "unit": value.unit, "text": value.text,
-                "label": f"{value.value:g}{unit}"}
+        return {
+            "value": round(value.value, 4),
+            "unit": value.unit,
+            "text": value.text,
+            "label": f"{value.value:g}{unit}",
+        }
     return str(value)
 
 

@@ -97,8 +97,9 @@ class IngestResult:
         return [p for p in self.problems if not p.is_error]
 
 
-def read_submission(source: bytes | str | Path, filename: str, catalog: Catalog,
-                    options: IngestOptions = IngestOptions()) -> IngestResult:
+def read_submission(
+    source: bytes | str | Path, filename: str, catalog: Catalog, options: IngestOptions = IngestOptions()
+) -> IngestResult:
     """Parse and validate one file. `rows` is empty when the file is rejected (errors without `partial`)."""
     display = Path(filename).name
     result = IngestResult(display)
@@ -116,15 +117,17 @@ def read_submission(source: bytes | str | Path, filename: str, catalog: Catalog,
         return result
     result.checklist, result.format = checklist.id, table.format
     columns = map_columns(table.headers, checklist, catalog.messages)
-    result.problems += column_problems(display, columns, checklist, catalog,
-                                       has_features=any(r.geometry is not None for r in table.records))
+    result.problems += column_problems(
+        display, columns, checklist, catalog, has_features=any(r.geometry is not None for r in table.records)
+    )
     if any(p.is_error for p in result.problems):
         return result
     reader = RowReader(display, checklist, columns, table, options)
     rows = [reader.read(record) for record in table.records]
     result.problems += reader.problems
-    result.problems += [Problem(display, "facility.location.orphan-mark", row=n, params={"segment": s})
-                        for n, s in table.orphans]
+    result.problems += [
+        Problem(display, "facility.location.orphan-mark", row=n, params={"segment": s}) for n, s in table.orphans
+    ]
     bad_rows = {p.row for p in result.problems if p.is_error}
     if bad_rows and not options.partial:
         result.skipped_rows = len(rows)
@@ -189,17 +192,30 @@ def _require_fit(table: Table, checklist: Checklist, facility: dict[str, Checkli
         return
     total = len(checklist.fields)
     if best_score > matched:
-        raise ValueProblem("facility.checklist.mismatch", checklist=checklist.id, matched=matched, total=total,
-                           guess=best_id)
+        raise ValueProblem(
+            "facility.checklist.mismatch", checklist=checklist.id, matched=matched, total=total, guess=best_id
+        )
     raise ValueProblem("facility.checklist.mismatch-none", checklist=checklist.id, matched=matched, total=total)
 
 
-def column_problems(file: str, columns: ColumnMap, checklist: Checklist, catalog: Catalog,
-                    has_features: bool = False) -> list[Problem]:
-    problems = [Problem(file, "facility.file.duplicate-column", row=1, column=h, params={"column": h})
-                for h in columns.duplicates]
-    problems += [Problem(file, "facility.file.unknown-column", row=1, column=h,
-                         params={"column": h, "checklist": checklist.id}, level=WARNING) for h in columns.unknown]
+def column_problems(
+    file: str, columns: ColumnMap, checklist: Checklist, catalog: Catalog, has_features: bool = False
+) -> list[Problem]:
+    problems = [
+        Problem(file, "facility.file.duplicate-column", row=1, column=h, params={"column": h})
+        for h in columns.duplicates
+    ]
+    problems += [
+        Problem(
+            file,
+            "facility.file.unknown-column",
+            row=1,
+            column=h,
+            params={"column": h, "checklist": checklist.id},
+            level=WARNING,
+        )
+        for h in columns.unknown
+    ]
     roles = set(columns.roles.values())
     if "env:submission_id" not in roles:
         label = catalog.messages.t("facility.column.submission_id", "zh")
@@ -221,8 +237,11 @@ class RowReader:
         self.file, self.checklist, self.columns, self.table, self.options = file, checklist, columns, table, options
         self.problems: list[Problem] = []
         self.fields = {f.id: f for f in checklist.fields}
-        self.mark_fields = {c.answer["field"] for c in checklist.checks if c.answer.get("unit") == "count"
-                            and self.fields[c.answer["field"]].kind == "text"}
+        self.mark_fields = {
+            c.answer["field"]
+            for c in checklist.checks
+            if c.answer.get("unit") == "count" and self.fields[c.answer["field"]].kind == "text"
+        }
         self.by_role = {role: header for header, role in columns.roles.items()}
         self.field_headers = [(h, r[6:]) for h, r in columns.roles.items() if r.startswith("field:")]
         self.first_row_of: dict[str, int] = {}
@@ -240,8 +259,9 @@ class RowReader:
             self.problems.append(Problem(self.file, exc.key, params=exc.params, value=declared))
             return None
 
-    def problem(self, record: Record, exc: ValueProblem, header: str | None, value: str | None,
-                level: str = ERROR) -> None:
+    def problem(
+        self, record: Record, exc: ValueProblem, header: str | None, value: str | None, level: str = ERROR
+    ) -> None:
         self.problems.append(Problem(self.file, exc.key, record.row, header, value, exc.params, level))
 
     def cell(self, record: Record, role: str) -> tuple[str | None, str]:
@@ -263,10 +283,20 @@ class RowReader:
             return None
         fill_derived(values, set(self.fields))
         return Submission(
-            checklist=self.checklist.id, submission_id=submission_id, name=self.cell(record, "env:name")[1][:MAX_TEXT]
-            or submission_id, geometry=geometry, values=values, coord_system_in=crs, source=self.file,
-            row=record.row, raw=dict(record.cells), inspector=self.cell(record, "env:inspector")[1][:MAX_TEXT],
-            inspected_on=inspected_on, notes=self.cell(record, "env:notes")[1][:MAX_TEXT], photos=photos)
+            checklist=self.checklist.id,
+            submission_id=submission_id,
+            name=self.cell(record, "env:name")[1][:MAX_TEXT] or submission_id,
+            geometry=geometry,
+            values=values,
+            coord_system_in=crs,
+            source=self.file,
+            row=record.row,
+            raw=dict(record.cells),
+            inspector=self.cell(record, "env:inspector")[1][:MAX_TEXT],
+            inspected_on=inspected_on,
+            notes=self.cell(record, "env:notes")[1][:MAX_TEXT],
+            photos=photos,
+        )
 
     def _submission_id(self, record: Record) -> str:
         header, text = self.cell(record, "env:submission_id")
@@ -423,7 +453,9 @@ class RowReader:
         return Mark(mark.text, mark.start_m, mark.end_m, (lon, lat), mark.length_m, mark.note)
 
     def _photos(self, record: Record) -> tuple[PhotoRef, ...]:
-        headers = [self.by_role.get("env:photos")] + [h for h, f in self.field_headers if self.fields[f].kind == "photo"]
+        headers = [self.by_role.get("env:photos")] + [
+            h for h, f in self.field_headers if self.fields[f].kind == "photo"
+        ]
         refs = []
         for header in filter(None, headers):
             for name in split_names(record.cells.get(header, "")):

@@ -14,11 +14,27 @@ from audit.facility.values import ValueProblem
 from audit.geo import HUNAN_BOUNDS, SYSTEMS, to_wgs84, within
 
 _CRS_ALIASES = {
-    "wgs84": "wgs84", "wgs-84": "wgs84", "wgs 84": "wgs84", "gps": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84",
-    "cgcs2000": "wgs84", "天地图": "wgs84",
-    "gcj02": "gcj02", "gcj-02": "gcj02", "gcj": "gcj02", "火星坐标": "gcj02", "高德": "gcj02", "amap": "gcj02",
-    "腾讯": "gcj02", "tencent": "gcj02",
-    "bd09": "bd09", "bd-09": "bd09", "bd09ll": "bd09", "百度": "bd09", "baidu": "bd09",
+    "wgs84": "wgs84",
+    "wgs-84": "wgs84",
+    "wgs 84": "wgs84",
+    "gps": "wgs84",
+    "epsg:4326": "wgs84",
+    "4326": "wgs84",
+    "cgcs2000": "wgs84",
+    "天地图": "wgs84",
+    "gcj02": "gcj02",
+    "gcj-02": "gcj02",
+    "gcj": "gcj02",
+    "火星坐标": "gcj02",
+    "高德": "gcj02",
+    "amap": "gcj02",
+    "腾讯": "gcj02",
+    "tencent": "gcj02",
+    "bd09": "bd09",
+    "bd-09": "bd09",
+    "bd09ll": "bd09",
+    "百度": "bd09",
+    "baidu": "bd09",
 }
 
 

@@ -44,6 +44,14 @@ class Problem:
 
     def as_dict(self, messages: Messages) -> dict[str, Any]:
         """For the upload service's JSON answer: location, both languages, and the machine key."""
-        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value, "key": self.key,
-                "level": self.level, "params": dict(self.params),
-                "zh": self.text(messages, "zh"), "en": self.text(messages, "en")}
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "key": self.key,
+            "level": self.level,
+            "params": dict(self.params),
+            "zh": self.text(messages, "zh"),
+            "en": self.text(messages, "en"),
+        }

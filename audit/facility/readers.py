@@ -133,8 +133,14 @@ def read_xlsx(data: bytes, max_rows: int) -> Table:
         raise ValueProblem("facility.file.bad-xlsx", detail=type(exc).__name__) from None
     try:
         meta = _template_meta(book)
-        sheet = next((ws for ws in book.worksheets if ws.title not in SKIP_SHEETS
-                      and getattr(ws, "sheet_state", "visible") == "visible"), None)
+        sheet = next(
+            (
+                ws
+                for ws in book.worksheets
+                if ws.title not in SKIP_SHEETS and getattr(ws, "sheet_state", "visible") == "visible"
+            ),
+            None,
+        )
         if sheet is None:
             raise ValueProblem("facility.file.empty")
         rows = sheet.iter_rows(values_only=True)
@@ -164,9 +170,14 @@ def _template_meta(book: Any) -> dict[str, str]:
 
 
 # -- GeoJSON ---------------------------------------------------------------------------------------
-DEFECT_FIELDS = {"gap": "tactile_gaps", "缺口": "tactile_gaps", "obstruction": "tactile_obstructions",
-                 "障碍": "tactile_obstructions", "crossing-without-ramp": "crossings_without_ramp",
-                 "无坡道路口": "crossings_without_ramp"}
+DEFECT_FIELDS = {
+    "gap": "tactile_gaps",
+    "缺口": "tactile_gaps",
+    "obstruction": "tactile_obstructions",
+    "障碍": "tactile_obstructions",
+    "crossing-without-ramp": "crossings_without_ramp",
+    "无坡道路口": "crossings_without_ramp",
+}
 
 
 def read_geojson(data: bytes, max_rows: int) -> Table:

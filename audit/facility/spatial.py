@@ -75,8 +75,9 @@ def place_marks(geometry: dict[str, Any] | None, marks: tuple[Mark, ...]) -> lis
     if geometry and geometry.get("type") == "LineString":
         segment = Segment(geometry)
         return [segment.place(mark) for mark in marks]
-    return [Spot({"type": "Point", "coordinates": list(m.point)} if m.point else None, m.start_m, m.length_m)
-            for m in marks]
+    return [
+        Spot({"type": "Point", "coordinates": list(m.point)} if m.point else None, m.start_m, m.length_m) for m in marks
+    ]
 
 
 def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:

@@ -48,9 +48,11 @@ def _header(label: str, field: Field) -> str:
 
 def columns(checklist: Checklist, messages: Messages) -> list[Column]:
     """Envelope columns (id, name, inspector, date, location, photos) then the checklist's fields."""
+
     def env(role: str) -> Column:
-        return Column(role, messages.t(f"facility.column.{role}", "zh"), messages.t(f"facility.column.{role}", "en"),
-                      "text")
+        return Column(
+            role, messages.t(f"facility.column.{role}", "zh"), messages.t(f"facility.column.{role}", "en"), "text"
+        )
 
     location = ["lon", "lat", "coord_system"]
     if checklist.subject_kind == "road-segment":
@@ -58,9 +60,20 @@ def columns(checklist: Checklist, messages: Messages) -> list[Column]:
     result = [env(r) for r in ("submission_id", "name", "inspector", "inspected_on", *location)]
     yesno = tuple(messages.t(f"facility.template.yesno.{k}", "zh") for k in YESNO_KEYS)
     for f in checklist.fields:
-        choices = tuple(c["label"]["zh"] for c in f.choices) if f.kind == "choice" else yesno if f.kind == "yesno" else ()
-        result.append(Column(f.id, _header(f.label["zh"], f), _header(f.label["en"], f), f.kind, choices,
-                             f.help.get("zh", ""), f.help.get("en", "")))
+        choices = (
+            tuple(c["label"]["zh"] for c in f.choices) if f.kind == "choice" else yesno if f.kind == "yesno" else ()
+        )
+        result.append(
+            Column(
+                f.id,
+                _header(f.label["zh"], f),
+                _header(f.label["en"], f),
+                f.kind,
+                choices,
+                f.help.get("zh", ""),
+                f.help.get("en", ""),
+            )
+        )
     result += [env("photos"), env("notes")]
     return result
 
@@ -115,7 +128,9 @@ def _drop_down(sheet, lists, index: int, column: Column) -> None:
 
 def _help_sheet(book: Workbook, checklist: Checklist, messages: Messages, cols: list[Column]) -> None:
     sheet = book.create_sheet(messages.t("facility.template.help-sheet", "zh"))
-    sheet.append([safe_text(f"{checklist.title['zh']} / {checklist.title['en']} ({checklist.id} v{checklist.version})")])
+    sheet.append(
+        [safe_text(f"{checklist.title['zh']} / {checklist.title['en']} ({checklist.id} v{checklist.version})")]
+    )
     sheet.append([safe_text(messages.t("facility.template.help-intro", "zh"))])
     sheet.append([safe_text(messages.t("facility.template.help-intro", "en"))])
     sheet.append([])
@@ -132,13 +147,20 @@ def write_xlsform(checklist: Checklist, messages: Messages, path: Path) -> None:
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    survey.append(["type", "name", "label::中文 (zh)", "label::English (en)", "hint::中文 (zh)", "hint::English (en)",
-                   "required"])
+    survey.append(
+        ["type", "name", "label::中文 (zh)", "label::English (en)", "hint::中文 (zh)", "hint::English (en)", "required"]
+    )
     choices = book.create_sheet("choices")
     choices.append(["list_name", "name", "label::中文 (zh)", "label::English (en)"])
     for key in YESNO_KEYS:
-        choices.append(["yesno", key, messages.t(f"facility.template.yesno.{key}", "zh"),
-                        messages.t(f"facility.template.yesno.{key}", "en")])
+        choices.append(
+            [
+                "yesno",
+                key,
+                messages.t(f"facility.template.yesno.{key}", "zh"),
+                messages.t(f"facility.template.yesno.{key}", "en"),
+            ]
+        )
 
     def label(role: str) -> tuple[str, str]:
         return messages.t(f"facility.column.{role}", "zh"), messages.t(f"facility.column.{role}", "en")
@@ -161,12 +183,14 @@ def write_xlsform(checklist: Checklist, messages: Messages, path: Path) -> None:
         unit = f"（{UNIT_DISPLAY[f.unit]}）" if f.unit else ""
         hint_zh = f.help.get("zh", "") or (SLOPE_HINT if f.kind == "slope" else "")
         hint_en = f.help.get("en", "") or (SLOPE_HINT if f.kind == "slope" else "")
-        survey.append([kind, f.id, f.label["zh"] + unit, f.label["en"] + unit, hint_zh, hint_en,
-                       "yes" if f.required else ""])
+        survey.append(
+            [kind, f.id, f.label["zh"] + unit, f.label["en"] + unit, hint_zh, hint_en, "yes" if f.required else ""]
+        )
     survey.append(["image", "photos", *label("photos"), "", "", ""])
     survey.append(["text", "notes", *label("notes"), "", "", ""])
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
-    settings.append([f"{checklist.title['zh']} / {checklist.title['en']}", checklist.id, str(checklist.version),
-                     "中文 (zh)"])
+    settings.append(
+        [f"{checklist.title['zh']} / {checklist.title['en']}", checklist.id, str(checklist.version), "中文 (zh)"]
+    )
     book.save(path)

@@ -10,10 +10,32 @@ from typing import Any
 
 # Length units convert through millimetres; the other units only accept themselves (or nothing).
 UNIT_ALIASES = {
-    "mm": "mm", "毫米": "mm", "cm": "cm", "厘米": "cm", "公分": "cm", "m": "m", "米": "m", "公尺": "m",
-    "m2": "m2", "m²": "m2", "㎡": "m2", "平方米": "m2", "平米": "m2", "sqm": "m2",
-    "n": "N", "牛": "N", "牛顿": "N", "s": "s", "秒": "s", "sec": "s",
-    "个": "count", "处": "count", "辆": "count", "位": "count", "%": "percent", "％": "percent",
+    "mm": "mm",
+    "毫米": "mm",
+    "cm": "cm",
+    "厘米": "cm",
+    "公分": "cm",
+    "m": "m",
+    "米": "m",
+    "公尺": "m",
+    "m2": "m2",
+    "m²": "m2",
+    "㎡": "m2",
+    "平方米": "m2",
+    "平米": "m2",
+    "sqm": "m2",
+    "n": "N",
+    "牛": "N",
+    "牛顿": "N",
+    "s": "s",
+    "秒": "s",
+    "sec": "s",
+    "个": "count",
+    "处": "count",
+    "辆": "count",
+    "位": "count",
+    "%": "percent",
+    "％": "percent",
 }
 TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0}
 UNIT_DISPLAY = {"mm": "mm", "cm": "cm", "m": "m", "m2": "m²", "N": "N", "s": "s", "count": "个", "percent": "%"}
@@ -133,8 +155,12 @@ _PERCENT = re.compile(r"^\s*(\d+(?:\.(\d+))?)\s*[%％]\s*$")
 _DEGREES = re.compile(r"^\s*(\d+(?:\.(\d+))?)\s*(?:°|度|deg|degrees?)\s*$", re.IGNORECASE)
 _RISE_RUN = re.compile(
     r"^\s*(?:rise|高差?|升高?)\s*(\d+(?:\.\d+)?)\s*(mm|cm|m|毫米|厘米|米)?\s*[,，;；]?\s*"
-    r"(?:run|长度?|水平长度?|水平距离)\s*(\d+(?:\.\d+)?)\s*(mm|cm|m|毫米|厘米|米)?\s*$", re.IGNORECASE)
-_RISE_RUN_UNITS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|m|毫米|厘米|米)\s*/\s*(\d+(?:\.\d+)?)\s*(mm|cm|m|毫米|厘米|米)\s*$")
+    r"(?:run|长度?|水平长度?|水平距离)\s*(\d+(?:\.\d+)?)\s*(mm|cm|m|毫米|厘米|米)?\s*$",
+    re.IGNORECASE,
+)
+_RISE_RUN_UNITS = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|m|毫米|厘米|米)\s*/\s*(\d+(?:\.\d+)?)\s*(mm|cm|m|毫米|厘米|米)\s*$"
+)
 _FRACTION = re.compile(r"^\s*(0?\.\d+|0)\s*$")
 
 

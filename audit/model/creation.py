@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from audit.model.rollup import Aggregate
 
@@ -25,7 +26,7 @@ class Indicator:
     verified: bool = True
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> "Indicator":
+    def from_mapping(cls, row: Mapping[str, Any]) -> Indicator:
         measure = row["measure"]
         if measure["metric"] not in METRICS:
             raise ValueError(f"indicator {row['id']}: unknown metric {measure['metric']!r}; expected one of {METRICS}")

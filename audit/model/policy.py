@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 from audit.model.vocab import Severity
 
@@ -32,7 +33,7 @@ class ScoringPolicy:
     failed_check_max_credit: float
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "ScoringPolicy":
+    def from_mapping(cls, data: Mapping[str, Any]) -> ScoringPolicy:
         """Build from the parsed `checklists/scoring.yaml` (already schema-validated)."""
         weights = {Severity(name): float(value) for name, value in data["weights"].items()}
         missing = set(Severity) - set(weights)

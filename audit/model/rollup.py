@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from audit.model.scoring import SubjectScore
 from audit.model.subjects import Subject, area_chain, counts_in_aggregates

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from audit.model.checks import Check
 from audit.model.findings import Finding
@@ -78,8 +78,12 @@ def score_subject(
     n_findings = sum(counts.values())
     coverage = (n_findings - counts[Outcome.REVIEW.value]) / n_findings if n_findings else 0.0
     if total <= 0:
-        return SubjectScore(subject_key, None, None, None, coverage, counts, tuple(failed), tuple(blocking), policy.version)
+        return SubjectScore(
+            subject_key, None, None, None, coverage, counts, tuple(failed), tuple(blocking), policy.version
+        )
     score = round(100.0 * earned / total, 2)
     grade = policy.grade_for(score)
     compliant = grade.passing and not blocking
-    return SubjectScore(subject_key, score, grade.code, compliant, coverage, counts, tuple(failed), tuple(blocking), policy.version)
+    return SubjectScore(
+        subject_key, score, grade.code, compliant, coverage, counts, tuple(failed), tuple(blocking), policy.version
+    )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable, Mapping
 
 from audit.model import Aggregate, Change, Finding, Outcome, Subject, SubjectScore, aggregate, compare, is_within
 from audit.store import Round, Store
@@ -21,7 +21,7 @@ class RoundView:
     area: str | None = None
 
     @classmethod
-    def load(cls, store: Store, round_id: int, version: str, area: str | None = None) -> "RoundView":
+    def load(cls, store: Store, round_id: int, version: str, area: str | None = None) -> RoundView:
         """Scores of `version` (the current scoring version) for the round; subjects outside `area` dropped."""
         scores = {s.subject_key: s for s in store.scores(round_id, version)}
         subjects = {s.key: s for s in store.subjects(keys=scores)}
@@ -42,10 +42,10 @@ class RoundView:
     def aggregates(self) -> dict[tuple[str | None, str], Aggregate]:
         return aggregate(self.pairs())
 
-    def previous(self, version: str) -> "RoundView | None":
+    def previous(self, version: str) -> RoundView | None:
         """The previous complete round of the same kind, limited to the same area."""
         before = self.store.latest_round(self.round.kind, before=self.round.id)
         return RoundView.load(self.store, before.id, version, self.area) if before else None
 
-    def changes(self, previous: "RoundView | None") -> dict[tuple[str | None, str], Change]:
+    def changes(self, previous: RoundView | None) -> dict[tuple[str | None, str], Change]:
         return compare(self.aggregates, previous.aggregates if previous else {})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from itertools import groupby
-from typing import Callable, Iterable
 
 from audit.catalog import Catalog
 from audit.model import Finding, SubjectScore, score_subject
@@ -20,8 +20,9 @@ def score_findings(findings: Iterable[Finding], catalog: Catalog) -> Iterable[Su
         yield score_subject(subject_key, known, catalog.checks, catalog.policy)
 
 
-def score_round(store: Store, catalog: Catalog, round_id: int, batch: int = 5000,
-                progress: Callable[[int], None] | None = None) -> int:
+def score_round(
+    store: Store, catalog: Catalog, round_id: int, batch: int = 5000, progress: Callable[[int], None] | None = None
+) -> int:
     """(Re)score every subject of a round with the current policy; returns how many were scored."""
     count, pending = 0, []
     with store.transaction():

@@ -62,12 +62,25 @@ def read_files(paths: Iterable[Path], catalog: Catalog, options: IngestOptions) 
 
 
 def _with_photos(options: IngestOptions, photo_dir: Path) -> IngestOptions:
-    return IngestOptions(options.checklist_id, options.coords, options.partial, photo_dir, options.region,
-                         options.max_bytes, options.max_rows)
+    return IngestOptions(
+        options.checklist_id,
+        options.coords,
+        options.partial,
+        photo_dir,
+        options.region,
+        options.max_bytes,
+        options.max_rows,
+    )
 
 
-def ingest(store: Store, catalog: Catalog, results: list[IngestResult], label: str | None = None,
-           photo_store: Path | None = None, progress: Callable[[int], None] | None = None) -> IngestReport:
+def ingest(
+    store: Store,
+    catalog: Catalog,
+    results: list[IngestResult],
+    label: str | None = None,
+    photo_store: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
     """Store every accepted row in one transaction. If any file was rejected (errors without --partial),
     nothing of the whole upload is stored, so a fixed re-upload never meets half of the previous one."""
     report = IngestReport(results)
@@ -79,8 +92,17 @@ def ingest(store: Store, catalog: Catalog, results: list[IngestResult], label: s
     # Evaluated in key order: the store's indexes then grow at one end instead of all over the tree.
     ordered = [by_key[key] for key in sorted(by_key)]
     meta = round_meta(catalog, ordered, sorted({r.file for r in results if r.rows}))
-    return store_round(store, catalog, label or default_label(), meta, evaluate_all(ordered, catalog), by_key,
-                       photo_store, progress, report)
+    return store_round(
+        store,
+        catalog,
+        label or default_label(),
+        meta,
+        evaluate_all(ordered, catalog),
+        by_key,
+        photo_store,
+        progress,
+        report,
+    )
 
 
 def latest_by_key(submissions: Iterable[Submission]) -> dict[str, Submission]:
@@ -91,14 +113,25 @@ def latest_by_key(submissions: Iterable[Submission]) -> dict[str, Submission]:
 def round_meta(catalog: Catalog, submissions: Iterable[Submission], sources: list[str], **extra: object) -> dict:
     """What a facility round records: checklist ids and versions, the scoring version, the files."""
     checklists = sorted({s.checklist for s in submissions})
-    return {"checklists": {cid: catalog.checklists[cid].version for cid in checklists},
-            "scoring_version": catalog.policy.version, "sources": sources, **extra}
+    return {
+        "checklists": {cid: catalog.checklists[cid].version for cid in checklists},
+        "scoring_version": catalog.policy.version,
+        "sources": sources,
+        **extra,
+    }
 
 
-def store_round(store: Store, catalog: Catalog, label: str, meta: dict,
-                evaluated: Iterable[tuple[Subject, list[Finding]]], by_key: dict[str, Submission],
-                photo_store: Path | None = None, progress: Callable[[int], None] | None = None,
-                report: IngestReport | None = None) -> IngestReport:
+def store_round(
+    store: Store,
+    catalog: Catalog,
+    label: str,
+    meta: dict,
+    evaluated: Iterable[tuple[Subject, list[Finding]]],
+    by_key: dict[str, Submission],
+    photo_store: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    report: IngestReport | None = None,
+) -> IngestReport:
     """Write evaluated submissions into the round labelled `label` (new, or reopened), then score it.
 
     The CLI and the upload service both come here. It holds one transaction (a savepoint inside the
@@ -107,21 +140,34 @@ def store_round(store: Store, catalog: Catalog, label: str, meta: dict,
     with store.transaction():
         round_ = facility_round(store, label, meta)
         earlier = store.audited_keys(round_.id)
-        report.subjects, report.findings, report.scored = _write(store, catalog, round_.id, evaluated, earlier,
-                                                                 by_key, progress)
+        report.subjects, report.findings, report.scored = _write(
+            store, catalog, round_.id, evaluated, earlier, by_key, progress
+        )
         report.photos = _store_photos(store, by_key.values(), photo_store)
         if earlier:
             # The round already held subjects: rescore all of it so every cached score has one policy version.
             report.scored = score_round(store, catalog, round_.id)
-        report.round = store.finish_round(round_.id, "complete", meta={"checklists": {
-            **round_.meta.get("checklists", {}), **meta["checklists"]}, "scoring_version": catalog.policy.version})
+        report.round = store.finish_round(
+            round_.id,
+            "complete",
+            meta={
+                "checklists": {**round_.meta.get("checklists", {}), **meta["checklists"]},
+                "scoring_version": catalog.policy.version,
+            },
+        )
     report.stored = True
     return report
 
 
-def _write(store: Store, catalog: Catalog, round_id: int, evaluated: Iterable[tuple[Subject, list[Finding]]],
-           earlier: set[str], by_key: dict[str, Submission],
-           progress: Callable[[int], None] | None) -> tuple[int, int, int]:
+def _write(
+    store: Store,
+    catalog: Catalog,
+    round_id: int,
+    evaluated: Iterable[tuple[Subject, list[Finding]]],
+    earlier: set[str],
+    by_key: dict[str, Submission],
+    progress: Callable[[int], None] | None,
+) -> tuple[int, int, int]:
     """Write in batches as evaluation yields; returns (subjects, findings, subjects scored)."""
     subjects = findings = 0
     batch: list = []
@@ -138,8 +184,9 @@ def _write(store: Store, catalog: Catalog, round_id: int, evaluated: Iterable[tu
     return subjects, findings, subjects
 
 
-def _flush(store: Store, catalog: Catalog, round_id: int, batch: list, by_key: dict[str, Submission],
-           earlier: set[str]) -> int:
+def _flush(
+    store: Store, catalog: Catalog, round_id: int, batch: list, by_key: dict[str, Submission], earlier: set[str]
+) -> int:
     """One bulk insert for subjects new to the round; replace_findings only for re-uploaded ones."""
     if not batch:
         return 0
@@ -156,8 +203,15 @@ def _flush(store: Store, catalog: Catalog, round_id: int, batch: list, by_key: d
 
 
 def _record(submission: Submission) -> SubmissionRecord:
-    return SubmissionRecord(submission.key, submission.checklist, submission.submission_id, submission.source,
-                            submission.row, submission.coord_system_in, submission.raw)
+    return SubmissionRecord(
+        submission.key,
+        submission.checklist,
+        submission.submission_id,
+        submission.source,
+        submission.row,
+        submission.coord_system_in,
+        submission.raw,
+    )
 
 
 def _store_photos(store: Store, submissions: Iterable[Submission], photo_store: Path | None) -> int:
@@ -166,8 +220,12 @@ def _store_photos(store: Store, submissions: Iterable[Submission], photo_store: 
     A photo read from the inspector's folder is copied into `photo_store` first; one the service already
     saved (no path) is only recorded. Without a photo store, photos on disk are neither copied nor recorded.
     """
-    refs = {p.safe_name: (p, s.key) for s in submissions for p in s.photos
-            if p.safe_name and (p.path is None or photo_store is not None)}
+    refs = {
+        p.safe_name: (p, s.key)
+        for s in submissions
+        for p in s.photos
+        if p.safe_name and (p.path is None or photo_store is not None)
+    }
     for ref, _ in refs.values():
         if ref.path is not None:
             _copy_photo(ref.path, photo_store / ref.safe_name)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from audit.catalog import Catalog
 from audit.model import Finding, Outcome, Severity
@@ -28,15 +28,25 @@ def web_checks(catalog: Catalog, ignore: Iterable[str] = ()):
 def round_meta(catalog: Catalog, options: AuditOptions, sites: list[Site], ignore: Iterable[str]) -> dict:
     crawl = options.crawl
     return {
-        "axe_core": axe_version(), "driver": options.driver,
+        "axe_core": axe_version(),
+        "driver": options.driver,
         "checklists": {cl.id: cl.version for cl in catalog.domain("web")},
         "scoring_version": catalog.policy.version,
         "sites": [{"url": s.url, "area_code": s.area_code, "name": s.name} for s in sites],
-        "options": {"max_pages": crawl.max_pages, "max_depth": crawl.max_depth, "per_template": crawl.per_template,
-                    "scope": crawl.scope, "include": list(crawl.include), "exclude": list(crawl.exclude),
-                    "obey_robots": crawl.obey_robots, "concurrency": crawl.per_host_concurrency,
-                    "delay": crawl.delay, "timeout": options.timeout, "lang": options.lang,
-                    "ignore": sorted(set(ignore))},
+        "options": {
+            "max_pages": crawl.max_pages,
+            "max_depth": crawl.max_depth,
+            "per_template": crawl.per_template,
+            "scope": crawl.scope,
+            "include": list(crawl.include),
+            "exclude": list(crawl.exclude),
+            "obey_robots": crawl.obey_robots,
+            "concurrency": crawl.per_host_concurrency,
+            "delay": crawl.delay,
+            "timeout": options.timeout,
+            "lang": options.lang,
+            "ignore": sorted(set(ignore)),
+        },
     }
 
 
@@ -67,13 +77,17 @@ def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
             store.replace_findings(round_id, event.subject.key, event.findings)
         elif isinstance(event, PageFailed):
             message = catalog.messages.both(f"web.error.{event.reason}", **_fill(event.values))
-            store.record_error(round_id, event.subject.key, message,
-                               {"reason": event.reason, "url": event.subject.url, **event.values})
+            store.record_error(
+                round_id, event.subject.key, message, {"reason": event.reason, "url": event.subject.url, **event.values}
+            )
         elif isinstance(event, SiteFinished):
             prefix = "page:" + origin(event.subject.url or "")
             # The store narrows to this origin's keys; the test here keeps 127.0.0.1 from taking 127.0.0.10's pages.
-            pages = (f for f in store.findings(round_id, prefix=prefix)
-                     if f.subject_key == prefix or f.subject_key.startswith(prefix + "/"))
+            pages = (
+                f
+                for f in store.findings(round_id, prefix=prefix)
+                if f.subject_key == prefix or f.subject_key.startswith(prefix + "/")
+            )
             store.replace_findings(round_id, event.subject.key, site_findings(event.subject.key, pages))
 
 
@@ -82,9 +96,17 @@ def _fill(values: dict) -> dict:
     return {"seconds": "", "status": "", "detail": "", "target": "", "content_type": "", **values}
 
 
-def run_web(store: Store, catalog: Catalog, sites: list[Site], options: AuditOptions, *, resume: bool = False,
-            ignore: Iterable[str] = (), label: str | None = None,
-            on_event: Callable[[object], None] | None = None) -> Round:
+def run_web(
+    store: Store,
+    catalog: Catalog,
+    sites: list[Site],
+    options: AuditOptions,
+    *,
+    resume: bool = False,
+    ignore: Iterable[str] = (),
+    label: str | None = None,
+    on_event: Callable[[object], None] | None = None,
+) -> Round:
     """Audit `sites` into a new round (or continue the last unfinished one) and return the finished round."""
     ignore = list(ignore)
     done: dict[str, list[str] | None] = {}
@@ -135,16 +157,28 @@ def evaluate_gate(store: Store, catalog: Catalog, round_id: int, gate: Gate, lan
         for score in current_scores(store, catalog, round_id):
             if score.subject_key.startswith("site:") and (score.score is None or score.score < gate.fail_under):
                 result.low_scores.append((score.subject_key, score.score))
-                result.reasons.append(t("web.gate.fail-under", lang, site=score.subject_key.removeprefix("site:"),
-                                        score=score.score, minimum=gate.fail_under))
+                result.reasons.append(
+                    t(
+                        "web.gate.fail-under",
+                        lang,
+                        site=score.subject_key.removeprefix("site:"),
+                        score=score.score,
+                        minimum=gate.fail_under,
+                    )
+                )
     if gate.fail_on:
         for finding in store.findings(round_id):
             check = catalog.checks.get(finding.check_id)
-            if (check is None or not finding.subject_key.startswith("page:") or finding.outcome is not Outcome.FAIL
-                    or check.answer.get("information_only")):
+            if (
+                check is None
+                or not finding.subject_key.startswith("page:")
+                or finding.outcome is not Outcome.FAIL
+                or check.answer.get("information_only")
+            ):
                 continue
-            if effective_severity(finding, check) in gate.fail_on and \
-                    (gate.accepted is None or is_new(finding, set(gate.accepted))):
+            if effective_severity(finding, check) in gate.fail_on and (
+                gate.accepted is None or is_new(finding, set(gate.accepted))
+            ):
                 result.new_failures.append(finding)
         if result.new_failures:
             names = ",".join(sorted(s.value for s in gate.fail_on))

@@ -71,8 +71,15 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected), maxmem=256 * 1024 * 1024)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=256 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -96,8 +103,12 @@ class Accounts:
     def _user(self, row: dict | None) -> User | None:
         if row is None:
             return None
-        areas = tuple(r["area_code"] for r in self.sql.rows(
-            "SELECT area_code FROM service_user_areas WHERE user_id = ? ORDER BY area_code", (row["id"],)))
+        areas = tuple(
+            r["area_code"]
+            for r in self.sql.rows(
+                "SELECT area_code FROM service_user_areas WHERE user_id = ? ORDER BY area_code", (row["id"],)
+            )
+        )
         return User(id=row["id"], username=row["username"], role=row["role"], areas=areas, active=bool(row["active"]))
 
     def add(self, username: str, password: str, role: str, areas: tuple[str, ...] = ()) -> User:
@@ -113,7 +124,8 @@ class Accounts:
         with self.store.transaction():
             user_id = self.sql.insert(
                 "INSERT INTO service_users (username, password_hash, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
-                (username, hash_password(password), role, now_iso()))
+                (username, hash_password(password), role, now_iso()),
+            )
             self._set_areas(user_id, areas)
         return self.get(username)
 
@@ -176,8 +188,10 @@ class Accounts:
         """A new API token for the user; only its hash is stored, so this is the one time it is seen."""
         user = self._require(username)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        self.sql.execute("INSERT INTO service_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
-                         (token_digest(token), user.id, label, now_iso()))
+        self.sql.execute(
+            "INSERT INTO service_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
+            (token_digest(token), user.id, label, now_iso()),
+        )
         return token
 
     def revoke_tokens(self, username: str) -> int:
@@ -189,7 +203,9 @@ class Accounts:
             return None
         row = self.sql.one(
             "SELECT u.* FROM service_tokens t JOIN service_users u ON u.id = t.user_id "
-            "WHERE t.token_hash = ? AND t.revoked = 0 AND u.active = 1", (token_digest(token),))
+            "WHERE t.token_hash = ? AND t.revoked = 0 AND u.active = 1",
+            (token_digest(token),),
+        )
         return self._user(row)
 
     def setting(self, name: str, make: callable) -> str:

@@ -51,18 +51,37 @@ def _round_id(raw: int):
 
 
 def _round_json(r) -> dict:
-    return {"id": r.id, "kind": r.kind, "label": r.label, "status": r.status, "started_at": r.started_at,
-            "finished_at": r.finished_at, "meta": dict(r.meta)}
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "label": r.label,
+        "status": r.status,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+        "meta": dict(r.meta),
+    }
 
 
 def subject_json(s) -> dict:
-    return {"key": s.key, "kind": s.kind, "category": s.category.value, "name": s.name, "area_code": s.area_code,
-            "url": s.url, "geometry": s.geometry, "attributes": dict(s.attributes)}
+    return {
+        "key": s.key,
+        "kind": s.kind,
+        "category": s.category.value,
+        "name": s.name,
+        "area_code": s.area_code,
+        "url": s.url,
+        "geometry": s.geometry,
+        "attributes": dict(s.attributes),
+    }
 
 
 def score_json(s) -> dict:
-    return {**asdict(s), "counts": dict(s.counts), "failed_checks": list(s.failed_checks),
-            "blocking_checks": list(s.blocking_checks)}
+    return {
+        **asdict(s),
+        "counts": dict(s.counts),
+        "failed_checks": list(s.failed_checks),
+        "blocking_checks": list(s.blocking_checks),
+    }
 
 
 @api.get("/openapi.json")
@@ -81,23 +100,48 @@ def me():
 @require()
 def checklists():
     catalog = _state().catalog
-    return jsonify([{"id": c.id, "title": dict(c.title), "category": c.category, "version": c.version}
-                    for c in sorted(catalog.domain("facility"), key=lambda c: c.id)])
+    return jsonify(
+        [
+            {"id": c.id, "title": dict(c.title), "category": c.category, "version": c.version}
+            for c in sorted(catalog.domain("facility"), key=lambda c: c.id)
+        ]
+    )
 
 
 @api.post("/submissions")
 @require(lambda u: u.may_upload())
 def submit():
-    files = [Upload(display_name(f.filename, f"file-{i + 1}"), f.read())
-             for i, f in enumerate(request.files.getlist("files")) if f.filename or f.content_length]
-    photos = [Upload(display_name(f.filename, f"photo-{i + 1}"), f.read())
-              for i, f in enumerate(request.files.getlist("photos")) if f.filename or f.content_length]
+    files = [
+        Upload(display_name(f.filename, f"file-{i + 1}"), f.read())
+        for i, f in enumerate(request.files.getlist("files"))
+        if f.filename or f.content_length
+    ]
+    photos = [
+        Upload(display_name(f.filename, f"photo-{i + 1}"), f.read())
+        for i, f in enumerate(request.files.getlist("photos"))
+        if f.filename or f.content_length
+    ]
     partial = request.form.get("partial", "false").lower() in ("1", "true", "yes", "on")
     state = _state()
-    outcome = process(state.stores.get(), state.catalog, state.config, current_user(), "api",
-                      request.form.get("checklist", ""), files, photos, _lang(), partial)
-    body = {"upload_id": outcome.upload_id, "result": outcome.result, "round_id": outcome.round_id,
-            "problems": [p.as_dict() for p in outcome.problems], "facilities": outcome.facilities}
+    outcome = process(
+        state.stores.get(),
+        state.catalog,
+        state.config,
+        current_user(),
+        "api",
+        request.form.get("checklist", ""),
+        files,
+        photos,
+        _lang(),
+        partial,
+    )
+    body = {
+        "upload_id": outcome.upload_id,
+        "result": outcome.result,
+        "round_id": outcome.round_id,
+        "problems": [p.as_dict() for p in outcome.problems],
+        "facilities": outcome.facilities,
+    }
     return jsonify(body), outcome.status
 
 
@@ -133,8 +177,9 @@ def round_scores(round_id: int):
     _round_id(round_id)
     state = _state()
     scores = current_scores(state.stores.get(), state.catalog, round_id)
-    return jsonify({"round_id": round_id, "total": len(scores),
-                    "scores": [score_json(s) for s in scores[offset:offset + limit]]})
+    return jsonify(
+        {"round_id": round_id, "total": len(scores), "scores": [score_json(s) for s in scores[offset : offset + limit]]}
+    )
 
 
 @api.get("/subjects")

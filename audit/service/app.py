@@ -71,9 +71,14 @@ def _install_hooks(app: Flask, state: AppState) -> None:
     @app.context_processor
     def helpers():
         lang = _lang(state)
-        return {"t": lambda key, **values: t(state.catalog, key, lang, **values), "lang": lang,
-                "limits": {"rows": state.config.max_rows, "mb": state.config.max_request_bytes // 1024 // 1024},
-                "csrf_token": csrf_token, "user": current_user(), "other_lang": "en" if lang == "zh" else "zh"}
+        return {
+            "t": lambda key, **values: t(state.catalog, key, lang, **values),
+            "lang": lang,
+            "limits": {"rows": state.config.max_rows, "mb": state.config.max_request_bytes // 1024 // 1024},
+            "csrf_token": csrf_token,
+            "user": current_user(),
+            "other_lang": "en" if lang == "zh" else "zh",
+        }
 
     @app.after_request
     def security_headers(response):
@@ -92,8 +97,9 @@ def _install_hooks(app: Flask, state: AppState) -> None:
             return _error(exc.code or 500, (exc.name or "error").lower().replace(" ", "-"), exc.description or "")
         if exc.code == 401:
             return redirect(url_for("pages.login"))
-        key = {400: "error.bad-request", 403: "error.forbidden", 404: "error.not-found",
-               413: "error.too-large"}.get(exc.code or 500, "error.other")
+        key = {400: "error.bad-request", 403: "error.forbidden", 404: "error.not-found", 413: "error.too-large"}.get(
+            exc.code or 500, "error.other"
+        )
         return render_template("error.html", code=exc.code, key=key), exc.code or 500
 
     @app.teardown_appcontext

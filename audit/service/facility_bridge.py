@@ -38,14 +38,21 @@ class StoredPhoto:
     size: int
 
 
-def read(catalog: Catalog, checklist_id: str, files: list[Upload], photos: dict[str, StoredPhoto],
-         partial: bool, max_rows: int) -> Parsed:
+def read(
+    catalog: Catalog,
+    checklist_id: str,
+    files: list[Upload],
+    photos: dict[str, StoredPhoto],
+    partial: bool,
+    max_rows: int,
+) -> Parsed:
     """Validate every file (all problems at once), match photos, and evaluate the good rows."""
     parsed = Parsed()
     submissions: list[Submission] = []
     for upload in files:
-        options = IngestOptions(checklist_id=checklist_id, partial=partial, photo_dir=None,
-                                max_rows=max(1, max_rows - parsed.rows))
+        options = IngestOptions(
+            checklist_id=checklist_id, partial=partial, photo_dir=None, max_rows=max(1, max_rows - parsed.rows)
+        )
         result = read_submission(upload.data, upload.name, catalog, options)
         parsed.errors += result.errors
         parsed.warnings += result.warnings
@@ -53,8 +60,12 @@ def read(catalog: Catalog, checklist_id: str, files: list[Upload], photos: dict[
         for submission in result.rows:
             missing = [p.name for p in submission.photos if p.name not in photos]
             if missing:
-                parsed.errors += [IngestProblem(upload.name, "facility.photo.missing", row=submission.row, value=name,
-                                                params={"name": name}) for name in missing]
+                parsed.errors += [
+                    IngestProblem(
+                        upload.name, "facility.photo.missing", row=submission.row, value=name, params={"name": name}
+                    )
+                    for name in missing
+                ]
                 continue
             submission.photos = tuple(_stored(p, photos[p.name]) for p in submission.photos)
             submissions.append(submission)
@@ -76,8 +87,15 @@ def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_i
     updates, never duplicates), findings, raw rows and photo records, scored by the shared model.
     The caller holds the transaction that also finishes the upload record."""
     sources = sorted({s.source for s in parsed.submissions.values()})
-    meta = round_meta(catalog, parsed.submissions.values(), sources, source="upload-service", upload_id=upload_id,
-                      inspector=user.username, facilities=len(parsed.subjects))
+    meta = round_meta(
+        catalog,
+        parsed.submissions.values(),
+        sources,
+        source="upload-service",
+        upload_id=upload_id,
+        inspector=user.username,
+        facilities=len(parsed.subjects),
+    )
     evaluated = ((subject, parsed.findings[subject.key]) for subject in parsed.subjects)
     report = store_round(store, catalog, f"upload-{upload_id}", meta, evaluated, parsed.submissions)
     scores = {s.subject_key: s for s in store.scores(report.round.id, catalog.policy.version)}
@@ -85,8 +103,14 @@ def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_i
 
 
 def _facility(subject: Subject, score) -> dict:
-    return {"key": subject.key, "name": subject.name, "area_code": subject.area_code,
-            "row": subject.attributes.get("row"), "file": subject.attributes.get("source"),
-            "score": score.score if score else None, "grade": score.grade if score else None,
-            "compliant": score.compliant if score else None,
-            "failed_checks": list(score.failed_checks) if score else []}
+    return {
+        "key": subject.key,
+        "name": subject.name,
+        "area_code": subject.area_code,
+        "row": subject.attributes.get("row"),
+        "file": subject.attributes.get("source"),
+        "score": score.score if score else None,
+        "grade": score.grade if score else None,
+        "compliant": score.compliant if score else None,
+        "failed_checks": list(score.failed_checks) if score else [],
+    }

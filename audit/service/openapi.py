@@ -9,28 +9,76 @@ def _json(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
-         "required": ["error", "message"]}
-PROBLEM = {"type": "object", "properties": {
-    "message": {"type": "string"}, "file": {"type": "string"}, "row": {"type": "integer"},
-    "field": {"type": "string"}, "value": {}, "expected": {"type": "string"}}, "required": ["message"]}
-ROUND = {"type": "object", "required": ["id", "kind", "status", "started_at"], "properties": {
-    "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["web", "facility"]},
-    "label": {"type": "string", "nullable": True}, "status": {"type": "string"},
-    "started_at": {"type": "string"}, "finished_at": {"type": "string", "nullable": True}, "meta": {"type": "object"}}}
-SUBJECT = {"type": "object", "required": ["key", "kind", "category", "name"], "properties": {
-    "key": {"type": "string"}, "kind": {"type": "string"}, "category": {"type": "string"}, "name": {"type": "string"},
-    "area_code": {"type": "string", "nullable": True}, "url": {"type": "string", "nullable": True},
-    "geometry": {"type": "object", "nullable": True}, "attributes": {"type": "object"}}}
-SCORE = {"type": "object", "required": ["subject_key", "coverage"], "properties": {
-    "subject_key": {"type": "string"}, "score": {"type": "number", "nullable": True},
-    "grade": {"type": "string", "nullable": True}, "compliant": {"type": "boolean", "nullable": True},
-    "coverage": {"type": "number"}, "counts": {"type": "object"}, "failed_checks": {"type": "array"},
-    "blocking_checks": {"type": "array"}, "version": {"type": "string"}}}
-SUBMISSION_RESULT = {"type": "object", "required": ["result", "problems"], "properties": {
-    "upload_id": {"type": "integer", "nullable": True}, "round_id": {"type": "integer", "nullable": True},
-    "result": {"type": "string", "enum": ["accepted", "rejected", "refused"]},
-    "problems": {"type": "array", "items": PROBLEM}, "facilities": {"type": "array", "items": {"type": "object"}}}}
+ERROR = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["error", "message"],
+}
+PROBLEM = {
+    "type": "object",
+    "properties": {
+        "message": {"type": "string"},
+        "file": {"type": "string"},
+        "row": {"type": "integer"},
+        "field": {"type": "string"},
+        "value": {},
+        "expected": {"type": "string"},
+    },
+    "required": ["message"],
+}
+ROUND = {
+    "type": "object",
+    "required": ["id", "kind", "status", "started_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["web", "facility"]},
+        "label": {"type": "string", "nullable": True},
+        "status": {"type": "string"},
+        "started_at": {"type": "string"},
+        "finished_at": {"type": "string", "nullable": True},
+        "meta": {"type": "object"},
+    },
+}
+SUBJECT = {
+    "type": "object",
+    "required": ["key", "kind", "category", "name"],
+    "properties": {
+        "key": {"type": "string"},
+        "kind": {"type": "string"},
+        "category": {"type": "string"},
+        "name": {"type": "string"},
+        "area_code": {"type": "string", "nullable": True},
+        "url": {"type": "string", "nullable": True},
+        "geometry": {"type": "object", "nullable": True},
+        "attributes": {"type": "object"},
+    },
+}
+SCORE = {
+    "type": "object",
+    "required": ["subject_key", "coverage"],
+    "properties": {
+        "subject_key": {"type": "string"},
+        "score": {"type": "number", "nullable": True},
+        "grade": {"type": "string", "nullable": True},
+        "compliant": {"type": "boolean", "nullable": True},
+        "coverage": {"type": "number"},
+        "counts": {"type": "object"},
+        "failed_checks": {"type": "array"},
+        "blocking_checks": {"type": "array"},
+        "version": {"type": "string"},
+    },
+}
+SUBMISSION_RESULT = {
+    "type": "object",
+    "required": ["result", "problems"],
+    "properties": {
+        "upload_id": {"type": "integer", "nullable": True},
+        "round_id": {"type": "integer", "nullable": True},
+        "result": {"type": "string", "enum": ["accepted", "rejected", "refused"]},
+        "problems": {"type": "array", "items": PROBLEM},
+        "facilities": {"type": "array", "items": {"type": "object"}},
+    },
+}
 
 PAGING = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
@@ -49,51 +97,127 @@ def spec() -> dict:
     not_found = {"404": _json(ERROR, "Not found")}
     return {
         "openapi": "3.0.3",
-        "info": {"title": "a11y-audit upload service", "version": __version__,
-                 "description": "Field checklists in, scores out. Authenticate with `Authorization: Bearer <token>` "
-                                "(tokens from `a11y-audit serve users token NAME`). Messages are Chinese by default, "
-                                "English with `lang=en`."},
+        "info": {
+            "title": "a11y-audit upload service",
+            "version": __version__,
+            "description": "Field checklists in, scores out. Authenticate with `Authorization: Bearer <token>` "
+            "(tokens from `a11y-audit serve users token NAME`). Messages are Chinese by default, "
+            "English with `lang=en`.",
+        },
         "servers": [{"url": "/"}],
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": {
             "/api/me": {"get": _op("The signed-in account", _json({"type": "object"}))},
             "/api/checklists": {"get": _op("Facility checklists that can be uploaded", _json({"type": "array"}))},
-            "/api/submissions": {"post": {
-                "summary": "Upload a field checklist (files and photos); validated, scored and stored in one step",
-                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                    "type": "object", "required": ["checklist", "files"], "properties": {
-                        "checklist": {"type": "string", "description": "Checklist id, e.g. accessible-toilets"},
-                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                        "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                        "partial": {"type": "boolean", "description": "Store the good rows even if some are bad"},
-                        "lang": {"type": "string", "enum": ["zh", "en"]}}}}}},
-                "responses": {
-                    "201": _json(SUBMISSION_RESULT, "Accepted: the facilities and their scores"),
-                    "422": _json(SUBMISSION_RESULT, "Rejected: every problem, by file, row and field"),
-                    "403": _json({"oneOf": [SUBMISSION_RESULT, ERROR]}, "Not an inspector, or a facility outside your areas"),
-                    "413": _json({"oneOf": [SUBMISSION_RESULT, ERROR]}, "Too large: bytes or rows over the limit"),
-                    **COMMON}}},
-            "/api/uploads/{upload_id}": {"get": _op(
-                "The record of one upload (inspectors see their own)", _json({"type": "object"}),
-                parameters=[{"name": "upload_id", "in": "path", "required": True,
-                             "schema": {"type": "integer", "minimum": 0}}], extra=not_found)},
-            "/api/rounds": {"get": _op("Audit rounds, oldest first", _json({"type": "array", "items": ROUND}), parameters=[
-                {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["web", "facility"]}}])},
+            "/api/submissions": {
+                "post": {
+                    "summary": "Upload a field checklist (files and photos); validated, scored and stored in one step",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["checklist", "files"],
+                                    "properties": {
+                                        "checklist": {
+                                            "type": "string",
+                                            "description": "Checklist id, e.g. accessible-toilets",
+                                        },
+                                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                        "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                        "partial": {
+                                            "type": "boolean",
+                                            "description": "Store the good rows even if some are bad",
+                                        },
+                                        "lang": {"type": "string", "enum": ["zh", "en"]},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json(SUBMISSION_RESULT, "Accepted: the facilities and their scores"),
+                        "422": _json(SUBMISSION_RESULT, "Rejected: every problem, by file, row and field"),
+                        "403": _json(
+                            {"oneOf": [SUBMISSION_RESULT, ERROR]}, "Not an inspector, or a facility outside your areas"
+                        ),
+                        "413": _json({"oneOf": [SUBMISSION_RESULT, ERROR]}, "Too large: bytes or rows over the limit"),
+                        **COMMON,
+                    },
+                }
+            },
+            "/api/uploads/{upload_id}": {
+                "get": _op(
+                    "The record of one upload (inspectors see their own)",
+                    _json({"type": "object"}),
+                    parameters=[
+                        {
+                            "name": "upload_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 0},
+                        }
+                    ],
+                    extra=not_found,
+                )
+            },
+            "/api/rounds": {
+                "get": _op(
+                    "Audit rounds, oldest first",
+                    _json({"type": "array", "items": ROUND}),
+                    parameters=[
+                        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["web", "facility"]}}
+                    ],
+                )
+            },
             "/api/rounds/{round_id}": {"get": _op("One round", _json(ROUND), parameters=[ROUND_ID], extra=not_found)},
-            "/api/rounds/{round_id}/scores": {"get": _op(
-                "Scores of a round's subjects (current scoring version)",
-                _json({"type": "object", "properties": {"round_id": {"type": "integer"}, "total": {"type": "integer"},
-                                                        "scores": {"type": "array", "items": SCORE}}}),
-                parameters=[ROUND_ID, *PAGING], extra=not_found)},
-            "/api/subjects": {"get": _op("Audited subjects, by area and category", _json({"type": "array", "items": SUBJECT}),
-                                         parameters=[
-                {"name": "area", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{6}$"}},
-                {"name": "category", "in": "query", "schema": {"type": "string", "enum": [
-                    "information", "roads", "toilets", "buildings", "parking", "scenic"]}}, *PAGING])},
-            "/api/subject": {"get": _op("One subject by key", _json(SUBJECT), parameters=[
-                {"name": "key", "in": "query", "required": True, "schema": {"type": "string"}}], extra=not_found)},
-            "/api/openapi.json": {"get": {"summary": "This description", "security": [],
-                                          "responses": {"200": _json({"type": "object"})}}},
+            "/api/rounds/{round_id}/scores": {
+                "get": _op(
+                    "Scores of a round's subjects (current scoring version)",
+                    _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "round_id": {"type": "integer"},
+                                "total": {"type": "integer"},
+                                "scores": {"type": "array", "items": SCORE},
+                            },
+                        }
+                    ),
+                    parameters=[ROUND_ID, *PAGING],
+                    extra=not_found,
+                )
+            },
+            "/api/subjects": {
+                "get": _op(
+                    "Audited subjects, by area and category",
+                    _json({"type": "array", "items": SUBJECT}),
+                    parameters=[
+                        {"name": "area", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{6}$"}},
+                        {
+                            "name": "category",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": ["information", "roads", "toilets", "buildings", "parking", "scenic"],
+                            },
+                        },
+                        *PAGING,
+                    ],
+                )
+            },
+            "/api/subject": {
+                "get": _op(
+                    "One subject by key",
+                    _json(SUBJECT),
+                    parameters=[{"name": "key", "in": "query", "required": True, "schema": {"type": "string"}}],
+                    extra=not_found,
+                )
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This description", "security": [], "responses": {"200": _json({"type": "object"})}}
+            },
         },
     }

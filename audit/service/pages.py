@@ -23,8 +23,23 @@ from audit.service.safety import Upload, display_name
 from audit.service.submissions import process
 
 pages = Blueprint("pages", __name__)
-OUTPUT_SUFFIXES = {".html", ".htm", ".css", ".js", ".json", ".geojson", ".png", ".jpg", ".svg", ".pdf", ".csv",
-                   ".md", ".txt", ".woff", ".woff2"}
+OUTPUT_SUFFIXES = {
+    ".html",
+    ".htm",
+    ".css",
+    ".js",
+    ".json",
+    ".geojson",
+    ".png",
+    ".jpg",
+    ".svg",
+    ".pdf",
+    ".csv",
+    ".md",
+    ".txt",
+    ".woff",
+    ".woff2",
+}
 
 
 def _state():
@@ -35,8 +50,12 @@ def _state():
 def home():
     if current_user() is None:
         return redirect(url_for("pages.login"))
-    return render_template("home.html", uploads=UploadLog(_state().stores.get()).recent(
-        None if current_user().is_admin or current_user().role == "viewer" else current_user(), limit=20))
+    return render_template(
+        "home.html",
+        uploads=UploadLog(_state().stores.get()).recent(
+            None if current_user().is_admin or current_user().role == "viewer" else current_user(), limit=20
+        ),
+    )
 
 
 @pages.route("/login", methods=["GET", "POST"])
@@ -75,16 +94,33 @@ def upload_form():
 @require(lambda u: u.may_upload())
 def upload_submit():
     check_csrf()
-    files = [Upload(display_name(f.filename, f"file-{i + 1}"), f.read())
-             for i, f in enumerate(request.files.getlist("files")) if f.filename]
-    photos = [Upload(display_name(f.filename, f"photo-{i + 1}"), f.read())
-              for i, f in enumerate(request.files.getlist("photos")) if f.filename]
+    files = [
+        Upload(display_name(f.filename, f"file-{i + 1}"), f.read())
+        for i, f in enumerate(request.files.getlist("files"))
+        if f.filename
+    ]
+    photos = [
+        Upload(display_name(f.filename, f"photo-{i + 1}"), f.read())
+        for i, f in enumerate(request.files.getlist("photos"))
+        if f.filename
+    ]
     chosen = request.form.get("checklist", "")
     state = _state()
-    outcome = process(state.stores.get(), state.catalog, state.config, current_user(), "form", chosen, files, photos,
-                      _lang(), partial=request.form.get("partial") == "on")
-    return render_template("upload.html", checklists=_facility_checklists(), outcome=outcome,
-                           chosen=chosen), outcome.status
+    outcome = process(
+        state.stores.get(),
+        state.catalog,
+        state.config,
+        current_user(),
+        "form",
+        chosen,
+        files,
+        photos,
+        _lang(),
+        partial=request.form.get("partial") == "on",
+    )
+    return render_template(
+        "upload.html", checklists=_facility_checklists(), outcome=outcome, chosen=chosen
+    ), outcome.status
 
 
 @pages.get("/rounds")
@@ -123,8 +159,15 @@ def reports(name: str):
 def _output(folder: Path, name: str, kind: str):
     """A generated file from maps/ or reports/ (send_from_directory refuses anything outside the folder)."""
     if not name:
-        listing = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                         if p.is_file() and p.suffix.lower() in {".html", ".pdf", ".md"}) if folder.is_dir() else []
+        listing = (
+            sorted(
+                p.relative_to(folder).as_posix()
+                for p in folder.rglob("*")
+                if p.is_file() and p.suffix.lower() in {".html", ".pdf", ".md"}
+            )
+            if folder.is_dir()
+            else []
+        )
         return render_template("outputs.html", kind=kind, files=listing)
     if Path(name).suffix.lower() not in OUTPUT_SUFFIXES:
         abort(404)

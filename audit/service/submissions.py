@@ -48,8 +48,18 @@ def _t(catalog: Catalog, key: str, lang: str, **values: object) -> str:
     return t(catalog, key, lang, **values)
 
 
-def process(store: Store, catalog: Catalog, config: ServiceConfig, user: User, channel: str, checklist_id: str,
-            files: list[Upload], photos: list[Upload], lang: str, partial: bool = False) -> Outcome:
+def process(
+    store: Store,
+    catalog: Catalog,
+    config: ServiceConfig,
+    user: User,
+    channel: str,
+    checklist_id: str,
+    files: list[Upload],
+    photos: list[Upload],
+    lang: str,
+    partial: bool = False,
+) -> Outcome:
     """Validate, ingest and store one submission; every outcome is recorded in the upload log."""
     if not user.may_upload():
         return Outcome(403, "refused", problems=[Problem(_t(catalog, "upload.not-inspector", lang))])
@@ -66,12 +76,28 @@ def process(store: Store, catalog: Catalog, config: ServiceConfig, user: User, c
     errors = [_from_ingest(p, catalog, lang) for p in parsed.errors]
     notes = errors + [_from_ingest(p, catalog, lang) for p in parsed.warnings]
     if errors and not (partial and parsed.subjects) or not parsed.subjects:
-        return _finish(store, log, upload_id, Outcome(422, "rejected", problems=notes or [
-            Problem(_t(catalog, "upload.no-rows", lang))]))
-    refused = [Problem(_t(catalog, "upload.outside-areas", lang, name=s.name, area=s.area_code or "?",
-                          areas=", ".join(user.areas) or "-"),
-                       file=s.attributes.get("source"), row=s.attributes.get("row"))
-               for s in parsed.subjects if not user.covers(s.area_code)]
+        return _finish(
+            store,
+            log,
+            upload_id,
+            Outcome(422, "rejected", problems=notes or [Problem(_t(catalog, "upload.no-rows", lang))]),
+        )
+    refused = [
+        Problem(
+            _t(
+                catalog,
+                "upload.outside-areas",
+                lang,
+                name=s.name,
+                area=s.area_code or "?",
+                areas=", ".join(user.areas) or "-",
+            ),
+            file=s.attributes.get("source"),
+            row=s.attributes.get("row"),
+        )
+        for s in parsed.subjects
+        if not user.covers(s.area_code)
+    ]
     if refused:
         return _finish(store, log, upload_id, Outcome(403, "refused", problems=refused))
     with store.transaction():  # the data and the record of it commit together, or neither does
@@ -86,12 +112,20 @@ def _keep_photo(upload: Upload, folder: Path) -> facility_bridge.StoredPhoto:
 
 def _from_ingest(problem, catalog: Catalog, lang: str) -> Problem:
     """The facility ingest's problem, worded exactly as the CLI words it, with its location kept apart."""
-    return Problem(problem.text(catalog.messages, lang), file=problem.file, row=problem.row, field=problem.column,
-                   value=problem.value, level=problem.level, key=problem.key)
+    return Problem(
+        problem.text(catalog.messages, lang),
+        file=problem.file,
+        row=problem.row,
+        field=problem.column,
+        value=problem.value,
+        level=problem.level,
+        key=problem.key,
+    )
 
 
-def _early_problems(catalog: Catalog, config: ServiceConfig, checklist_id: str, files: list[Upload],
-                    photos: list[Upload], lang: str) -> list[Problem]:
+def _early_problems(
+    catalog: Catalog, config: ServiceConfig, checklist_id: str, files: list[Upload], photos: list[Upload], lang: str
+) -> list[Problem]:
     checklist = catalog.checklists.get(checklist_id)
     if checklist is None or checklist.domain != "facility":
         return [Problem(_t(catalog, "upload.unknown-checklist", lang, checklist=checklist_id))]

@@ -23,11 +23,23 @@ def open_store(url: str | Path | None = None) -> Store:
         try:
             from audit.store.postgis import PostgisStore
         except ImportError as exc:
-            raise RuntimeError("PostGIS support needs `pip install a11y-audit[postgis]` / 需要安装 PostGIS 支持") from exc
+            raise RuntimeError(
+                "PostGIS support needs `pip install a11y-audit[postgis]` / 需要安装 PostGIS 支持"
+            ) from exc
         return PostgisStore(text)
     from audit.store.sqlite import SqliteStore
 
     return SqliteStore(text.removeprefix("sqlite:///").removeprefix("sqlite://") or ":memory:")
 
 
-__all__ = ["Area", "PhotoRecord", "Round", "Store", "SubjectError", "SubmissionRecord", "open_store", "default_url", "ENV_DB"]
+__all__ = [
+    "ENV_DB",
+    "Area",
+    "PhotoRecord",
+    "Round",
+    "Store",
+    "SubjectError",
+    "SubmissionRecord",
+    "default_url",
+    "open_store",
+]

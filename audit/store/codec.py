@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from audit.model import Category, Finding, Outcome, Severity, Subject, SubjectScore
-
 
 # One encoder, built once: json.dumps with options builds a new JSONEncoder per call, which costs as much
 # as the encoding itself at a million findings. Same options, so the stored text is byte-for-byte unchanged.
@@ -60,15 +60,28 @@ def representative_point(geometry: Mapping[str, Any] | None) -> tuple[float | No
 def subject_row(subject: Subject) -> tuple:
     lon, lat = representative_point(subject.geometry)
     return (
-        subject.key, subject.kind, subject.category.value, subject.name, subject.area_code, subject.url,
-        dumps(subject.geometry) if subject.geometry else None, lon, lat, dumps(dict(subject.attributes)),
+        subject.key,
+        subject.kind,
+        subject.category.value,
+        subject.name,
+        subject.area_code,
+        subject.url,
+        dumps(subject.geometry) if subject.geometry else None,
+        lon,
+        lat,
+        dumps(dict(subject.attributes)),
     )
 
 
 def subject_from(row: Mapping[str, Any]) -> Subject:
     return Subject(
-        key=row["key"], kind=row["kind"], category=Category(row["category"]), name=row["name"],
-        area_code=row["area_code"], url=row["url"], geometry=loads(row["geometry"]),
+        key=row["key"],
+        kind=row["kind"],
+        category=Category(row["category"]),
+        name=row["name"],
+        area_code=row["area_code"],
+        url=row["url"],
+        geometry=loads(row["geometry"]),
         attributes=loads(row["attributes"], {}),
     )
 
@@ -77,7 +90,12 @@ def finding_row(round_id: int, finding: Finding, shared: dict[int, tuple[Any, st
     """`shared` caches the text of values many findings hold as the same object (a check's threshold,
     a repeated measurement); only within one batch, so an object changed later is encoded afresh."""
     return (
-        round_id, finding.subject_key, finding.check_id, finding.outcome.value, finding.passed, finding.failed,
+        round_id,
+        finding.subject_key,
+        finding.check_id,
+        finding.outcome.value,
+        finding.passed,
+        finding.failed,
         finding.severity.value if finding.severity else None,
         None if finding.measured is None else _shared_dumps(finding.measured, shared),
         None if finding.required is None else _shared_dumps(finding.required, shared),
@@ -115,25 +133,44 @@ def _evidence_text(evidence: Iterable[Mapping[str, Any]], shared: dict[int, tupl
 
 def finding_from(row: Mapping[str, Any]) -> Finding:
     return Finding(
-        subject_key=row["subject_key"], check_id=row["check_id"], outcome=Outcome(row["outcome"]),
-        passed=row["passed"], failed=row["failed"], severity=Severity(row["severity"]) if row["severity"] else None,
-        evidence=tuple(loads(row["evidence"], [])), measured=loads(row["measured"]), required=loads(row["required"]),
-        note=row["note"], extra=loads(row["extra"], {}),
+        subject_key=row["subject_key"],
+        check_id=row["check_id"],
+        outcome=Outcome(row["outcome"]),
+        passed=row["passed"],
+        failed=row["failed"],
+        severity=Severity(row["severity"]) if row["severity"] else None,
+        evidence=tuple(loads(row["evidence"], [])),
+        measured=loads(row["measured"]),
+        required=loads(row["required"]),
+        note=row["note"],
+        extra=loads(row["extra"], {}),
     )
 
 
 def score_row(round_id: int, score: SubjectScore) -> tuple:
     return (
-        round_id, score.subject_key, score.version, score.score, score.grade,
-        None if score.compliant is None else int(score.compliant), score.coverage, dumps(dict(score.counts)),
-        dumps(list(score.failed_checks)), dumps(list(score.blocking_checks)),
+        round_id,
+        score.subject_key,
+        score.version,
+        score.score,
+        score.grade,
+        None if score.compliant is None else int(score.compliant),
+        score.coverage,
+        dumps(dict(score.counts)),
+        dumps(list(score.failed_checks)),
+        dumps(list(score.blocking_checks)),
     )
 
 
 def score_from(row: Mapping[str, Any]) -> SubjectScore:
     return SubjectScore(
-        subject_key=row["subject_key"], score=row["score"], grade=row["grade"],
-        compliant=None if row["compliant"] is None else bool(row["compliant"]), coverage=row["coverage"],
-        counts=loads(row["counts"], {}), failed_checks=tuple(loads(row["failed_checks"], [])),
-        blocking_checks=tuple(loads(row["blocking_checks"], [])), version=row["version"],
+        subject_key=row["subject_key"],
+        score=row["score"],
+        grade=row["grade"],
+        compliant=None if row["compliant"] is None else bool(row["compliant"]),
+        coverage=row["coverage"],
+        counts=loads(row["counts"], {}),
+        failed_checks=tuple(loads(row["failed_checks"], [])),
+        blocking_checks=tuple(loads(row["blocking_checks"], [])),
+        version=row["version"],
     )

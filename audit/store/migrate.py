@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from importlib import resources
-from typing import Callable, Iterable
 
 
 def migration_files(dialect: str) -> list[tuple[str, str]]:

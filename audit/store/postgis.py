@@ -13,19 +13,34 @@ from psycopg.rows import dict_row
 
 from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
-from audit.store.codec import (dumps, finding_from, finding_rows, loads, prefix_bounds, raw_dumps, score_from,
-                               score_row, subject_from, subject_row)
+from audit.store.codec import (
+    dumps,
+    finding_from,
+    finding_rows,
+    loads,
+    prefix_bounds,
+    raw_dumps,
+    score_from,
+    score_row,
+    subject_from,
+    subject_row,
+)
 from audit.store.migrate import apply_all
 
 PAGE = 5000  # rows per keyset page when streaming: memory stays flat for a province's subjects
 
 # jsonb columns are read back as text so the shared codec converts them exactly as it does for SQLite
-SUBJECT_COLUMNS = ("key, kind, category, name, area_code, url, geometry::text AS geometry, lon, lat, "
-                   "attributes::text AS attributes")
-FINDING_COLUMNS = ("round_id, subject_key, check_id, outcome, passed, failed, severity, measured::text AS measured, "
-                   "required::text AS required, note, evidence::text AS evidence, extra::text AS extra")
-SCORE_COLUMNS = ("round_id, subject_key, version, score, grade, compliant, coverage, counts::text AS counts, "
-                 "failed_checks::text AS failed_checks, blocking_checks::text AS blocking_checks")
+SUBJECT_COLUMNS = (
+    "key, kind, category, name, area_code, url, geometry::text AS geometry, lon, lat, attributes::text AS attributes"
+)
+FINDING_COLUMNS = (
+    "round_id, subject_key, check_id, outcome, passed, failed, severity, measured::text AS measured, "
+    "required::text AS required, note, evidence::text AS evidence, extra::text AS extra"
+)
+SCORE_COLUMNS = (
+    "round_id, subject_key, version, score, grade, compliant, coverage, counts::text AS counts, "
+    "failed_checks::text AS failed_checks, blocking_checks::text AS blocking_checks"
+)
 ROUND_COLUMNS = "id, kind, label, started_at, finished_at, status, meta::text AS meta"
 AREA_COLUMNS = "code, name, level, parent, geometry::text AS geometry"
 
@@ -75,13 +90,17 @@ class PostgisStore:
 
         with self.transaction():
             self.db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (MIGRATION_LOCK,))
-            self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
             return apply_all(self.schema_version(), "postgis", run)
 
     def schema_version(self) -> list[str]:
         return [r["name"] for r in self._rows("SELECT name FROM schema_migrations ORDER BY name")]
 
-    def _pages(self, select: str, where: list[str], params: list[Any], order: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    def _pages(
+        self, select: str, where: list[str], params: list[Any], order: tuple[str, ...]
+    ) -> Iterator[dict[str, Any]]:
         """Stream rows ordered by `order` with keyset pagination, one bounded page per query."""
         last: tuple | None = None
         while True:
@@ -98,23 +117,33 @@ class PostgisStore:
             last = tuple(rows[-1][column] for column in order)
 
     # -- rounds ---------------------------------------------------------------------------------
-    def begin_round(self, kind: str, label: str | None = None, meta: Mapping[str, Any] | None = None,
-                    started_at: str | None = None) -> Round:
+    def begin_round(
+        self, kind: str, label: str | None = None, meta: Mapping[str, Any] | None = None, started_at: str | None = None
+    ) -> Round:
         if kind not in ROUND_KINDS:
             raise ValueError(f"round kind must be one of {ROUND_KINDS}, not {kind!r}")
         with self.transaction():
-            [row] = self._rows("INSERT INTO rounds (kind, label, started_at, meta) VALUES (%s, %s, %s, %s) RETURNING id",
-                               (kind, label, started_at or now_iso(), dumps(dict(meta or {}))))
+            [row] = self._rows(
+                "INSERT INTO rounds (kind, label, started_at, meta) VALUES (%s, %s, %s, %s) RETURNING id",
+                (kind, label, started_at or now_iso(), dumps(dict(meta or {}))),
+            )
         return self.get_round(row["id"])
 
-    def finish_round(self, round_id: int, status: str = "complete", meta: Mapping[str, Any] | None = None,
-                     finished_at: str | None = None) -> Round:
+    def finish_round(
+        self,
+        round_id: int,
+        status: str = "complete",
+        meta: Mapping[str, Any] | None = None,
+        finished_at: str | None = None,
+    ) -> Round:
         if status not in ROUND_STATUSES:
             raise ValueError(f"round status must be one of {ROUND_STATUSES}, not {status!r}")
         with self.transaction():
             merged = {**self.get_round(round_id).meta, **(meta or {})}
-            self._execute("UPDATE rounds SET status = %s, finished_at = %s, meta = %s WHERE id = %s",
-                          (status, finished_at or now_iso(), dumps(merged), round_id))
+            self._execute(
+                "UPDATE rounds SET status = %s, finished_at = %s, meta = %s WHERE id = %s",
+                (status, finished_at or now_iso(), dumps(merged), round_id),
+            )
         return self.get_round(round_id)
 
     def reopen_round(self, round_id: int) -> Round:
@@ -142,8 +171,11 @@ class PostgisStore:
             anchor = self.get_round(before)
             clauses.append("(started_at < %s OR (started_at = %s AND id < %s))")
             params += [anchor.started_at, anchor.started_at, before]
-        rows = self._rows(f"SELECT {ROUND_COLUMNS} FROM rounds WHERE {' AND '.join(clauses)} "
-                          "ORDER BY started_at DESC, id DESC LIMIT 1", params)
+        rows = self._rows(
+            f"SELECT {ROUND_COLUMNS} FROM rounds WHERE {' AND '.join(clauses)} "
+            "ORDER BY started_at DESC, id DESC LIMIT 1",
+            params,
+        )
         return _round(rows[0]) if rows else None
 
     # -- subjects -------------------------------------------------------------------------------
@@ -161,8 +193,9 @@ class PostgisStore:
         rows = self._rows(f"SELECT {SUBJECT_COLUMNS} FROM subjects WHERE key = %s", (key,))
         return subject_from(rows[0]) if rows else None
 
-    def subjects(self, area: str | None = None, category: str | None = None,
-                 keys: Iterable[str] | None = None) -> Iterator[Subject]:
+    def subjects(
+        self, area: str | None = None, category: str | None = None, keys: Iterable[str] | None = None
+    ) -> Iterator[Subject]:
         clauses, params = [], []
         if area:
             clauses.append("area_code LIKE %s")
@@ -181,7 +214,9 @@ class PostgisStore:
         """Atomically set the findings of one subject in one round (page by page, resubmission)."""
         with self.transaction():
             self._execute("DELETE FROM findings WHERE round_id = %s AND subject_key = %s", (round_id, subject_key))
-            self._execute("DELETE FROM subject_errors WHERE round_id = %s AND subject_key = %s", (round_id, subject_key))
+            self._execute(
+                "DELETE FROM subject_errors WHERE round_id = %s AND subject_key = %s", (round_id, subject_key)
+            )
             self.add_findings(round_id, findings)
 
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
@@ -196,8 +231,9 @@ class PostgisStore:
                 finding_rows(round_id, findings),
             )
 
-    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None,
-                 outcome: Outcome | None = None) -> Iterator[Finding]:
+    def findings(
+        self, round_id: int, subject_key: str | None = None, prefix: str | None = None, outcome: Outcome | None = None
+    ) -> Iterator[Finding]:
         clauses, params = ["round_id = %s"], [round_id]
         if subject_key is not None:
             clauses.append("subject_key = %s")
@@ -213,20 +249,28 @@ class PostgisStore:
     def audited_keys(self, round_id: int) -> set[str]:
         rows = self._rows(
             "SELECT subject_key FROM findings WHERE round_id = %s "
-            "UNION SELECT subject_key FROM subject_errors WHERE round_id = %s", (round_id, round_id))
+            "UNION SELECT subject_key FROM subject_errors WHERE round_id = %s",
+            (round_id, round_id),
+        )
         return {r["subject_key"] for r in rows}
 
-    def record_error(self, round_id: int, subject_key: str, message: str, detail: Mapping[str, Any] | None = None) -> None:
+    def record_error(
+        self, round_id: int, subject_key: str, message: str, detail: Mapping[str, Any] | None = None
+    ) -> None:
         with self.transaction():
             self._execute("DELETE FROM findings WHERE round_id = %s AND subject_key = %s", (round_id, subject_key))
             self._execute(
                 "INSERT INTO subject_errors VALUES (%s, %s, %s, %s) ON CONFLICT (round_id, subject_key) "
                 "DO UPDATE SET message = excluded.message, detail = excluded.detail",
-                (round_id, subject_key, message, dumps(dict(detail or {}))))
+                (round_id, subject_key, message, dumps(dict(detail or {}))),
+            )
 
     def errors(self, round_id: int) -> list[SubjectError]:
-        rows = self._rows("SELECT round_id, subject_key, message, detail::text AS detail FROM subject_errors "
-                          "WHERE round_id = %s ORDER BY subject_key", (round_id,))
+        rows = self._rows(
+            "SELECT round_id, subject_key, message, detail::text AS detail FROM subject_errors "
+            "WHERE round_id = %s ORDER BY subject_key",
+            (round_id,),
+        )
         return [SubjectError(r["round_id"], r["subject_key"], r["message"], loads(r["detail"], {})) for r in rows]
 
     # -- scores ---------------------------------------------------------------------------------
@@ -257,8 +301,21 @@ class PostgisStore:
                 "ON CONFLICT (round_id, subject_key) DO UPDATE SET checklist = excluded.checklist, "
                 "submission_id = excluded.submission_id, source = excluded.source, source_row = excluded.source_row, "
                 "coord_system_in = excluded.coord_system_in, raw = excluded.raw, ingested_at = excluded.ingested_at",
-                ((round_id, r.subject_key, r.checklist, r.submission_id, r.source, r.source_row, r.coord_system_in,
-                  raw_dumps(dict(r.raw)), r.ingested_at or now) for r in rows))
+                (
+                    (
+                        round_id,
+                        r.subject_key,
+                        r.checklist,
+                        r.submission_id,
+                        r.source,
+                        r.source_row,
+                        r.coord_system_in,
+                        raw_dumps(dict(r.raw)),
+                        r.ingested_at or now,
+                    )
+                    for r in rows
+                ),
+            )
 
     def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]:
         clauses, params = ["round_id = %s"], [round_id]
@@ -266,22 +323,33 @@ class PostgisStore:
             clauses.append("checklist = %s")
             params.append(checklist)
         for row in self._pages("SELECT * FROM facility_submissions", clauses, params, ("subject_key",)):
-            yield SubmissionRecord(row["subject_key"], row["checklist"], row["submission_id"], row["source"],
-                                   row["source_row"], row["coord_system_in"], loads(row["raw"], {}), row["ingested_at"])
+            yield SubmissionRecord(
+                row["subject_key"],
+                row["checklist"],
+                row["submission_id"],
+                row["source"],
+                row["source_row"],
+                row["coord_system_in"],
+                loads(row["raw"], {}),
+                row["ingested_at"],
+            )
 
     def put_photos(self, photos: Iterable[PhotoRecord]) -> None:
         now = now_iso()
         with self.transaction():
             self._executemany(
                 "INSERT INTO facility_photos VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (safe_name) DO NOTHING",
-                ((p.safe_name, p.sha256, p.size, p.original_name, p.subject_key, p.stored_at or now) for p in photos))
+                ((p.safe_name, p.sha256, p.size, p.original_name, p.subject_key, p.stored_at or now) for p in photos),
+            )
 
     def photos(self, subject_key: str | None = None) -> list[PhotoRecord]:
         sql, params = "SELECT * FROM facility_photos", []
         if subject_key is not None:
             sql, params = sql + " WHERE subject_key = %s", [subject_key]
-        return [PhotoRecord(r["safe_name"], r["sha256"], r["bytes"], r["original_name"], r["subject_key"], r["stored_at"])
-                for r in self._rows(sql + " ORDER BY safe_name", params)]
+        return [
+            PhotoRecord(r["safe_name"], r["sha256"], r["bytes"], r["original_name"], r["subject_key"], r["stored_at"])
+            for r in self._rows(sql + " ORDER BY safe_name", params)
+        ]
 
     # -- areas ----------------------------------------------------------------------------------
     def put_areas(self, areas: Iterable[Area]) -> None:
@@ -309,8 +377,10 @@ class PostgisStore:
     # -- spatial (PostGIS only; callers check `hasattr`) ----------------------------------------
     def subjects_within(self, geometry: Mapping[str, Any], category: str | None = None) -> Iterator[Subject]:
         """Subjects whose geometry intersects a GeoJSON shape, through the GiST index."""
-        clauses, params = ["geom && a11y_geometry(%s::jsonb)", "ST_Intersects(geom, a11y_geometry(%s::jsonb))"], \
-            [dumps(geometry), dumps(geometry)]
+        clauses, params = (
+            ["geom && a11y_geometry(%s::jsonb)", "ST_Intersects(geom, a11y_geometry(%s::jsonb))"],
+            [dumps(geometry), dumps(geometry)],
+        )
         if category:
             clauses.append("category = %s")
             params.append(category)
@@ -338,10 +408,18 @@ def _area_prefix(code: str) -> str:
 
 
 def _round(row: Mapping[str, Any]) -> Round:
-    return Round(id=row["id"], kind=row["kind"], started_at=row["started_at"], status=row["status"],
-                 label=row["label"], finished_at=row["finished_at"], meta=loads(row["meta"], {}))
+    return Round(
+        id=row["id"],
+        kind=row["kind"],
+        started_at=row["started_at"],
+        status=row["status"],
+        label=row["label"],
+        finished_at=row["finished_at"],
+        meta=loads(row["meta"], {}),
+    )
 
 
 def _area(row: Mapping[str, Any]) -> Area:
-    return Area(code=row["code"], name=row["name"], level=row["level"], parent=row["parent"],
-                geometry=loads(row["geometry"]))
+    return Area(
+        code=row["code"], name=row["name"], level=row["level"], parent=row["parent"], geometry=loads(row["geometry"])
+    )

@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
-from audit.store.codec import (dumps, finding_from, finding_rows, loads, prefix_bounds, raw_dumps, score_from,
-                               score_row, subject_from, subject_row)
+from audit.store.codec import (
+    dumps,
+    finding_from,
+    finding_rows,
+    loads,
+    prefix_bounds,
+    raw_dumps,
+    score_from,
+    score_row,
+    subject_from,
+    subject_row,
+)
 from audit.store.migrate import apply_all
 
 CACHE_KIB = 65536  # page cache: a bulk insert of 100k facilities touches index pages the 2 MiB default evicts
-FINDING_COLUMNS = "round_id, subject_key, check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra"
+FINDING_COLUMNS = (
+    "round_id, subject_key, check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra"
+)
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 class SqliteStore:
@@ -73,7 +86,9 @@ class SqliteStore:
         return self.db.execute(sql, tuple(params)).fetchall()
 
     def migrate(self) -> list[str]:
-        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
 
         def run(name: str, sql: str) -> None:
             with self.transaction():
@@ -87,8 +102,9 @@ class SqliteStore:
         return [r["name"] for r in self._rows("SELECT name FROM schema_migrations ORDER BY name")]
 
     # -- rounds ---------------------------------------------------------------------------------
-    def begin_round(self, kind: str, label: str | None = None, meta: Mapping[str, Any] | None = None,
-                    started_at: str | None = None) -> Round:
+    def begin_round(
+        self, kind: str, label: str | None = None, meta: Mapping[str, Any] | None = None, started_at: str | None = None
+    ) -> Round:
         if kind not in ROUND_KINDS:
             raise ValueError(f"round kind must be one of {ROUND_KINDS}, not {kind!r}")
         with self.transaction():
@@ -98,8 +114,13 @@ class SqliteStore:
             )
         return self.get_round(cursor.lastrowid)
 
-    def finish_round(self, round_id: int, status: str = "complete", meta: Mapping[str, Any] | None = None,
-                     finished_at: str | None = None) -> Round:
+    def finish_round(
+        self,
+        round_id: int,
+        status: str = "complete",
+        meta: Mapping[str, Any] | None = None,
+        finished_at: str | None = None,
+    ) -> Round:
         if status not in ROUND_STATUSES:
             raise ValueError(f"round status must be one of {ROUND_STATUSES}, not {status!r}")
         with self.transaction():
@@ -135,7 +156,9 @@ class SqliteStore:
             anchor = self.get_round(before)
             clauses.append("(started_at < ? OR (started_at = ? AND id < ?))")
             params += [anchor.started_at, anchor.started_at, before]
-        rows = self._rows(f"SELECT * FROM rounds WHERE {' AND '.join(clauses)} ORDER BY started_at DESC, id DESC LIMIT 1", params)
+        rows = self._rows(
+            f"SELECT * FROM rounds WHERE {' AND '.join(clauses)} ORDER BY started_at DESC, id DESC LIMIT 1", params
+        )
         return _round(rows[0]) if rows else None
 
     # -- subjects -------------------------------------------------------------------------------
@@ -153,8 +176,9 @@ class SqliteStore:
         rows = self._rows("SELECT * FROM subjects WHERE key = ?", (key,))
         return subject_from(rows[0]) if rows else None
 
-    def subjects(self, area: str | None = None, category: str | None = None,
-                 keys: Iterable[str] | None = None) -> Iterator[Subject]:
+    def subjects(
+        self, area: str | None = None, category: str | None = None, keys: Iterable[str] | None = None
+    ) -> Iterator[Subject]:
         clauses, params = [], []
         if area:
             clauses.append("area_code LIKE ?")
@@ -165,9 +189,12 @@ class SqliteStore:
         if keys is not None:
             wanted = list(keys)
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
+                chunk = wanted[start : start + 500]
                 where = " AND ".join(clauses + [f"key IN ({','.join('?' * len(chunk))})"])
-                yield from (subject_from(r) for r in self._rows(f"SELECT * FROM subjects WHERE {where} ORDER BY key", params + chunk))
+                yield from (
+                    subject_from(r)
+                    for r in self._rows(f"SELECT * FROM subjects WHERE {where} ORDER BY key", params + chunk)
+                )
             return
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         for row in self.db.execute(f"SELECT * FROM subjects{where} ORDER BY key", params):
@@ -178,7 +205,9 @@ class SqliteStore:
         """Atomically set the findings of one subject in one round (page by page, resubmission)."""
         with self.transaction():
             self.db.execute("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
-            self.db.execute("DELETE FROM subject_errors WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
+            self.db.execute(
+                "DELETE FROM subject_errors WHERE round_id = ? AND subject_key = ?", (round_id, subject_key)
+            )
             self.add_findings(round_id, findings)
 
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
@@ -187,11 +216,13 @@ class SqliteStore:
         # for the same (subject, check) the later one still replaces the earlier, as before.
         rows.sort(key=itemgetter(1, 2))
         with self.transaction():
-            self.db.executemany(f"INSERT OR REPLACE INTO findings ({FINDING_COLUMNS}) VALUES ({','.join('?' * 12)})",
-                                rows)
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO findings ({FINDING_COLUMNS}) VALUES ({','.join('?' * 12)})", rows
+            )
 
-    def findings(self, round_id: int, subject_key: str | None = None, prefix: str | None = None,
-                 outcome: Outcome | None = None) -> Iterator[Finding]:
+    def findings(
+        self, round_id: int, subject_key: str | None = None, prefix: str | None = None, outcome: Outcome | None = None
+    ) -> Iterator[Finding]:
         sql, params = "SELECT * FROM findings WHERE round_id = ?", [round_id]
         if subject_key is not None:
             sql, params = sql + " AND subject_key = ?", params + [subject_key]
@@ -205,14 +236,20 @@ class SqliteStore:
     def audited_keys(self, round_id: int) -> set[str]:
         rows = self._rows(
             "SELECT DISTINCT subject_key FROM findings WHERE round_id = ? "
-            "UNION SELECT subject_key FROM subject_errors WHERE round_id = ?", (round_id, round_id))
+            "UNION SELECT subject_key FROM subject_errors WHERE round_id = ?",
+            (round_id, round_id),
+        )
         return {r[0] for r in rows}
 
-    def record_error(self, round_id: int, subject_key: str, message: str, detail: Mapping[str, Any] | None = None) -> None:
+    def record_error(
+        self, round_id: int, subject_key: str, message: str, detail: Mapping[str, Any] | None = None
+    ) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
-            self.db.execute("INSERT OR REPLACE INTO subject_errors VALUES (?, ?, ?, ?)",
-                            (round_id, subject_key, message, dumps(dict(detail or {}))))
+            self.db.execute(
+                "INSERT OR REPLACE INTO subject_errors VALUES (?, ?, ?, ?)",
+                (round_id, subject_key, message, dumps(dict(detail or {}))),
+            )
 
     def errors(self, round_id: int) -> list[SubjectError]:
         rows = self._rows("SELECT * FROM subject_errors WHERE round_id = ? ORDER BY subject_key", (round_id,))
@@ -221,8 +258,10 @@ class SqliteStore:
     # -- scores ---------------------------------------------------------------------------------
     def put_scores(self, round_id: int, scores: Iterable[SubjectScore]) -> None:
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                (score_row(round_id, s) for s in scores))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (score_row(round_id, s) for s in scores),
+            )
 
     def scores(self, round_id: int, version: str | None = None) -> Iterator[SubjectScore]:
         sql, params = "SELECT * FROM scores WHERE round_id = ?", [round_id]
@@ -237,8 +276,21 @@ class SqliteStore:
         with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO facility_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                ((round_id, r.subject_key, r.checklist, r.submission_id, r.source, r.source_row, r.coord_system_in,
-                  raw_dumps(dict(r.raw)), r.ingested_at or now) for r in rows))
+                (
+                    (
+                        round_id,
+                        r.subject_key,
+                        r.checklist,
+                        r.submission_id,
+                        r.source,
+                        r.source_row,
+                        r.coord_system_in,
+                        raw_dumps(dict(r.raw)),
+                        r.ingested_at or now,
+                    )
+                    for r in rows
+                ),
+            )
 
     def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]:
         sql, params = "SELECT * FROM facility_submissions WHERE round_id = ?", [round_id]
@@ -250,9 +302,10 @@ class SqliteStore:
     def put_photos(self, photos: Iterable[PhotoRecord]) -> None:
         now = now_iso()
         with self.transaction():
-            self.db.executemany("INSERT OR IGNORE INTO facility_photos VALUES (?, ?, ?, ?, ?, ?)",
-                                ((p.safe_name, p.sha256, p.size, p.original_name, p.subject_key, p.stored_at or now)
-                                 for p in photos))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO facility_photos VALUES (?, ?, ?, ?, ?, ?)",
+                ((p.safe_name, p.sha256, p.size, p.original_name, p.subject_key, p.stored_at or now) for p in photos),
+            )
 
     def photos(self, subject_key: str | None = None) -> list[PhotoRecord]:
         sql, params = "SELECT * FROM facility_photos", []
@@ -305,13 +358,22 @@ def _prefix_clause(sql: str, params: list[Any], prefix: str) -> tuple[str, list[
 
 
 def _submission(row: sqlite3.Row) -> SubmissionRecord:
-    return SubmissionRecord(row["subject_key"], row["checklist"], row["submission_id"], row["source"],
-                            row["source_row"], row["coord_system_in"], loads(row["raw"], {}), row["ingested_at"])
+    return SubmissionRecord(
+        row["subject_key"],
+        row["checklist"],
+        row["submission_id"],
+        row["source"],
+        row["source_row"],
+        row["coord_system_in"],
+        loads(row["raw"], {}),
+        row["ingested_at"],
+    )
 
 
 def _photo(row: sqlite3.Row) -> PhotoRecord:
-    return PhotoRecord(row["safe_name"], row["sha256"], row["bytes"], row["original_name"], row["subject_key"],
-                       row["stored_at"])
+    return PhotoRecord(
+        row["safe_name"], row["sha256"], row["bytes"], row["original_name"], row["subject_key"], row["stored_at"]
+    )
 
 
 def _area_prefix(code: str) -> str:
@@ -324,10 +386,18 @@ def _area_prefix(code: str) -> str:
 
 
 def _round(row: sqlite3.Row) -> Round:
-    return Round(id=row["id"], kind=row["kind"], started_at=row["started_at"], status=row["status"],
-                 label=row["label"], finished_at=row["finished_at"], meta=loads(row["meta"], {}))
+    return Round(
+        id=row["id"],
+        kind=row["kind"],
+        started_at=row["started_at"],
+        status=row["status"],
+        label=row["label"],
+        finished_at=row["finished_at"],
+        meta=loads(row["meta"], {}),
+    )
 
 
 def _area(row: sqlite3.Row) -> Area:
-    return Area(code=row["code"], name=row["name"], level=row["level"], parent=row["parent"],
-                geometry=loads(row["geometry"]))
+    return Area(
+        code=row["code"], name=row["name"], level=row["level"], parent=row["parent"], geometry=loads(row["geometry"])
+    )

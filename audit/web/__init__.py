@@ -6,8 +6,14 @@ import asyncio
 from typing import Any
 
 
-def audit_page(url: str, *, lang: str | None = None, rules: list[str] | None = None,
-               timeout: float = 30.0, executable: str | None = None) -> dict[str, Any]:
+def audit_page(
+    url: str,
+    *,
+    lang: str | None = None,
+    rules: list[str] | None = None,
+    timeout: float = 30.0,
+    executable: str | None = None,
+) -> dict[str, Any]:
     """Run axe-core (every frame) on one URL in headless Chromium and return axe's raw results.
 
     `lang`: 'zh' or 'en' messages; None follows the page's <html lang>. `rules`: axe rule ids to run
@@ -36,7 +42,8 @@ def critical_or_serious(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The violations of impact critical or serious, each as {id, impact, targets}; [] when clean."""
     return [
         {"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]]}
-        for v in results.get("violations", []) if v.get("impact") in ("critical", "serious")
+        for v in results.get("violations", [])
+        if v.get("impact") in ("critical", "serious")
     ]
 
 

@@ -11,7 +11,8 @@ set by its script) -> `origin: third-party-toolbar`, so the webmaster and the ve
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 ORIGIN_TOOLBAR = "third-party-toolbar"
 

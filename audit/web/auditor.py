@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterable, Iterator, Mapping
+from typing import Any
 
 from audit.model.checks import Check
 from audit.model.findings import Finding
@@ -84,22 +85,38 @@ class SiteFinished:
 
 
 def page_subject(site: Site, url: str, **attributes: Any) -> Subject:
-    return Subject(key=f"page:{url}", kind="web-page", category=Category.INFORMATION,
-                   name=attributes.pop("title", None) or url, area_code=site.area_code, url=url,
-                   attributes={"site": origin(url), "template": template_of(url), **attributes})
+    return Subject(
+        key=f"page:{url}",
+        kind="web-page",
+        category=Category.INFORMATION,
+        name=attributes.pop("title", None) or url,
+        area_code=site.area_code,
+        url=url,
+        attributes={"site": origin(url), "template": template_of(url), **attributes},
+    )
 
 
 def site_subject(site: Site, record: Mapping[str, Any], browser: str) -> Subject:
-    return Subject(key=site.key, kind="website", category=Category.INFORMATION, name=site.name or site.url,
-                   area_code=site.area_code, url=normalise(site.url) or site.url,
-                   attributes={"crawl": dict(record), "browser": browser, "axe_core": axe_version()})
+    return Subject(
+        key=site.key,
+        kind="website",
+        category=Category.INFORMATION,
+        name=site.name or site.url,
+        area_code=site.area_code,
+        url=normalise(site.url) or site.url,
+        attributes={"crawl": dict(record), "browser": browser, "axe_core": axe_version()},
+    )
 
 
 class Auditor:
     """Drives the browser; `run(sites)` is a plain generator of PageAudited/PageFailed/SiteFinished."""
 
-    def __init__(self, checks: Iterable[Check], options: AuditOptions = AuditOptions(),
-                 done: Mapping[str, list[str] | None] | None = None):
+    def __init__(
+        self,
+        checks: Iterable[Check],
+        options: AuditOptions = AuditOptions(),
+        done: Mapping[str, list[str] | None] | None = None,
+    ):
         self.checks = [c for c in checks if "axe" in c.answer or c.answer.get("builtin") in PROBES]
         self.rule_ids = sorted({r for c in self.checks for r in c.answer.get("axe", [])})
         self.options = options
@@ -131,10 +148,13 @@ class Auditor:
 
     async def _open(self) -> None:
         toolbar = self._toolbar_options()
-        self.browser = launcher(self.options.driver, executable=self.options.executable,
-                                remote_url=self.options.remote_url,
-                                init_scripts=[loader_script(), *([init_script(toolbar)] if toolbar is not None else [])],
-                                sessions=max(1, self.options.crawl.per_host_concurrency))
+        self.browser = launcher(
+            self.options.driver,
+            executable=self.options.executable,
+            remote_url=self.options.remote_url,
+            init_scripts=[loader_script(), *([init_script(toolbar)] if toolbar is not None else [])],
+            sessions=max(1, self.options.crawl.per_host_concurrency),
+        )
         await self.browser.start()
         self.browser_version = self.browser.version
 
@@ -150,8 +170,9 @@ class Auditor:
     async def _site(self, site: Site) -> AsyncIterator[PageAudited | PageFailed | SiteFinished]:
         options = self.options.crawl
         start = normalise(site.url) or site.url
-        robots, robots_state = (await asyncio.to_thread(read_robots, origin(start), options)) if options.obey_robots \
-            else (None, "ignored")
+        robots, robots_state = (
+            (await asyncio.to_thread(read_robots, origin(start), options)) if options.obey_robots else (None, "ignored")
+        )
         frontier = Frontier(start, options, robots)
         frontier.record.robots = robots_state
         frontier.add(start, 0)
@@ -162,8 +183,10 @@ class Auditor:
             for url in found:
                 frontier.add(url, 1)
         results: asyncio.Queue = asyncio.Queue()
-        workers = [asyncio.create_task(self._worker(site, start, frontier, results))
-                   for _ in range(max(1, options.per_host_concurrency))]
+        workers = [
+            asyncio.create_task(self._worker(site, start, frontier, results))
+            for _ in range(max(1, options.per_host_concurrency))
+        ]
         finished = asyncio.gather(*workers)
         while True:
             getter = asyncio.ensure_future(results.get())
@@ -177,8 +200,9 @@ class Auditor:
         while not results.empty():
             yield results.get_nowait()
         frontier.leftovers()
-        yield SiteFinished(site, site_subject(site, frontier.record.as_dict(), self.browser_version),
-                           frontier.record.as_dict())
+        yield SiteFinished(
+            site, site_subject(site, frontier.record.as_dict(), self.browser_version), frontier.record.as_dict()
+        )
 
     async def _worker(self, site: Site, start: str, frontier: Frontier, results: asyncio.Queue) -> None:
         last = 0.0
@@ -208,7 +232,7 @@ class Auditor:
             outcome = await asyncio.wait_for(self._audit(tab, site, url, is_home, frontier), self.options.timeout * 2)
             reuse = True
             return outcome
-        except (asyncio.TimeoutError, TimeoutError):
+        except TimeoutError:
             return self._failed(site, url, "timeout", seconds=self.options.timeout), []
         except NavigationError as exc:
             if exc.kind == "not-html":
@@ -257,8 +281,7 @@ class Auditor:
         if refresh and refresh["url"] and refresh["delay"] <= META_REFRESH_MAX_DELAY:
             raise _Failure("meta-refresh", target=refresh["url"], links=[refresh["url"]])
         info = await tab.evaluate(_PAGE_INFO)
-        axe = await run_axe(tab, rule_ids=self.rule_ids, lang=self.options.lang or info["lang"] or None,
-                             compact=True)
+        axe = await run_axe(tab, rule_ids=self.rule_ids, lang=self.options.lang or info["lang"] or None, compact=True)
         subject_key = f"page:{final}"
         facts = PageFacts(final, is_home)
         probes: dict[str, ProbeResult] = {}
@@ -272,14 +295,27 @@ class Auditor:
         findings = page_findings(early, axe, probes, subject_key, final)
         await self._still_on(tab, final)  # results of a page that left mid-audit would describe another page
         findings = await self._screenshots(tab, findings, final)
-        late = {name: await PROBES[name](tab, wanted[name].answer.get("options", {}), facts)
-                for name in PROBES if name in wanted and name in LATE_PROBES}  # they may change or leave the page
+        late = {
+            name: await PROBES[name](tab, wanted[name].answer.get("options", {}), facts)
+            for name in PROBES
+            if name in wanted and name in LATE_PROBES
+        }  # they may change or leave the page
         if late:
-            findings = sorted(findings + page_findings([wanted[n] for n in late], {}, late, subject_key, final),
-                              key=lambda f: f.check_id)
+            findings = sorted(
+                findings + page_findings([wanted[n] for n in late], {}, late, subject_key, final),
+                key=lambda f: f.check_id,
+            )
         links = list(dict.fromkeys(info["links"] + info["frames"]))[:LINKS_CAP]
-        subject = page_subject(site, final, title=info["title"], lang=info["lang"], home=is_home, status=nav.status,
-                               links=links, axe_language=axe.get("axeLanguage"))
+        subject = page_subject(
+            site,
+            final,
+            title=info["title"],
+            lang=info["lang"],
+            home=is_home,
+            status=nav.status,
+            links=links,
+            axe_language=axe.get("axeLanguage"),
+        )
         return PageAudited(site, subject, findings), links
 
     async def _still_on(self, tab, url: str) -> None:
@@ -296,8 +332,12 @@ class Auditor:
         folder.mkdir(parents=True, exist_ok=True)
         budget, out = self.options.screenshots_per_page, []
         for finding in findings:
-            if budget > 0 and finding.severity in (Severity.CRITICAL, Severity.SERIOUS) and finding.evidence \
-                    and isinstance(finding.evidence[0].get("selector"), str):
+            if (
+                budget > 0
+                and finding.severity in (Severity.CRITICAL, Severity.SERIOUS)
+                and finding.evidence
+                and isinstance(finding.evidence[0].get("selector"), str)
+            ):
                 name = hashlib.sha1(f"{url}|{finding.check_id}".encode()).hexdigest()[:16] + ".png"
                 if await tab.screenshot(finding.evidence[0]["selector"], str(folder / name)):
                     budget -= 1

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 
@@ -106,7 +107,8 @@ _HELPERS = """;(() => {
   };
 })();"""
 _LOADER_KEY = "Symbol.for('a11y-audit.axe')"
-_PREPARE = """(lang) => {
+_PREPARE = (
+    """(lang) => {
   if (!(typeof window.axe === 'object' && axe.__a11yAudit)) {
     const load = window[%s];
     if (typeof load !== 'function') return false;
@@ -114,7 +116,9 @@ _PREPARE = """(lang) => {
   }
   axe.__a11yAudit.configure(lang);
   return true;
-}""" % _LOADER_KEY
+}"""
+    % _LOADER_KEY
+)
 _FRAME_CONTEXTS = "([context, options]) => axe.utils.getFrameContexts(context, options)"
 _RUN_HERE = """([context, options, small]) => small ? axe.__a11yAudit.runCounted(context, options)
   : axe.__a11yAudit.runHere(context, options, false)"""
@@ -135,9 +139,11 @@ def loader_script() -> str:
     Nothing of axe runs until the audit calls the loader, so pages behave as without it; the bundle is
     handed to the browser once per tab instead of being sent with every page and frame.
     """
-    return ("(() => { const __a11yNativeJSON = {stringify: JSON.stringify, parse: JSON.parse};\n"
-            "Object.defineProperty(window, %s, {configurable: true, enumerable: false, value: function () {\n%s\n}});\n})();"
-            % (_LOADER_KEY, axe_bundle()))
+    return (
+        "(() => { const __a11yNativeJSON = {stringify: JSON.stringify, parse: JSON.parse};\n"
+        "Object.defineProperty(window, %s, {configurable: true, enumerable: false, value: function () {\n%s\n}});\n})();"
+        % (_LOADER_KEY, axe_bundle())
+    )
 
 
 def _decoded(value: Any) -> Any:
@@ -167,8 +173,9 @@ async def _partials(tab: FrameScripting, frame_path: list, context: Any, options
     return results
 
 
-async def run_axe(tab: FrameScripting, *, rule_ids: Iterable[str] | None = None, lang: str | None = None,
-                  compact: bool = False) -> dict:
+async def run_axe(
+    tab: FrameScripting, *, rule_ids: Iterable[str] | None = None, lang: str | None = None, compact: bool = False
+) -> dict:
     """Run axe-core in every frame of the loaded page and return axe's results object (JSON-able).
 
     `lang`: Chinese messages when it is zh*; None means use the page's own <html lang>.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from audit.model.findings import Finding
 from audit.model.vocab import Outcome
@@ -26,13 +27,16 @@ def instance_keys(finding: Finding) -> Iterator[dict[str, str]]:
     selectors = [e.get("selector") for e in finding.evidence] or [None]
     for selector in selectors:
         digest = selector_hash(selector)
-        yield {"key": f"{finding.check_id}|{url}|{digest}", "check": finding.check_id, "url": url,
-               "selector": digest}
+        yield {"key": f"{finding.check_id}|{url}|{digest}", "check": finding.check_id, "url": url, "selector": digest}
 
 
 def write_baseline(path: str | Path, findings: Iterable[Finding]) -> int:
     entries = {e["key"]: e for f in findings for e in instance_keys(f)}
-    document = {"version": BASELINE_VERSION, "tool": "a11y-audit", "entries": sorted(entries.values(), key=lambda e: e["key"])}
+    document = {
+        "version": BASELINE_VERSION,
+        "tool": "a11y-audit",
+        "entries": sorted(entries.values(), key=lambda e: e["key"]),
+    }
     Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return len(entries)
 

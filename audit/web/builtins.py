@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 
 from audit.model.vocab import Outcome
 
@@ -71,9 +72,15 @@ async def focus_visible(tab: Any, options: Mapping[str, Any], facts: PageFacts) 
         else:
             failed += 1
             if len(evidence) < 10:
-                evidence.append({"selector": state["selector"], "html": state["html"], "url": facts.url,
-                                 "message": "no visible change of outline, shadow, border, background or colour "
-                                            "when focused / 获得焦点时外观无可见变化"})
+                evidence.append(
+                    {
+                        "selector": state["selector"],
+                        "html": state["html"],
+                        "url": facts.url,
+                        "message": "no visible change of outline, shadow, border, background or colour "
+                        "when focused / 获得焦点时外观无可见变化",
+                    }
+                )
     if passed + failed == 0:
         return ProbeResult(Outcome.NA, note="no focusable elements")
     outcome = Outcome.FAIL if failed else Outcome.PASS
@@ -95,9 +102,19 @@ async def reflow(tab: Any, options: Mapping[str, Any], facts: PageFacts) -> Prob
     measured = f"{size['scroll']} px"
     required = f"≤ {size['client']} px"
     if overflow > tolerance:
-        return ProbeResult(Outcome.FAIL, 0, 1, ({"url": facts.url, "message":
-                           f"horizontal scroll at {width} px: content {size['scroll']} px wide / 水平滚动"},),
-                           measured, required)
+        return ProbeResult(
+            Outcome.FAIL,
+            0,
+            1,
+            (
+                {
+                    "url": facts.url,
+                    "message": f"horizontal scroll at {width} px: content {size['scroll']} px wide / 水平滚动",
+                },
+            ),
+            measured,
+            required,
+        )
     return ProbeResult(Outcome.PASS, 1, 0, (), measured, required)
 
 
@@ -145,7 +162,9 @@ async def _main_text(tab: Any) -> dict | None:
         return None
 
 
-async def _activate(tab: Any, action: str, arg: Any, before: float, options: Mapping[str, Any]) -> tuple[bool, float | None]:
+async def _activate(
+    tab: Any, action: str, arg: Any, before: float, options: Mapping[str, Any]
+) -> tuple[bool, float | None]:
     """Run the activation; poll the main text's size until it grew or the wait ran out. (activated, after px)."""
     wait, growth = float(options.get("wait_s", 3)), float(options.get("min_growth_px", 1))
     await tab.evaluate(_MARK)
@@ -181,41 +200,71 @@ async def elder_mode_entry(tab: Any, options: Mapping[str, Any], facts: PageFact
             break
     toolbar = facts.toolbars[0]["family"] if facts.toolbars else None
     if entry is None and toolbar is None:
-        return ProbeResult(Outcome.FAIL, 0, 1, ({"url": facts.url, "message": "no elder-friendly or accessibility mode "
-                                                 "entry found / 未发现适老化或无障碍模式入口"},), measured="none")
+        return ProbeResult(
+            Outcome.FAIL,
+            0,
+            1,
+            (
+                {
+                    "url": facts.url,
+                    "message": "no elder-friendly or accessibility mode entry found / 未发现适老化或无障碍模式入口",
+                },
+            ),
+            measured="none",
+        )
     if entry is not None:
         via, evidence = entry["name"], {"html": entry["html"], "url": facts.url}
         action, arg = _CLICK, [_CONTROLS, entry["index"]]
         is_generic = any(k in entry["name"].lower() for k in generic) and not any(
-            k.lower() in entry["name"].lower() for k in options.get("keywords", []) if k.lower() not in generic)
+            k.lower() in entry["name"].lower() for k in options.get("keywords", []) if k.lower() not in generic
+        )
     else:
         via, evidence = f"toolbar {toolbar}: aria.oldFixedStart()", {"url": facts.url}
         action, arg, is_generic = _OLD_FIXED, None, False
     await tab.set_viewport(*activation.get("viewport", (1280, 1024)))  # a probe before may have narrowed it
     start = await _main_text(tab)
     if not start or start["px"] is None:
-        return ProbeResult(Outcome.REVIEW, evidence=({**evidence, "message": f"entry: {via}; no main text to measure"},),
-                           measured={"via": via}, note="main text could not be measured / 无法测量正文字号")
+        return ProbeResult(
+            Outcome.REVIEW,
+            evidence=({**evidence, "message": f"entry: {via}; no main text to measure"},),
+            measured={"via": via},
+            note="main text could not be measured / 无法测量正文字号",
+        )
     before = start["px"]
     try:
         activated, after = await _activate(tab, action, arg, before, activation)
     except Exception as exc:  # the page refused the click or script: a person must look
         activated, after = False, None
         evidence = {**evidence, "detail": f"{type(exc).__name__}: {exc}"[:200]}
-    measured = {"via": via, "before_px": before, "after_px": after,
-                "text": f"{before:g} px → {after:g} px" if after is not None else f"{before:g} px → ?"}
+    measured = {
+        "via": via,
+        "before_px": before,
+        "after_px": after,
+        "text": f"{before:g} px → {after:g} px" if after is not None else f"{before:g} px → ?",
+    }
     required = f"> {before:g} px"
     if not activated or after is None:
-        return ProbeResult(Outcome.REVIEW, evidence=({**evidence, "message": f"entry: {via}; could not be activated "
-                                                      "automatically / 无法自动启用"},), measured=measured,
-                           required=required, note="entry found but not activated automatically / 找到入口但无法自动启用")
+        return ProbeResult(
+            Outcome.REVIEW,
+            evidence=({**evidence, "message": f"entry: {via}; could not be activated automatically / 无法自动启用"},),
+            measured=measured,
+            required=required,
+            note="entry found but not activated automatically / 找到入口但无法自动启用",
+        )
     grew = after >= before + float(activation.get("min_growth_px", 1))
     message = f"entry: {via}; main text {measured['text']} / 正文字号 {measured['text']}"
     if grew:
         return ProbeResult(Outcome.PASS, 1, 0, ({**evidence, "message": message},), measured, required)
     outcome = Outcome.REVIEW if is_generic else Outcome.FAIL  # a generic 无障碍 entry may open a toolbar instead
-    return ProbeResult(outcome, 0, 1, ({**evidence, "message": message + " (no larger text / 字号未增大)"},), measured,
-                       required, note="activated, but the main text did not grow / 已启用，但正文字号未增大")
+    return ProbeResult(
+        outcome,
+        0,
+        1,
+        ({**evidence, "message": message + " (no larger text / 字号未增大)"},),
+        measured,
+        required,
+        note="activated, but the main text did not grow / 已启用，但正文字号未增大",
+    )
 
 
 _TOOLBAR_SIGNALS = """([globals, ids]) => ({
@@ -227,20 +276,28 @@ _TOOLBAR_SIGNALS = """([globals, ids]) => ({
 
 async def overlay_toolbar(tab: Any, options: Mapping[str, Any], facts: PageFacts) -> ProbeResult:
     """Fingerprint third-party toolbars. Always n/a: recorded as information, never as credit."""
-    signals = await tab.evaluate(_TOOLBAR_SIGNALS, [list(options.get("globals", [])), list(options.get("element_ids", []))])
+    signals = await tab.evaluate(
+        _TOOLBAR_SIGNALS, [list(options.get("globals", [])), list(options.get("element_ids", []))]
+    )
     found = []
     for entry in options.get("scripts", []):
-        pattern = re.compile(entry["pattern"], re.I)
+        pattern = re.compile(entry["pattern"], re.IGNORECASE)
         match = next((u for u in signals["scripts"] + signals["resources"] if pattern.search(u)), None)
         if match:
             found.append({"family": entry["family"], "script": match[:300]})
     if not found and (signals["globals"] or signals["ids"]):
         found.append({"family": "unknown", "globals": signals["globals"], "ids": signals["ids"]})
     facts.toolbars = found
-    evidence = tuple({"url": facts.url, "message": f"toolbar {t['family']}", **({"html": t["script"]} if "script" in t else {})}
-                     for t in found)
-    return ProbeResult(Outcome.NA, evidence=evidence, measured={"present": bool(found), "toolbars": found},
-                       note="information only: a toolbar earns no credit / 仅作信息记录，不计分")
+    evidence = tuple(
+        {"url": facts.url, "message": f"toolbar {t['family']}", **({"html": t["script"]} if "script" in t else {})}
+        for t in found
+    )
+    return ProbeResult(
+        Outcome.NA,
+        evidence=evidence,
+        measured={"present": bool(found), "toolbars": found},
+        note="information only: a toolbar earns no credit / 仅作信息记录，不计分",
+    )
 
 
 Probe = Callable[[Any, Mapping[str, Any], PageFacts], Awaitable[ProbeResult]]

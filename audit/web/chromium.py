@@ -6,7 +6,12 @@ import os
 import shutil
 
 ENV_CHROMIUM = "A11Y_AUDIT_CHROMIUM"
-SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable")
+SYSTEM_CANDIDATES = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+)
 
 # Without the background-networking switches Chromium keeps calling home, which fails (and slows
 # every start) on machines with no internet; --no-sandbox is needed when running as root in CI.

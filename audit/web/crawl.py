@@ -8,8 +8,8 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from defusedxml import ElementTree
 
@@ -62,10 +62,14 @@ class CrawlRecord:
 
     def as_dict(self) -> dict:
         return {
-            "discovered": self.discovered, "sampled": list(self.sampled),
+            "discovered": self.discovered,
+            "sampled": list(self.sampled),
             "skipped": [{"url": u, "reason": r} for u, r in self.skipped.items()],
-            "skip_counts": dict(self.skip_counts), "documents": list(self.documents),
-            "templates": dict(self.templates), "sitemap_urls": self.sitemap_urls, "robots": self.robots,
+            "skip_counts": dict(self.skip_counts),
+            "documents": list(self.documents),
+            "templates": dict(self.templates),
+            "sitemap_urls": self.sitemap_urls,
+            "robots": self.robots,
         }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from audit.model.checks import Check
 from audit.model.findings import Finding
@@ -21,8 +22,12 @@ def _selector(target: Any) -> Any:
 
 
 def node_evidence(node: Mapping[str, Any], url: str) -> dict[str, Any]:
-    evidence = {"selector": _selector(node.get("target")), "html": (node.get("html") or "")[:HTML_CAP],
-                "message": node.get("failureSummary") or "", "url": url}
+    evidence = {
+        "selector": _selector(node.get("target")),
+        "html": (node.get("html") or "")[:HTML_CAP],
+        "message": node.get("failureSummary") or "",
+        "url": url,
+    }
     if node.get("origin"):  # set by audit.web.attribution: a third-party toolbar caused this instance
         evidence["origin"] = node["origin"]
     return evidence
@@ -76,7 +81,9 @@ def axe_finding(check: Check, by_rule: Mapping[str, Mapping[str, list]], subject
     if set(origins) != {"site"} and origins:
         extra["origins"] = origins
     return Finding(
-        subject_key=subject_key, check_id=check.id, outcome=outcome,
+        subject_key=subject_key,
+        check_id=check.id,
+        outcome=outcome,
         passed=passed if outcome is not Outcome.NA else None,
         failed=len(failed_nodes) if outcome is not Outcome.NA else None,
         severity=severity,
@@ -87,13 +94,27 @@ def axe_finding(check: Check, by_rule: Mapping[str, Mapping[str, list]], subject
 
 def probe_finding(check: Check, result: ProbeResult, subject_key: str) -> Finding:
     extra = {"information_only": True} if check.answer.get("information_only") else {}
-    return Finding(subject_key=subject_key, check_id=check.id, outcome=result.outcome, passed=result.passed,
-                   failed=result.failed, evidence=result.evidence, measured=result.measured,
-                   required=result.required, note=result.note, extra=extra)
+    return Finding(
+        subject_key=subject_key,
+        check_id=check.id,
+        outcome=result.outcome,
+        passed=result.passed,
+        failed=result.failed,
+        evidence=result.evidence,
+        measured=result.measured,
+        required=result.required,
+        note=result.note,
+        extra=extra,
+    )
 
 
-def page_findings(checks: Iterable[Check], axe_results: Mapping[str, Any], probes: Mapping[str, ProbeResult],
-                  subject_key: str, url: str) -> list[Finding]:
+def page_findings(
+    checks: Iterable[Check],
+    axe_results: Mapping[str, Any],
+    probes: Mapping[str, ProbeResult],
+    subject_key: str,
+    url: str,
+) -> list[Finding]:
     """Every finding of one page, sorted by check id."""
     by_rule = index_results(axe_results)
     findings = []

@@ -7,8 +7,8 @@ severity is the worst among failing pages; evidence keeps the first instances wi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import groupby
-from typing import Iterable
 
 from audit.model.findings import Finding
 from audit.model.vocab import Outcome, Severity
@@ -39,8 +39,15 @@ def _roll(site_key: str, check_id: str, findings: list[Finding]) -> Finding:
     information_only = any(f.extra.get("information_only") for f in findings)
     extra = {"pages": len(findings), "information_only": True} if information_only else {"pages": len(findings)}
     applicable = outcome in (Outcome.PASS, Outcome.FAIL)
-    return Finding(site_key, check_id, outcome,
-                   passed=len(passing) if applicable else None, failed=len(failing) if applicable else None,
-                   severity=severity if isinstance(severity, Severity) else None, evidence=tuple(evidence),
-                   measured=shown[0].measured if information_only and shown else None,
-                   note=f"{len(failing)}/{len(findings)} pages fail" if applicable else "", extra=extra)
+    return Finding(
+        site_key,
+        check_id,
+        outcome,
+        passed=len(passing) if applicable else None,
+        failed=len(failing) if applicable else None,
+        severity=severity if isinstance(severity, Severity) else None,
+        evidence=tuple(evidence),
+        measured=shown[0].measured if information_only and shown else None,
+        note=f"{len(failing)}/{len(findings)} pages fail" if applicable else "",
+        extra=extra,
+    )

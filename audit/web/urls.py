@@ -6,16 +6,78 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Tracking parameters that make one page look like many (utm_* is matched by prefix).
-TRACKING_PARAMS = frozenset({"spm", "scm", "gclid", "fbclid", "msclkid", "yclid", "_hsenc", "_hsmi", "mc_cid",
-                             "mc_eid", "from", "share_token", "isappinstalled", "wfr", "_t", "timestamp"})
-DOCUMENT_EXTENSIONS = frozenset({
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "odt", "ods", "odp", "rtf", "txt",
-    "csv", "zip", "rar", "7z", "gz", "tar", "ofd", "ceb", "caj", "xml", "json", "apk", "exe", "dmg",
-    "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "mp3", "mp4", "avi", "wmv", "flv", "mov", "swf",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "spm",
+        "scm",
+        "gclid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "_hsenc",
+        "_hsmi",
+        "mc_cid",
+        "mc_eid",
+        "from",
+        "share_token",
+        "isappinstalled",
+        "wfr",
+        "_t",
+        "timestamp",
+    }
+)
+DOCUMENT_EXTENSIONS = frozenset(
+    {
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "wps",
+        "et",
+        "dps",
+        "odt",
+        "ods",
+        "odp",
+        "rtf",
+        "txt",
+        "csv",
+        "zip",
+        "rar",
+        "7z",
+        "gz",
+        "tar",
+        "ofd",
+        "ceb",
+        "caj",
+        "xml",
+        "json",
+        "apk",
+        "exe",
+        "dmg",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "bmp",
+        "webp",
+        "svg",
+        "mp3",
+        "mp4",
+        "avi",
+        "wmv",
+        "flv",
+        "mov",
+        "swf",
+    }
+)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # A path segment that varies between pages of one template: numbers, dates, hashes, ids with digits.
-_VARIABLE_SEGMENT = re.compile(r"^(\d+|[0-9a-f]{8,}|[0-9a-f-]{32,36}|.*\d{4,}.*|[a-z]{0,3}\d+[a-z_\d]*)$", re.I)
+_VARIABLE_SEGMENT = re.compile(
+    r"^(\d+|[0-9a-f]{8,}|[0-9a-f-]{32,36}|.*\d{4,}.*|[a-z]{0,3}\d+[a-z_\d]*)$", re.IGNORECASE
+)
 
 
 def normalise(url: str, base: str | None = None) -> str | None:
@@ -34,8 +96,7 @@ def normalise(url: str, base: str | None = None) -> str | None:
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                             if not _is_tracking(k)))
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)))
     return urlunsplit((scheme, netloc, path, query, ""))
 
 

@@ -27,9 +27,20 @@ from audit.facility.ingest import IngestOptions
 from audit.runs.facility import ingest, read_files
 from audit.store import open_store
 
-BAD = {"slope": "1:8", "door_width": "700", "room_area": "3", "provision": "无", "ramp_type": "无坡道",
-       "tactile_gaps": "20-35; 80", "accessible_bays": "0", "counter_height": "950", "sign_present": "否",
-       "step_free_access": "否", "car_depth": "1.2", "entrance_type": "仅有台阶"}
+BAD = {
+    "slope": "1:8",
+    "door_width": "700",
+    "room_area": "3",
+    "provision": "无",
+    "ramp_type": "无坡道",
+    "tactile_gaps": "20-35; 80",
+    "accessible_bays": "0",
+    "counter_height": "950",
+    "sign_present": "否",
+    "step_free_access": "否",
+    "car_depth": "1.2",
+    "entrance_type": "仅有台阶",
+}
 
 
 def generate(folder: Path, rows: int, catalog, seed: int = 7) -> list[Path]:
@@ -55,9 +66,18 @@ def generate(folder: Path, rows: int, catalog, seed: int = 7) -> list[Path]:
                 if rng.random() < 0.25:
                     field = rng.choice([f for f in fields if f in BAD] or fields[:1])
                     values[field] = BAD.get(field, "否")
-                where = [f"{lon:.6f} {lat:.6f}, {lon + 0.004:.6f} {lat:.6f}"] if segment else [f"{lon:.6f}", f"{lat:.6f}"]
-                writer.writerow([f"B{n}", f"{checklist_id} {n}", rng.choice(["wgs84", "gcj02", "bd09"]), *where,
-                                 *[values.get(f, "") for f in fields]])
+                where = (
+                    [f"{lon:.6f} {lat:.6f}, {lon + 0.004:.6f} {lat:.6f}"] if segment else [f"{lon:.6f}", f"{lat:.6f}"]
+                )
+                writer.writerow(
+                    [
+                        f"B{n}",
+                        f"{checklist_id} {n}",
+                        rng.choice(["wgs84", "gcj02", "bd09"]),
+                        *where,
+                        *[values.get(f, "") for f in fields],
+                    ]
+                )
         paths.append(path)
     return paths
 
@@ -86,8 +106,10 @@ def main() -> None:
     print(f"wall time: {finished - started:.1f} s (target < 60 s); CPU time (user+sys): {cpu_used:.1f} s")
     print(f"peak RSS: {peak_mib:.0f} MiB (target < 1024 MiB)")
     # Wall time depends on what else runs: report the load so figures from a busy machine read as such.
-    print(f"load average (1/5/15 min) before: {_load(load_before)}; after: {_load(os.getloadavg())} "
-          f"on {os.cpu_count()} CPUs")
+    print(
+        f"load average (1/5/15 min) before: {_load(load_before)}; after: {_load(os.getloadavg())} "
+        f"on {os.cpu_count()} CPUs"
+    )
 
 
 def _cpu() -> float:

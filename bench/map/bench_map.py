@@ -21,14 +21,15 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from audit.catalog import load_catalog  # noqa: E402
-from audit.model import Category, Finding, Outcome, Subject  # noqa: E402
-from audit.render.map import MapOptions, write_map  # noqa: E402
-from audit.render.view import RoundView  # noqa: E402
-from audit.runs import score_round  # noqa: E402
-from audit.store import open_store  # noqa: E402
-from audit.web.chromium import LAUNCH_ARGS, find_chromium  # noqa: E402
-from conftest import LoopbackServer  # noqa: E402
+from conftest import LoopbackServer
+
+from audit.catalog import load_catalog
+from audit.model import Category, Finding, Outcome, Subject
+from audit.render.map import MapOptions, write_map
+from audit.render.view import RoundView
+from audit.runs import score_round
+from audit.store import open_store
+from audit.web.chromium import LAUNCH_ARGS, find_chromium
 
 FIXTURES = REPO / "tests" / "render" / "map" / "fixtures" / "checklists"
 TOILET_CHECKS = ("map-test-door-width", "map-test-grab-bars", "map-test-sign")
@@ -49,12 +50,22 @@ def fill(store, n: int, seed: int = 5):
     for i in range(n):
         lon, lat = rng.uniform(109.5, 114.0), rng.uniform(25.0, 30.0)
         key = f"facility:map-test-toilets:b{i}"
-        subjects.append(Subject(key, "toilet", Category.TOILETS, f"公厕 {i}", None, None,
-                                {"type": "Point", "coordinates": [lon, lat]}))
+        subjects.append(
+            Subject(
+                key, "toilet", Category.TOILETS, f"公厕 {i}", None, None, {"type": "Point", "coordinates": [lon, lat]}
+            )
+        )
         for check in TOILET_CHECKS:
             ok = rng.random() < 0.8
-            findings.append(Finding(key, check, Outcome.PASS if ok else Outcome.FAIL,
-                                    measured=None if ok else "700 mm", required=None if ok else "≥ 800 mm"))
+            findings.append(
+                Finding(
+                    key,
+                    check,
+                    Outcome.PASS if ok else Outcome.FAIL,
+                    measured=None if ok else "700 mm",
+                    required=None if ok else "≥ 800 mm",
+                )
+            )
     with store.transaction():
         store.upsert_subjects(subjects)
     r = store.begin_round("facility", label="bench")
@@ -85,9 +96,13 @@ def measure(url: str, table_url: str | None = None) -> dict[str, float]:
         ready = time.perf_counter() - start
         longest = page.evaluate("window.__longest")
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        figures = {"load_event_s": loaded, "ready_s": ready, "longest_stall_ms": longest,
-                   "cpu_s": metrics.get("ThreadTime", float("nan")),
-                   "markers": page.evaluate("A11yMap.layers.toilets.a11yCluster.getLayers().length")}
+        figures = {
+            "load_event_s": loaded,
+            "ready_s": ready,
+            "longest_stall_ms": longest,
+            "cpu_s": metrics.get("ThreadTime", float("nan")),
+            "markers": page.evaluate("A11yMap.layers.toilets.a11yCluster.getLayers().length"),
+        }
         figures["cluster_click_ms"] = click_cluster(page)  # first, while the whole province is in view
         page.wait_for_timeout(1000)
         figures["zoom_ms"] = timed_frame(page, "map => map.setZoom(map.getZoom() + 2, {animate: false})")
@@ -104,11 +119,15 @@ def measure_table(browser, url: str) -> dict[str, float]:
     start = time.perf_counter()
     page.goto(url, timeout=120000)
     figures = {"table_load_s": time.perf_counter() - start}
-    for name, action in (("table_filter_ms", "() => { const s = document.getElementById('filter-grade');"
-                                             " s.value = 'D'; s.dispatchEvent(new Event('change')); }"),
-                         ("table_sort_ms", "() => document.querySelector('#items thead th:nth-child(5) button').click()"),
-                         ("table_next_ms", "() => { const b = document.querySelector('#pager [data-go=next]');"
-                                           " if (b) b.click(); }")):
+    for name, action in (
+        (
+            "table_filter_ms",
+            "() => { const s = document.getElementById('filter-grade');"
+            " s.value = 'D'; s.dispatchEvent(new Event('change')); }",
+        ),
+        ("table_sort_ms", "() => document.querySelector('#items thead th:nth-child(5) button').click()"),
+        ("table_next_ms", "() => { const b = document.querySelector('#pager [data-go=next]'); if (b) b.click(); }"),
+    ):
         figures[name] = page.evaluate(f"""() => new Promise(resolve => {{
             const t0 = performance.now(); ({action})();
             requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
@@ -130,16 +149,24 @@ def click_cluster(page) -> float:
     """A real mouse click on the first visible cluster badge, until the next frame (zoom to its bounds)."""
     boxes = (page.locator(".a11y-cluster").nth(i).bounding_box() for i in range(page.locator(".a11y-cluster").count()))
     box = next(b for b in boxes if b and 0 < b["x"] < 1200 and 60 < b["y"] < 740)
-    page.evaluate("window.__t0 = 0; document.addEventListener('pointerdown', () => { window.__t0 = performance.now(); }, {once: true, capture: true})")
+    page.evaluate(
+        "window.__t0 = 0; document.addEventListener('pointerdown', () => { window.__t0 = performance.now(); }, {once: true, capture: true})"
+    )
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    return page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now() - window.__t0))))")
+    return page.evaluate(
+        "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now() - window.__t0))))"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--store", type=Path, default=None,
-                        help="Keep the scored store in this SQLite file and reuse it next time (skips building it).")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="Keep the scored store in this SQLite file and reuse it next time (skips building it).",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="Copy the rendered map and table into this folder.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-map-"))
@@ -167,17 +194,27 @@ def main() -> None:
         finally:
             server.close()
         store.close()
-        print(f"facilities: {files.items}  ({'reused store' if reuse else 'store + scoring'} {t1 - t0:.1f} s, render {t2 - t1:.1f} s, map {size_mb:.1f} MB,"
-              f" table {files.table_path.stat().st_size / 1e6:.1f} MB)")
-        print(f"load event: {figures['load_event_s']:.2f} s   all markers clustered (ready): {figures['ready_s']:.2f} s"
-              f"   markers: {figures['markers']}")
-        print(f"longest main-thread stall while loading: {figures['longest_stall_ms']:.0f} ms"
-              f"   main-thread CPU until ready: {figures['cpu_s']:.2f} s   load average: {os.getloadavg()[0]:.1f}")
-        print(f"zoom +2 -> frame: {figures['zoom_ms']:.0f} ms   pan -> frame: {figures['pan_ms']:.0f} ms"
-              f"   cluster click -> frame: {figures['cluster_click_ms']:.0f} ms")
-        print(f"table page: load event {figures['table_load_s']:.2f} s   grade filter -> frame:"
-              f" {figures['table_filter_ms']:.0f} ms   sort -> frame: {figures['table_sort_ms']:.0f} ms"
-              f"   next page -> frame: {figures['table_next_ms']:.0f} ms   CSV {csv_mb:.1f} MB")
+        print(
+            f"facilities: {files.items}  ({'reused store' if reuse else 'store + scoring'} {t1 - t0:.1f} s, render {t2 - t1:.1f} s, map {size_mb:.1f} MB,"
+            f" table {files.table_path.stat().st_size / 1e6:.1f} MB)"
+        )
+        print(
+            f"load event: {figures['load_event_s']:.2f} s   all markers clustered (ready): {figures['ready_s']:.2f} s"
+            f"   markers: {figures['markers']}"
+        )
+        print(
+            f"longest main-thread stall while loading: {figures['longest_stall_ms']:.0f} ms"
+            f"   main-thread CPU until ready: {figures['cpu_s']:.2f} s   load average: {os.getloadavg()[0]:.1f}"
+        )
+        print(
+            f"zoom +2 -> frame: {figures['zoom_ms']:.0f} ms   pan -> frame: {figures['pan_ms']:.0f} ms"
+            f"   cluster click -> frame: {figures['cluster_click_ms']:.0f} ms"
+        )
+        print(
+            f"table page: load event {figures['table_load_s']:.2f} s   grade filter -> frame:"
+            f" {figures['table_filter_ms']:.0f} ms   sort -> frame: {figures['table_sort_ms']:.0f} ms"
+            f"   next page -> frame: {figures['table_next_ms']:.0f} ms   CSV {csv_mb:.1f} MB"
+        )
         verdict = "PASS" if figures["ready_s"] < 10 else "FAIL"
         print(f"{verdict}: target < 10 s to open")
     finally:

@@ -29,40 +29,98 @@ from pathlib import Path
 
 SEED = 20261125
 CITY = "湘江市"
-N_LIST_PAGES, N_ARTICLES, N_GUIDES = 5, 36, 15   # + home + 3 single pages = 60
+N_LIST_PAGES, N_ARTICLES, N_GUIDES = 5, 36, 15  # + home + 3 single pages = 60
 
 PHRASES = (
-    "深入学习贯彻党的二十大精神", "全面推进乡村振兴", "持续优化营商环境", "加快建设现代化产业体系",
-    "扎实推进民生实事项目", "推动高质量发展", "加强基层治理能力建设", "推进政务服务“一网通办”",
-    "做好安全生产工作", "统筹推进城乡融合发展", "强化生态环境保护", "提升公共服务水平",
-    "健全养老服务体系", "推进无障碍环境建设", "巩固拓展脱贫攻坚成果", "加快数字政府建设",
-    "落实减税降费政策", "保障重要民生商品供应", "深化“放管服”改革", "推进老旧小区改造",
+    "深入学习贯彻党的二十大精神",
+    "全面推进乡村振兴",
+    "持续优化营商环境",
+    "加快建设现代化产业体系",
+    "扎实推进民生实事项目",
+    "推动高质量发展",
+    "加强基层治理能力建设",
+    "推进政务服务“一网通办”",
+    "做好安全生产工作",
+    "统筹推进城乡融合发展",
+    "强化生态环境保护",
+    "提升公共服务水平",
+    "健全养老服务体系",
+    "推进无障碍环境建设",
+    "巩固拓展脱贫攻坚成果",
+    "加快数字政府建设",
+    "落实减税降费政策",
+    "保障重要民生商品供应",
+    "深化“放管服”改革",
+    "推进老旧小区改造",
 )
-SUBJECTS = ("市政府常务会议", "市委理论学习中心组", "市长专题调研", "全市工作推进会", "新闻发布会",
-            "各区县（市）", "市发展和改革委员会", "市人力资源和社会保障局", "市住房和城乡建设局",
-            "市卫生健康委员会", "市教育局", "市民政局", "市残疾人联合会", "市数据资源管理局")
+SUBJECTS = (
+    "市政府常务会议",
+    "市委理论学习中心组",
+    "市长专题调研",
+    "全市工作推进会",
+    "新闻发布会",
+    "各区县（市）",
+    "市发展和改革委员会",
+    "市人力资源和社会保障局",
+    "市住房和城乡建设局",
+    "市卫生健康委员会",
+    "市教育局",
+    "市民政局",
+    "市残疾人联合会",
+    "市数据资源管理局",
+)
 VERBS = ("召开", "部署", "研究", "强调", "指出", "要求", "印发", "推进", "开展", "启动")
 FILLER = ("会议指出，", "会议强调，", "据了解，", "下一步，", "与此同时，", "截至目前，", "数据显示，", "")
-SERVICES = ("居民身份证换领", "城乡居民基本养老保险参保登记", "残疾人证新办", "住房公积金提取",
-            "个体工商户设立登记", "失业保险金申领", "新生儿落户", "不动产登记资料查询", "老年人优待证办理",
-            "机动车驾驶证换证", "建设工程规划许可", "食品经营许可", "社会保障卡补换", "医疗费用报销",
-            "义务教育阶段入学登记")
-DEPTS = ("市公安局", "市人力资源和社会保障局", "市残疾人联合会", "市住房公积金管理中心", "市市场监督管理局",
-         "市民政局", "市自然资源和规划局", "市卫生健康委员会", "市教育局", "市医疗保障局")
-NAV = (("首页", "/index.html"), ("政务公开", "/zwgk/index.html"), ("新闻中心", "/xwzx/list_1.html"),
-       ("政务服务", "/bsfw/guide_01.html"), ("互动交流", "/hdjl/liuyan.html"), ("走进湘江", "/index.html#about"),
-       ("专题专栏", "/xwzx/list_2.html"))
+SERVICES = (
+    "居民身份证换领",
+    "城乡居民基本养老保险参保登记",
+    "残疾人证新办",
+    "住房公积金提取",
+    "个体工商户设立登记",
+    "失业保险金申领",
+    "新生儿落户",
+    "不动产登记资料查询",
+    "老年人优待证办理",
+    "机动车驾驶证换证",
+    "建设工程规划许可",
+    "食品经营许可",
+    "社会保障卡补换",
+    "医疗费用报销",
+    "义务教育阶段入学登记",
+)
+DEPTS = (
+    "市公安局",
+    "市人力资源和社会保障局",
+    "市残疾人联合会",
+    "市住房公积金管理中心",
+    "市市场监督管理局",
+    "市民政局",
+    "市自然资源和规划局",
+    "市卫生健康委员会",
+    "市教育局",
+    "市医疗保障局",
+)
+NAV = (
+    ("首页", "/index.html"),
+    ("政务公开", "/zwgk/index.html"),
+    ("新闻中心", "/xwzx/list_1.html"),
+    ("政务服务", "/bsfw/guide_01.html"),
+    ("互动交流", "/hdjl/liuyan.html"),
+    ("走进湘江", "/index.html#about"),
+    ("专题专栏", "/xwzx/list_2.html"),
+)
 
 
 @dataclass
 class Page:
-    path: str                       # site path, e.g. "/xwzx/202604/t1003.html"
+    path: str  # site path, e.g. "/xwzx/202604/t1003.html"
     title: str
-    kind: str                       # home | news-list | article | guide | disclosure | form | search
-    defects: list[str] = field(default_factory=list)   # axe rule ids deliberately triggered
+    kind: str  # home | news-list | article | guide | disclosure | form | search
+    defects: list[str] = field(default_factory=list)  # axe rule ids deliberately triggered
 
 
 # ---------------------------------------------------------------------------------------------- images
+
 
 def png_bytes(width: int, height: int, seed: int) -> bytes:
     """A small deterministic RGB PNG (a gradient with bands), encoded with zlib only."""
@@ -78,11 +136,19 @@ def png_bytes(width: int, height: int, seed: int) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(bytes(rows), 6)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 6))
+        + chunk(b"IEND", b"")
+    )
 
 
 IMAGES = {  # name -> (width, height)
-    "logo.png": (420, 80), "badge-dzjg.png": (55, 65), "badge-jiucuo.png": (110, 55), "badge-wza.png": (88, 31),
+    "logo.png": (420, 80),
+    "badge-dzjg.png": (55, 65),
+    "badge-jiucuo.png": (110, 55),
+    "badge-wza.png": (88, 31),
     **{f"banner{i}.png": (1000, 280) for i in range(1, 5)},
     **{f"icon{i:02d}.png": (48, 48) for i in range(1, 13)},
     **{f"photo{i:02d}.png": (480, 300) for i in range(1, 17)},
@@ -136,6 +202,7 @@ oldFixedStart:function(){document.body.style.fontSize='20px'}};"""
 
 # ------------------------------------------------------------------------------------------ page parts
 
+
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -163,23 +230,30 @@ class Writer:
 def head(page: Page, *, lang: bool = True, title: bool = True) -> str:
     lang_attr = ' lang="zh-CN"' if lang else ""
     title_el = f"<title>{esc(page.title)}_{CITY}人民政府门户网站</title>" if title else "<title></title>"
-    return (f'<!DOCTYPE html>\n<html{lang_attr}>\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<meta name="SiteName" content="{CITY}人民政府门户网站">\n<meta name="SiteIDCode" content="4301000001">\n'
-            f'<meta name="ColumnName" content="{esc(page.kind)}">\n{title_el}\n'
-            f'<link rel="stylesheet" href="/css/site.css">\n'
-            f'<script src="/wza/aria.js?appid=5f2b8c1e9a0d4e7f8b6c3a2d1e0f9a8b" id="ariascripts" defer></script>\n'
-            f"</head>\n<body>\n")
+    return (
+        f'<!DOCTYPE html>\n<html{lang_attr}>\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="SiteName" content="{CITY}人民政府门户网站">\n<meta name="SiteIDCode" content="4301000001">\n'
+        f'<meta name="ColumnName" content="{esc(page.kind)}">\n{title_el}\n'
+        f'<link rel="stylesheet" href="/css/site.css">\n'
+        f'<script src="/wza/aria.js?appid=5f2b8c1e9a0d4e7f8b6c3a2d1e0f9a8b" id="ariascripts" defer></script>\n'
+        f"</head>\n<body>\n"
+    )
 
 
 def header(rng: random.Random, defects: list[str], *, search_label: bool = True) -> str:
-    search = ('<label for="kw" class="sr">站内搜索</label><input id="kw" name="q" type="text" placeholder="请输入关键词">'
-              if search_label else '<input name="q" type="text">')
+    search = (
+        '<label for="kw" class="sr">站内搜索</label><input id="kw" name="q" type="text" placeholder="请输入关键词">'
+        if search_label
+        else '<input name="q" type="text">'
+    )
     if not search_label:
         defects.append("label")
     nav = "".join(f'<a href="{href}">{esc(name)}</a>' for name, href in NAV)
-    menus = "".join(f'<ul class="sub" hidden>{"".join(f"<li><a href={chr(34)}{href}?c={k}{chr(34)}>{esc(name)}·{esc(SUBJECTS[(i + k) % len(SUBJECTS)])}</a></li>" for k in range(10))}</ul>'
-                    for i, (name, href) in enumerate(NAV))
+    menus = "".join(
+        f'<ul class="sub" hidden>{"".join(f"<li><a href={chr(34)}{href}?c={k}{chr(34)}>{esc(name)}·{esc(SUBJECTS[(i + k) % len(SUBJECTS)])}</a></li>" for k in range(10))}</ul>'
+        for i, (name, href) in enumerate(NAV)
+    )
     return f"""<div class="topbar"><div class="w"><span id="today"></span>
 <span class="r"><a href="javascript:aria.start()">无障碍浏览</a><a href="javascript:aria.oldFixedStart()">关怀版</a>
 <a href="/index.html">繁體</a><a href="/hdjl/liuyan.html">登录</a><a href="/zwgk/index.html">English</a></span></div></div>
@@ -192,7 +266,10 @@ def header(rng: random.Random, defects: list[str], *, search_label: bool = True)
 def footer(rng: random.Random, defects: list[str], *, badge_alt: bool = True) -> str:
     depts = "".join(f"<option>{esc(d)}</option>" for d in DEPTS)
     jiucuo_alt = ' alt="政府网站找错"' if badge_alt else ""
-    friends = " ".join(f'<a href="/zwgk/index.html?d={k}">{esc(DEPTS[k % len(DEPTS)])}{esc(("网站", "政务网", "门户")[k % 3])}</a>' for k in range(40))
+    friends = " ".join(
+        f'<a href="/zwgk/index.html?d={k}">{esc(DEPTS[k % len(DEPTS)])}{esc(("网站", "政务网", "门户")[k % 3])}</a>'
+        for k in range(40)
+    )
     if not badge_alt:
         defects.append("image-alt")
     return f"""<div class="foot"><div class="w links">
@@ -216,7 +293,9 @@ def news_items(w: Writer, links: list[str], n: int) -> str:
     items = []
     for _ in range(n):
         href = w.rng.choice(links)
-        items.append(f'<li><a href="{href}" title="{esc(w.headline())}">{esc(w.headline())}</a><span>{w.date()}</span></li>')
+        items.append(
+            f'<li><a href="{href}" title="{esc(w.headline())}">{esc(w.headline())}</a><span>{w.date()}</span></li>'
+        )
     return '<ul class="list">' + "".join(items) + "</ul>"
 
 
@@ -232,25 +311,40 @@ def side_column(w: Writer, articles: list[str], guides: list[str]) -> str:
 
 # ------------------------------------------------------------------------------------------ page kinds
 
+
 def home(page: Page, w: Writer, articles: list[str], guides: list[str]) -> str:
     r, d = w.rng, page.defects
-    banners = "".join(f'<a href="{r.choice(articles)}"><img src="/img/banner{i}.png" alt="{esc(w.headline())}" width="1000" height="280"></a>'
-                      for i in range(1, 5))
-    panes = "".join(f'<div class="pane" style="display:{"block" if i == 0 else "none"}">{news_items(w, articles, 10)}</div>'
-                    for i in range(4))
+    banners = "".join(
+        f'<a href="{r.choice(articles)}"><img src="/img/banner{i}.png" alt="{esc(w.headline())}" width="1000" height="280"></a>'
+        for i in range(1, 5)
+    )
+    panes = "".join(
+        f'<div class="pane" style="display:{"block" if i == 0 else "none"}">{news_items(w, articles, 10)}</div>'
+        for i in range(4)
+    )
     cards = []
     for i in range(12):
         alt = f' alt="{esc(SERVICES[i])}"' if i not in (3, 7) else ' alt=""'
-        cards.append(f'<a href="{guides[i % len(guides)]}"><img src="/img/icon{i + 1:02d}.png"{alt} width="48" height="48"><br>{esc(SERVICES[i][:6])}</a>')
+        cards.append(
+            f'<a href="{guides[i % len(guides)]}"><img src="/img/icon{i + 1:02d}.png"{alt} width="48" height="48"><br>{esc(SERVICES[i][:6])}</a>'
+        )
     # two icon links whose only content is an image with empty alt: no accessible name
     cards[3] = f'<a href="{guides[3]}"><img src="/img/icon04.png" alt="" width="48" height="48"></a>'
     cards[7] = f'<a href="{guides[7]}"><img src="/img/icon08.png" alt="" width="48" height="48"></a>'
     d.append("link-name")
-    rows = "".join(f"<tr><td>{esc(DEPTS[i])}</td><td>{r.randint(120, 990)}</td><td>{r.randint(95, 100)}%</td></tr>" for i in range(8))
-    thumbs = "".join(f'<li><a href="{r.choice(articles)}"><img src="/img/thumb{i:02d}.png" alt="{esc(w.headline())}" width="200" height="130"></a></li>'
-                     for i in range(1, 9))
-    d.extend(["color-contrast", "button-name"])   # faint footer note; the float-ad's empty close button
-    return (head(page) + header(r, d) + f"""<div class="w main">
+    rows = "".join(
+        f"<tr><td>{esc(DEPTS[i])}</td><td>{r.randint(120, 990)}</td><td>{r.randint(95, 100)}%</td></tr>"
+        for i in range(8)
+    )
+    thumbs = "".join(
+        f'<li><a href="{r.choice(articles)}"><img src="/img/thumb{i:02d}.png" alt="{esc(w.headline())}" width="200" height="130"></a></li>'
+        for i in range(1, 9)
+    )
+    d.extend(["color-contrast", "button-name"])  # faint footer note; the float-ad's empty close button
+    return (
+        head(page)
+        + header(r, d)
+        + f"""<div class="w main">
 <div class="banner">{banners}</div>
 <div class="col-l">
 <div class="box"><div class="tabs"><button class="on">要闻动态</button><button>部门动态</button><button>区县动态</button><button>通知公告</button></div>{panes}</div>
@@ -263,21 +357,30 @@ def home(page: Page, w: Writer, articles: list[str], guides: list[str]) -> str:
 {side_column(w, articles, guides)}
 </div>
 <div class="float-ad"><a href="{guides[0]}"><img src="/img/thumb01.png" alt="一件事一次办" width="120" height="78"></a><button type="button" class="close"></button></div>
-""" + footer(r, d))
+"""
+        + footer(r, d)
+    )
 
 
 def news_list(page: Page, w: Writer, n: int, articles: list[str], guides: list[str]) -> str:
     r, d = w.rng, page.defects
-    pager = "".join(f'<a href="/xwzx/list_{i}.html">{i}</a>' if i != n else f"<span>{i}</span>" for i in range(1, N_LIST_PAGES + 1))
+    pager = "".join(
+        f'<a href="/xwzx/list_{i}.html">{i}</a>' if i != n else f"<span>{i}</span>" for i in range(1, N_LIST_PAGES + 1)
+    )
     items = news_items(w, articles, 25)
-    if n == 3:    # list items wrapped in a div: ul may only contain li
+    if n == 3:  # list items wrapped in a div: ul may only contain li
         items = items.replace('<ul class="list">', '<ul class="list"><div class="ad">推荐</div>')
         d.append("list")
-    return (head(page) + header(r, d) + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; <a href="/xwzx/list_1.html">新闻中心</a> &gt; 要闻动态</div>
+    return (
+        head(page)
+        + header(r, d)
+        + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; <a href="/xwzx/list_1.html">新闻中心</a> &gt; 要闻动态</div>
 <div class="w main"><div class="col-l"><div class="box"><h1 style="font-size:18px;margin:8px 12px">要闻动态</h1>{items}
 <div class="page">{pager}<a href="/xwzx/list_{min(n + 1, N_LIST_PAGES)}.html">下一页</a></div></div></div>
 {side_column(w, articles, guides)}</div>
-""" + footer(r, d, badge_alt=(n != 2)))
+"""
+        + footer(r, d, badge_alt=(n != 2))
+    )
 
 
 def article(page: Page, w: Writer, idx: int, articles: list[str], guides: list[str]) -> str:
@@ -291,19 +394,29 @@ def article(page: Page, w: Writer, idx: int, articles: list[str], guides: list[s
             body.append(f'<p class="pic"><img src="{photo}"{alt} width="480" height="300"></p>')
             if not alt and "image-alt" not in d:
                 d.append("image-alt")
-    if idx % 6 == 0:   # a data table with no header cells at all (a layout-style table of data)
-        rows = "".join(f"<tr><td>{esc(DEPTS[i])}</td><td>{r.randint(10, 99)}</td><td>{r.randint(1, 9)}.{r.randint(0, 9)}%</td></tr>" for i in range(6))
-        body.insert(3, f'<table><tr><td>单位</td><td>完成项目</td><td>同比增长</td></tr>{rows}</table>')
+    if idx % 6 == 0:  # a data table with no header cells at all (a layout-style table of data)
+        rows = "".join(
+            f"<tr><td>{esc(DEPTS[i])}</td><td>{r.randint(10, 99)}</td><td>{r.randint(1, 9)}.{r.randint(0, 9)}%</td></tr>"
+            for i in range(6)
+        )
+        body.insert(3, f"<table><tr><td>单位</td><td>完成项目</td><td>同比增长</td></tr>{rows}</table>")
     if idx % 5 == 0:
-        body.insert(2, f'<p class="light">（记者 {esc(r.choice(("王芳", "李强", "张敏", "刘洋")))} 通讯员 {esc(r.choice(("陈静", "杨帆", "赵磊")))}）</p>')
+        body.insert(
+            2,
+            f'<p class="light">（记者 {esc(r.choice(("王芳", "李强", "张敏", "刘洋")))} 通讯员 {esc(r.choice(("陈静", "杨帆", "赵磊")))}）</p>',
+        )
         d.append("color-contrast")
-    attach = "".join(f'<li><a href="/files/{page.path.rsplit("/", 1)[1][:-5]}_{k}.{ext}">附件{k}：{esc(w.headline())}.{ext}</a></li>'
-                     for k, ext in enumerate(("pdf", "docx", "xlsx")[: r.randint(0, 3)], 1))
+    attach = "".join(
+        f'<li><a href="/files/{page.path.rsplit("/", 1)[1][:-5]}_{k}.{ext}">附件{k}：{esc(w.headline())}.{ext}</a></li>'
+        for k, ext in enumerate(("pdf", "docx", "xlsx")[: r.randint(0, 3)], 1)
+    )
     share = '<div class="share">分享到：<a href="#wx" class="wx"></a><a href="#wb" class="wb"></a><a href="#qq" class="qq"></a></div>'
     d.append("link-name")
     related = news_items(w, articles, 6)
-    return (head(page, lang=(idx != 7), title=(idx != 11)) + header(r, d, search_label=(idx != 13)) +
-            f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; <a href="/xwzx/list_1.html">新闻中心</a> &gt; 正文</div>
+    return (
+        head(page, lang=(idx != 7), title=(idx != 11))
+        + header(r, d, search_label=(idx != 13))
+        + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; <a href="/xwzx/list_1.html">新闻中心</a> &gt; 正文</div>
 <div class="w main"><div class="col-l article">
 <h1>{esc(page.title)}</h1>
 <div class="meta">来源：{esc(r.choice(DEPTS))}　发布时间：{w.date()} {r.randint(8, 18):02d}:{r.randint(0, 59):02d}　浏览次数：{r.randint(100, 9999)}
@@ -314,37 +427,67 @@ def article(page: Page, w: Writer, idx: int, articles: list[str], guides: list[s
 <div class="box"><h4>相关新闻</h4>{related}</div>
 </div>
 {side_column(w, articles, guides)}</div>
-""" + footer(r, d))
+"""
+        + footer(r, d)
+    )
 
 
 def guide(page: Page, w: Writer, idx: int, articles: list[str], guides: list[str]) -> str:
     r, d = w.rng, page.defects
     name = SERVICES[idx % len(SERVICES)]
     dept = DEPTS[idx % len(DEPTS)]
-    info = (("事项名称", name), ("实施主体", dept), ("事项类型", r.choice(("行政许可", "公共服务", "行政确认", "行政给付"))),
-            ("法定办结时限", f"{r.randint(5, 30)}个工作日"), ("承诺办结时限", f"{r.randint(1, 5)}个工作日"),
-            ("收费标准", "不收费"), ("办理地点", f"{CITY}政务服务中心{r.randint(1, 3)}楼{r.randint(1, 40)}号窗口"),
-            ("咨询电话", f"0731-8{r.randint(1000000, 9999999)}"), ("是否支持网上办理", "是"), ("到现场次数", "0次"))
+    info = (
+        ("事项名称", name),
+        ("实施主体", dept),
+        ("事项类型", r.choice(("行政许可", "公共服务", "行政确认", "行政给付"))),
+        ("法定办结时限", f"{r.randint(5, 30)}个工作日"),
+        ("承诺办结时限", f"{r.randint(1, 5)}个工作日"),
+        ("收费标准", "不收费"),
+        ("办理地点", f"{CITY}政务服务中心{r.randint(1, 3)}楼{r.randint(1, 40)}号窗口"),
+        ("咨询电话", f"0731-8{r.randint(1000000, 9999999)}"),
+        ("是否支持网上办理", "是"),
+        ("到现场次数", "0次"),
+    )
     info_rows = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in info)
-    materials = "".join(f"<tr><td>{k}</td><td>{esc(w.headline()[:14])}证明材料</td><td>原件{r.randint(1, 2)}份</td><td>{r.choice(('申请人自备', '政府部门核发'))}</td></tr>"
-                        for k in range(1, r.randint(5, 10)))
-    mat_head = ('<thead><tr><th scope="col">序号</th><th scope="col">材料名称</th><th scope="col">份数</th><th scope="col">来源</th></tr></thead>'
-                if idx % 3 else "")
+    materials = "".join(
+        f"<tr><td>{k}</td><td>{esc(w.headline()[:14])}证明材料</td><td>原件{r.randint(1, 2)}份</td><td>{r.choice(('申请人自备', '政府部门核发'))}</td></tr>"
+        for k in range(1, r.randint(5, 10))
+    )
+    mat_head = (
+        '<thead><tr><th scope="col">序号</th><th scope="col">材料名称</th><th scope="col">份数</th><th scope="col">来源</th></tr></thead>'
+        if idx % 3
+        else ""
+    )
     steps = "".join(f"<li>{esc(s)}：{esc(w.sentence())}</li>" for s in ("申请", "受理", "审查", "决定", "送达"))
     labelled = idx % 2 == 0
+
     def field_(fid: str, text: str, control: str) -> str:
-        return f'<div class="row"><label for="{fid}">{text}</label>{control}</div>' if labelled else f'<div class="row"><span>{text}</span>{control}</div>'
+        return (
+            f'<div class="row"><label for="{fid}">{text}</label>{control}</div>'
+            if labelled
+            else f'<div class="row"><span>{text}</span>{control}</div>'
+        )
+
     if not labelled:
         d.extend(["label", "select-name"])
-    form = (field_(f"n{idx}", "申请人姓名", f'<input id="n{idx}" name="name" type="text" autocomplete="name">') +
-            field_(f"i{idx}", "身份证号码", f'<input id="i{idx}" name="idno" type="text">') +
-            field_(f"p{idx}", "联系电话", f'<input id="p{idx}" name="tel" type="text" autocomplete="tel">') +
-            field_(f"s{idx}", "预约网点", f'<select id="s{idx}" name="site"><option>市政务服务中心</option><option>芙蓉区分中心</option><option>岳麓区分中心</option></select>') +
-            '<fieldset><legend>预约时段</legend><label><input type="radio" name="slot" value="am"> 上午</label>'
-            '<label><input type="radio" name="slot" value="pm"> 下午</label></fieldset>'
-            '<div class="row"><label><input type="checkbox" name="agree"> 我已阅读并同意《预约须知》</label></div>'
-            '<div class="row"><input type="submit" value="提交预约"></div>')
-    return (head(page) + header(r, d) + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; <a href="/bsfw/guide_01.html">政务服务</a> &gt; 办事指南</div>
+    form = (
+        field_(f"n{idx}", "申请人姓名", f'<input id="n{idx}" name="name" type="text" autocomplete="name">')
+        + field_(f"i{idx}", "身份证号码", f'<input id="i{idx}" name="idno" type="text">')
+        + field_(f"p{idx}", "联系电话", f'<input id="p{idx}" name="tel" type="text" autocomplete="tel">')
+        + field_(
+            f"s{idx}",
+            "预约网点",
+            f'<select id="s{idx}" name="site"><option>市政务服务中心</option><option>芙蓉区分中心</option><option>岳麓区分中心</option></select>',
+        )
+        + '<fieldset><legend>预约时段</legend><label><input type="radio" name="slot" value="am"> 上午</label>'
+        '<label><input type="radio" name="slot" value="pm"> 下午</label></fieldset>'
+        '<div class="row"><label><input type="checkbox" name="agree"> 我已阅读并同意《预约须知》</label></div>'
+        '<div class="row"><input type="submit" value="提交预约"></div>'
+    )
+    return (
+        head(page)
+        + header(r, d)
+        + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; <a href="/bsfw/guide_01.html">政务服务</a> &gt; 办事指南</div>
 <div class="w main"><div class="col-l">
 <h1 style="font-size:22px">{esc(name)}办事指南</h1>
 <div class="box"><h2>基本信息</h2><table>{info_rows}</table></div>
@@ -355,26 +498,38 @@ def guide(page: Page, w: Writer, idx: int, articles: list[str], guides: list[str
 <div class="box"><h2>常见问题</h2><dl>{"".join(f"<dt>问：{esc(w.headline())}？</dt><dd>答：{esc(w.paragraph(2))}</dd>" for _ in range(4))}</dl></div>
 </div>
 {side_column(w, articles, guides)}</div>
-""" + footer(r, d))
+"""
+        + footer(r, d)
+    )
 
 
 def disclosure(page: Page, w: Writer, articles: list[str], guides: list[str]) -> str:
     r, d = w.rng, page.defects
     cats = ("机构职能", "法规文件", "规划信息", "财政信息", "人事信息", "重点领域", "政策解读", "统计信息")
     boxes = "".join(f'<div class="box"><h2>{c}</h2>{news_items(w, articles, 6)}</div>' for c in cats)
-    rows = "".join(f'<tr><td>{k}</td><td><a href="{r.choice(articles)}">{esc(w.headline())}</a></td><td>湘政办发〔2026〕{r.randint(1, 60)}号</td><td>{w.date()}</td></tr>'
-                   for k in range(1, 21))
-    return (head(page) + header(r, d) + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; 政务公开</div>
+    rows = "".join(
+        f'<tr><td>{k}</td><td><a href="{r.choice(articles)}">{esc(w.headline())}</a></td><td>湘政办发〔2026〕{r.randint(1, 60)}号</td><td>{w.date()}</td></tr>'
+        for k in range(1, 21)
+    )
+    return (
+        head(page)
+        + header(r, d)
+        + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; 政务公开</div>
 <div class="w main"><div class="col-l"><h1 style="font-size:22px">政府信息公开</h1>
 <table><caption>最新文件</caption><thead><tr><th scope="col">序号</th><th scope="col">标题</th><th scope="col">文号</th><th scope="col">发布日期</th></tr></thead><tbody>{rows}</tbody></table>
 {boxes}</div>{side_column(w, articles, guides)}</div>
-""" + footer(r, d))
+"""
+        + footer(r, d)
+    )
 
 
 def message_form(page: Page, w: Writer, articles: list[str], guides: list[str]) -> str:
     r, d = w.rng, page.defects
     d.extend(["label", "aria-valid-attr-value"])
-    return (head(page) + header(r, d) + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; 互动交流 &gt; 我要写信</div>
+    return (
+        head(page)
+        + header(r, d)
+        + f"""<div class="w crumb">当前位置：<a href="/index.html">首页</a> &gt; 互动交流 &gt; 我要写信</div>
 <div class="w main"><div class="col-l"><h1 style="font-size:22px">市长信箱</h1>
 <p>{esc(w.paragraph(3))}</p>
 <form action="/hdjl/liuyan.html" method="post">
@@ -387,21 +542,32 @@ def message_form(page: Page, w: Writer, articles: list[str], guides: list[str]) 
 </form>
 <h2 style="font-size:18px">来信选登</h2>{news_items(w, articles, 12)}
 </div>{side_column(w, articles, guides)}</div>
-""" + footer(r, d))
+"""
+        + footer(r, d)
+    )
 
 
 def search(page: Page, w: Writer, articles: list[str], guides: list[str]) -> str:
     r, d = w.rng, page.defects
-    results = "".join(f'<div class="box" style="padding:10px"><h3 style="background:none;border:0"><a href="{r.choice(articles)}">{esc(w.headline())}</a></h3>'
-                      f'<p>{esc(w.paragraph(2))}</p><p style="color:#090">{w.date()}</p></div>' for _ in range(10))
-    return (head(page) + header(r, d) + f"""<div class="w main"><div class="col-l"><h1 style="font-size:20px">搜索结果</h1>
+    results = "".join(
+        f'<div class="box" style="padding:10px"><h3 style="background:none;border:0"><a href="{r.choice(articles)}">{esc(w.headline())}</a></h3>'
+        f'<p>{esc(w.paragraph(2))}</p><p style="color:#090">{w.date()}</p></div>'
+        for _ in range(10)
+    )
+    return (
+        head(page)
+        + header(r, d)
+        + f"""<div class="w main"><div class="col-l"><h1 style="font-size:20px">搜索结果</h1>
 <form action="/search.html" method="get"><label for="q2">关键词</label><input id="q2" name="q" type="text" value="无障碍">
 <label for="scope">范围</label><select id="scope"><option>全站</option><option>标题</option></select><button type="submit">搜索</button></form>
 <p>共找到 {r.randint(200, 900)} 条结果</p>{results}</div>{side_column(w, articles, guides)}</div>
-""" + footer(r, d))
+"""
+        + footer(r, d)
+    )
 
 
 # ------------------------------------------------------------------------------------------ site
+
 
 def plan(w: Writer) -> list[Page]:
     pages = [Page("/index.html", f"{CITY}人民政府", "home")]
@@ -409,9 +575,15 @@ def plan(w: Writer) -> list[Page]:
     for i in range(N_ARTICLES):
         month = 4 + i % 8
         pages.append(Page(f"/xwzx/2026{month:02d}/t{1000 + i * 7}.html", w.headline(), "article"))
-    pages += [Page(f"/bsfw/guide_{i:02d}.html", f"{SERVICES[i % len(SERVICES)]}办事指南", "guide") for i in range(1, N_GUIDES + 1)]
-    pages += [Page("/zwgk/index.html", "政府信息公开", "disclosure"), Page("/hdjl/liuyan.html", "市长信箱", "form"),
-              Page("/search.html", "搜索结果", "search")]
+    pages += [
+        Page(f"/bsfw/guide_{i:02d}.html", f"{SERVICES[i % len(SERVICES)]}办事指南", "guide")
+        for i in range(1, N_GUIDES + 1)
+    ]
+    pages += [
+        Page("/zwgk/index.html", "政府信息公开", "disclosure"),
+        Page("/hdjl/liuyan.html", "市长信箱", "form"),
+        Page("/search.html", "搜索结果", "search"),
+    ]
     return pages
 
 
@@ -455,8 +627,11 @@ def write_url_lists(out_dir: Path, pages: list[Page], base_url: str) -> tuple[Pa
     """Write sitemap.xml and urls.txt for base_url (known only once the server has a port)."""
     base = base_url.rstrip("/")
     urls = [base + p.path for p in pages]
-    sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' +
-               "".join(f"  <url><loc>{u}</loc></url>\n" for u in urls) + "</urlset>\n")
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(f"  <url><loc>{u}</loc></url>\n" for u in urls)
+        + "</urlset>\n"
+    )
     _write(out_dir / "sitemap.xml", sitemap.encode())
     _write(out_dir / "urls.txt", ("\n".join(urls) + "\n").encode())
     return out_dir / "sitemap.xml", out_dir / "urls.txt"

@@ -42,12 +42,19 @@ sys.path.insert(0, str(HERE))
 import generate_site  # sibling script, not a package
 
 CHROMIUM = os.environ.get("A11Y_AUDIT_CHROMIUM", "/usr/bin/chromium")
-CHROME_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--disable-quic"]
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 CONCURRENCY = 4
 PAGE_TIMEOUT_S = 60
 SAMPLE_INTERVAL_S = 0.1
-PSS_EVERY = 10        # smaps_rollup walks page tables (slow for Chromium's huge address spaces): every 1 s
+PSS_EVERY = 10  # smaps_rollup walks page tables (slow for Chromium's huge address spaces): every 1 s
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 TARGET_SPEEDUP = 1.5
 
@@ -67,6 +74,7 @@ server.serve_forever()
 
 # --------------------------------------------------------------------------------------- measuring
 
+
 def _proc_table() -> dict[int, tuple[int, int]]:
     """pid -> (ppid, session id) for every process we can see."""
     table = {}
@@ -78,7 +86,7 @@ def _proc_table() -> dict[int, tuple[int, int]]:
                 stat = f.read()
         except OSError:
             continue
-        fields = stat[stat.rindex(b")") + 2:].split()
+        fields = stat[stat.rindex(b")") + 2 :].split()
         table[int(entry.name)] = (int(fields[1]), int(fields[3]))
     return table
 
@@ -107,7 +115,7 @@ def _cpu_ticks(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read()
-        fields = stat[stat.rindex(b")") + 2:].split()
+        fields = stat[stat.rindex(b")") + 2 :].split()
         return int(fields[11]) + int(fields[12])
     except (OSError, ValueError, IndexError):
         return 0
@@ -133,7 +141,7 @@ def _kind(pid: int) -> str:
                 return "chromium-" + arg[7:].decode(errors="replace")
         return "chromium-browser" if "chrom" in exe else "?"
     if exe == "sh" and len(argv) > 1 and b"chromium" in argv[1]:
-        return "chromium-browser"   # the wrapper script, about to exec the browser
+        return "chromium-browser"  # the wrapper script, about to exec the browser
     return "python" if exe.startswith("python") else exe[:20]
 
 
@@ -165,7 +173,7 @@ class TreeSampler(threading.Thread):
         self.stop_event = threading.Event()
         self.peak_rss = self.peak_pss = self.peak_procs = self.samples = 0
         self.sample_cost_s = 0.0
-        self.cpu_ticks: dict[int, int] = {}   # pid -> last seen utime+stime
+        self.cpu_ticks: dict[int, int] = {}  # pid -> last seen utime+stime
         self.kinds: dict[int, str] = {}
 
     def cpu_total(self) -> float:
@@ -189,7 +197,7 @@ class TreeSampler(threading.Thread):
                 self.peak_pss = max(self.peak_pss, sum(_pss_bytes(p) for p in pids))
             self.peak_procs = max(self.peak_procs, len(pids))
             for pid in pids:
-                if slow or pid not in self.kinds:   # a forked zygote child or the exec'd wrapper changes name
+                if slow or pid not in self.kinds:  # a forked zygote child or the exec'd wrapper changes name
                     kind = _kind(pid)
                     if kind not in ("gone", "?") or pid not in self.kinds:
                         self.kinds[pid] = kind
@@ -208,22 +216,22 @@ class TreeSampler(threading.Thread):
 class Run:
     tool: str
     repetition: int
-    position: int                 # 1 = ran first in its repetition
+    position: int  # 1 = ran first in its repetition
     exit_code: int
     wall_s: float
     pages: int
-    pages_audited: int            # pages the tool reports as audited (not errored)
+    pages_audited: int  # pages the tool reports as audited (not errored)
     pages_per_min: float
     peak_rss_mb: float
     peak_pss_mb: float
     peak_processes: int
-    cpu_s: float                  # CPU seconds of the tree, summed over every process seen (sampled)
-    cpu_rusage_s: float           # getrusage(RUSAGE_CHILDREN): misses Chromium's reparented renderers
+    cpu_s: float  # CPU seconds of the tree, summed over every process seen (sampled)
+    cpu_rusage_s: float  # getrusage(RUSAGE_CHILDREN): misses Chromium's reparented renderers
     load_before: list[float]
     load_after: list[float]
     samples: int
-    sampler_cpu_share: float      # time the sampler spent sampling / wall time
-    cpu_by_process_kind: dict     # CPU seconds by python / node / chromium-renderer / …
+    sampler_cpu_share: float  # time the sampler spent sampling / wall time
+    cpu_by_process_kind: dict  # CPU seconds by python / node / chromium-renderer / …
     log: str
     notes: list[str] = field(default_factory=list)
 
@@ -248,11 +256,17 @@ def measure(cmd: list[str], *, env: dict, cwd: Path, log: Path, pages: int) -> t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return code, {
-        "wall_s": round(wall, 2), "peak_rss_mb": round(sampler.peak_rss / 2**20, 1),
-        "peak_pss_mb": round(sampler.peak_pss / 2**20, 1), "peak_processes": sampler.peak_procs,
-        "cpu_s": sampler.cpu_total(), "cpu_rusage_s": round(cpu, 1), "load_before": [round(x, 2) for x in load_before],
-        "load_after": [round(x, 2) for x in os.getloadavg()], "samples": sampler.samples,
-        "sampler_cpu_share": round(sampler.sample_cost_s / wall, 3), "cpu_by_process_kind": sampler.cpu_by_kind(),
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(sampler.peak_rss / 2**20, 1),
+        "peak_pss_mb": round(sampler.peak_pss / 2**20, 1),
+        "peak_processes": sampler.peak_procs,
+        "cpu_s": sampler.cpu_total(),
+        "cpu_rusage_s": round(cpu, 1),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "samples": sampler.samples,
+        "sampler_cpu_share": round(sampler.sample_cost_s / wall, 3),
+        "cpu_by_process_kind": sampler.cpu_by_kind(),
     }
 
 
@@ -268,6 +282,7 @@ def _kill_session_leftovers(sid: int) -> None:
 
 # --------------------------------------------------------------------------------------- the site
 
+
 def serve(site: Path) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(site)], stdout=subprocess.PIPE, text=True)
     port = int(proc.stdout.readline())
@@ -275,6 +290,7 @@ def serve(site: Path) -> tuple[subprocess.Popen, str]:
 
 
 # --------------------------------------------------------------------------------------- pa11y-ci
+
 
 def npm_dir() -> Path:
     return WORK / "npm"
@@ -315,8 +331,9 @@ console.log(JSON.stringify({
   missing: [...wanted].filter(id => !ids.includes(id)).sort(),
 }));
 """
-    out = subprocess.run(["node", "-e", script, json.dumps(wanted)], cwd=npm_dir(), capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        ["node", "-e", script, json.dumps(wanted)], cwd=npm_dir(), capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
@@ -353,14 +370,18 @@ def pa11y_audited(report: Path) -> int:
 
 # --------------------------------------------------------------------------------------- a11y-audit
 
+
 def ours_checks() -> dict:
     """The axe rule ids and the probe check ids `a11y-audit web` runs with the bundled checklists."""
-    code = ("import json; from audit.catalog import load_catalog; from audit.runs.web import web_checks; "
-            "cs = web_checks(load_catalog()); print(json.dumps({"
-            "'axe_rules': sorted({r for c in cs for r in c.answer.get('axe', [])}), "
-            "'probes': sorted(c.id for c in cs if 'builtin' in c.answer)}))")
-    out = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-c", code], cwd=REPO, capture_output=True,
-                         text=True, check=True)
+    code = (
+        "import json; from audit.catalog import load_catalog; from audit.runs.web import web_checks; "
+        "cs = web_checks(load_catalog()); print(json.dumps({"
+        "'axe_rules': sorted({r for c in cs for r in c.answer.get('axe', [])}), "
+        "'probes': sorted(c.id for c in cs if 'builtin' in c.answer)}))"
+    )
+    out = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "python"), "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout)
 
 
@@ -372,10 +393,29 @@ def ours_command(home: str, db: Path, out_dir: Path, axe_only: bool) -> list[str
     sampling off so every article is audited; --delay 0 removes the polite per-tab pause (a webmaster
     auditing their own site in CI would set it; pa11y-ci has no such pause).
     """
-    cmd = [str(REPO / ".venv" / "bin" / "a11y-audit"), "--db", str(db), "web", home,
-           "--max-pages", "60", "--max-depth", "1", "--per-template", "1000", "--delay", "0",
-           "--concurrency", str(CONCURRENCY), "--timeout", str(PAGE_TIMEOUT_S), "--format", "json",
-           "--out", str(out_dir)]
+    cmd = [
+        str(REPO / ".venv" / "bin" / "a11y-audit"),
+        "--db",
+        str(db),
+        "web",
+        home,
+        "--max-pages",
+        "60",
+        "--max-depth",
+        "1",
+        "--per-template",
+        "1000",
+        "--delay",
+        "0",
+        "--concurrency",
+        str(CONCURRENCY),
+        "--timeout",
+        str(PAGE_TIMEOUT_S),
+        "--format",
+        "json",
+        "--out",
+        str(out_dir),
+    ]
     return cmd + (["--no-builtins"] if axe_only else [])
 
 
@@ -391,6 +431,7 @@ def ours_audited(out_dir: Path) -> int:
 
 # --------------------------------------------------------------------------------------- main
 
+
 def warm_up() -> None:
     """Start Chromium once so neither tool pays for reading the binary from disk."""
     subprocess.run([CHROMIUM, *CHROME_ARGS, "--dump-dom", "about:blank"], capture_output=True, timeout=60, check=False)
@@ -402,20 +443,32 @@ def tool_versions() -> dict:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False).stdout.strip()
         except OSError as exc:
             return f"unavailable: {exc}"
+
     pkg = lambda name: json.loads((npm_dir() / "node_modules" / name / "package.json").read_text())["version"]
     ours_axe = (REPO / "audit" / "web" / "vendor" / "VERSION").read_text().strip()
-    return {"chromium": run([CHROMIUM, "--version"]), "node": run(["node", "--version"]),
-            "pa11y_ci": pkg("pa11y-ci"), "pa11y": pkg("pa11y"), "puppeteer": pkg("puppeteer"),
-            "pa11y_axe_core": pkg("axe-core"), "ours_axe_core": ours_axe,
-            "playwright": run([str(REPO / ".venv" / "bin" / "python"), "-c",
-                               "import importlib.metadata as m; print(m.version('playwright'))"]),
-            "python": platform.python_version()}
+    return {
+        "chromium": run([CHROMIUM, "--version"]),
+        "node": run(["node", "--version"]),
+        "pa11y_ci": pkg("pa11y-ci"),
+        "pa11y": pkg("pa11y"),
+        "puppeteer": pkg("puppeteer"),
+        "pa11y_axe_core": pkg("axe-core"),
+        "ours_axe_core": ours_axe,
+        "playwright": run(
+            [
+                str(REPO / ".venv" / "bin" / "python"),
+                "-c",
+                "import importlib.metadata as m; print(m.version('playwright'))",
+            ]
+        ),
+        "python": platform.python_version(),
+    }
 
 
 TOOLS = {  # run name -> label in tables and result.json
     "pa11y": "pa11y-ci",
-    "ours": "a11y-audit",            # the tool as shipped: the 64 axe rules plus its four page probes
-    "ours-axe": "a11y-audit/axe",    # the probes left out (--no-builtins): the very same axe rules as pa11y-ci
+    "ours": "a11y-audit",  # the tool as shipped: the 64 axe rules plus its four page probes
+    "ours-axe": "a11y-audit/axe",  # the probes left out (--no-builtins): the very same axe rules as pa11y-ci
 }
 
 
@@ -423,17 +476,22 @@ def summarise(runs: list[Run]) -> dict:
     def med(label: str, key: str) -> float | None:
         values = [getattr(r, key) for r in runs if r.tool == label and r.exit_code in (0, 2)]
         return round(statistics.median(values), 2) if values else None
-    summary: dict = {label: {k: med(label, k) for k in ("wall_s", "pages_per_min", "peak_rss_mb", "peak_pss_mb", "cpu_s")}
-                     for label in dict.fromkeys(r.tool for r in runs)}
+
+    summary: dict = {
+        label: {k: med(label, k) for k in ("wall_s", "pages_per_min", "peak_rss_mb", "peak_pss_mb", "cpu_s")}
+        for label in dict.fromkeys(r.tool for r in runs)
+    }
     theirs = summary.get("pa11y-ci")
     for label in ("a11y-audit", "a11y-audit/axe"):
         ours = summary.get(label)
         if not (ours and theirs and ours["pages_per_min"] and theirs["pages_per_min"]):
             continue
-        ratios = {"pages_per_min": round(ours["pages_per_min"] / theirs["pages_per_min"], 2),
-                  "peak_rss": round(ours["peak_rss_mb"] / theirs["peak_rss_mb"], 2),
-                  "peak_pss": round(ours["peak_pss_mb"] / theirs["peak_pss_mb"], 2),
-                  "cpu_s": round(ours["cpu_s"] / theirs["cpu_s"], 2)}
+        ratios = {
+            "pages_per_min": round(ours["pages_per_min"] / theirs["pages_per_min"], 2),
+            "peak_rss": round(ours["peak_rss_mb"] / theirs["peak_rss_mb"], 2),
+            "peak_pss": round(ours["peak_pss_mb"] / theirs["peak_pss_mb"], 2),
+            "cpu_s": round(ours["cpu_s"] / theirs["cpu_s"], 2),
+        }
         ratios["meets_speed_target"] = ratios["pages_per_min"] >= TARGET_SPEEDUP
         ratios["meets_memory_target"] = ratios["peak_rss"] <= 1.0
         summary.setdefault("ratios_vs_pa11y_ci", {})[label] = ratios
@@ -441,23 +499,31 @@ def summarise(runs: list[Run]) -> dict:
 
 
 def print_table(runs: list[Run], summary: dict) -> None:
-    head = (f"{'tool':<15}{'rep':>4}{'pos':>4}{'exit':>5}{'ok':>4}{'wall s':>8}{'pages/min':>10}{'peak RSS MB':>12}"
-            f"{'peak PSS MB':>12}{'CPU s':>7}{'procs':>6}  load 1m")
+    head = (
+        f"{'tool':<15}{'rep':>4}{'pos':>4}{'exit':>5}{'ok':>4}{'wall s':>8}{'pages/min':>10}{'peak RSS MB':>12}"
+        f"{'peak PSS MB':>12}{'CPU s':>7}{'procs':>6}  load 1m"
+    )
     print("\n" + head + "\n" + "-" * len(head))
     for r in runs:
-        print(f"{r.tool:<15}{r.repetition:>4}{r.position:>4}{r.exit_code:>5}{r.pages_audited:>4}{r.wall_s:>8.1f}"
-              f"{r.pages_per_min:>10.1f}{r.peak_rss_mb:>12.0f}{r.peak_pss_mb:>12.0f}{r.cpu_s:>7.1f}{r.peak_processes:>6}"
-              f"  {r.load_before[0]:.2f}→{r.load_after[0]:.2f}")
+        print(
+            f"{r.tool:<15}{r.repetition:>4}{r.position:>4}{r.exit_code:>5}{r.pages_audited:>4}{r.wall_s:>8.1f}"
+            f"{r.pages_per_min:>10.1f}{r.peak_rss_mb:>12.0f}{r.peak_pss_mb:>12.0f}{r.cpu_s:>7.1f}{r.peak_processes:>6}"
+            f"  {r.load_before[0]:.2f}→{r.load_after[0]:.2f}"
+        )
     print()
     for label in TOOLS.values():
         s = summary.get(label)
         if s:
-            print(f"median {label:<15} {s['pages_per_min']} pages/min, peak RSS {s['peak_rss_mb']} MB, "
-                  f"peak PSS {s['peak_pss_mb']} MB, CPU {s['cpu_s']} s")
+            print(
+                f"median {label:<15} {s['pages_per_min']} pages/min, peak RSS {s['peak_rss_mb']} MB, "
+                f"peak PSS {s['peak_pss_mb']} MB, CPU {s['cpu_s']} s"
+            )
     for label, ratio in summary.get("ratios_vs_pa11y_ci", {}).items():
-        print(f"{label}/pa11y-ci: pages/min ×{ratio['pages_per_min']} (target ≥ {TARGET_SPEEDUP}: "
-              f"{'met' if ratio['meets_speed_target'] else 'NOT met'}), peak RSS ×{ratio['peak_rss']} "
-              f"({'met' if ratio['meets_memory_target'] else 'NOT met'}), peak PSS ×{ratio['peak_pss']}, CPU ×{ratio['cpu_s']}")
+        print(
+            f"{label}/pa11y-ci: pages/min ×{ratio['pages_per_min']} (target ≥ {TARGET_SPEEDUP}: "
+            f"{'met' if ratio['meets_speed_target'] else 'NOT met'}), peak RSS ×{ratio['peak_rss']} "
+            f"({'met' if ratio['meets_memory_target'] else 'NOT met'}), peak PSS ×{ratio['peak_pss']}, CPU ×{ratio['cpu_s']}"
+        )
 
 
 def main() -> int:
@@ -482,9 +548,11 @@ def main() -> int:
     try:
         _, urls_file = generate_site.write_url_lists(site, pages, base)
         urls = urls_file.read_text().split()
-        print(f"site: {len(urls)} pages at {base}; rule set: the {len(ours['axe_rules'])} axe rules of a11y-audit's "
-              f"web checklist (axe-core {versions['ours_axe_core']}); pa11y-ci's axe-core {rules['version']} runs "
-              f"{len(rules['enable'])} of them (missing there: {', '.join(rules['missing']) or 'none'})")
+        print(
+            f"site: {len(urls)} pages at {base}; rule set: the {len(ours['axe_rules'])} axe rules of a11y-audit's "
+            f"web checklist (axe-core {versions['ours_axe_core']}); pa11y-ci's axe-core {rules['version']} runs "
+            f"{len(rules['enable'])} of them (missing there: {', '.join(rules['missing']) or 'none'})"
+        )
         print(f"load average before: {os.getloadavg()[0]:.2f} (2-core machine shared with other work)", flush=True)
         warm_up()
         for rep in range(1, args.repeat + 1):
@@ -493,23 +561,38 @@ def main() -> int:
             for position, tool in enumerate(order, 1):
                 r = run_tool(tool, rep, position, urls, rules)
                 runs.append(r)
-                print(f"  rep {rep} {r.tool:<15} exit {r.exit_code}  {r.pages_audited}/{r.pages} pages  {r.wall_s:6.1f} s  "
-                      f"{r.pages_per_min:5.1f} pages/min  peak RSS {r.peak_rss_mb:5.0f} MB  PSS {r.peak_pss_mb:5.0f} MB  "
-                      f"CPU {r.cpu_s:5.1f} s  load {r.load_before[0]:.2f}", flush=True)
+                print(
+                    f"  rep {rep} {r.tool:<15} exit {r.exit_code}  {r.pages_audited}/{r.pages} pages  {r.wall_s:6.1f} s  "
+                    f"{r.pages_per_min:5.1f} pages/min  peak RSS {r.peak_rss_mb:5.0f} MB  PSS {r.peak_pss_mb:5.0f} MB  "
+                    f"CPU {r.cpu_s:5.1f} s  load {r.load_before[0]:.2f}",
+                    flush=True,
+                )
     finally:
         server.terminate()
         server.wait()
     summary = summarise(runs)
     print_table(runs, summary)
-    result = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "command": "python bench/web/run.py " + " ".join(sys.argv[1:]),
-              "machine": {"cpus": os.cpu_count(), "mem_gib": round(os.sysconf("SC_PHYS_PAGES") * PAGE_SIZE / 2**30, 1),
-                          "kernel": platform.release()},
-              "site": {"pages": len(pages), "base_url": base,
-                       "html_kib": round(sum(f.stat().st_size for f in site.rglob("*.html")) / 1024),
-                       "digest": generate_site.tree_digest(site)},
-              "concurrency": CONCURRENCY, "chromium_args_pa11y": CHROME_ARGS,
-              "rule_set": {"ours_axe_rules": ours["axe_rules"], "ours_probes": ours["probes"], "pa11y": rules},
-              "versions": versions, "runs": [asdict(r) for r in runs], "summary": summary}
+    result = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "command": "python bench/web/run.py " + " ".join(sys.argv[1:]),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "mem_gib": round(os.sysconf("SC_PHYS_PAGES") * PAGE_SIZE / 2**30, 1),
+            "kernel": platform.release(),
+        },
+        "site": {
+            "pages": len(pages),
+            "base_url": base,
+            "html_kib": round(sum(f.stat().st_size for f in site.rglob("*.html")) / 1024),
+            "digest": generate_site.tree_digest(site),
+        },
+        "concurrency": CONCURRENCY,
+        "chromium_args_pa11y": CHROME_ARGS,
+        "rule_set": {"ours_axe_rules": ours["axe_rules"], "ours_probes": ours["probes"], "pa11y": rules},
+        "versions": versions,
+        "runs": [asdict(r) for r in runs],
+        "summary": summary,
+    }
     (WORK / "result.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"\nfigures written to {(WORK / 'result.json').relative_to(REPO)}")
     return 0 if runs and all(r.exit_code in (0, 2) and r.pages_audited == r.pages for r in runs) else 1
@@ -531,9 +614,17 @@ def run_tool(tool: str, rep: int, position: int, urls: list[str], rules: dict) -
         cmd = ours_command(urls[0], db, out, axe_only=tool == "ours-axe")
         code, fig = measure(cmd, env=env, cwd=WORK, log=log, pages=len(urls))
         audited = ours_audited(out)
-    return Run(tool=TOOLS[tool], repetition=rep, position=position, exit_code=code, pages=len(urls),
-               pages_audited=audited, pages_per_min=round(len(urls) / fig["wall_s"] * 60, 1),
-               log=str(log.relative_to(REPO)), **fig)
+    return Run(
+        tool=TOOLS[tool],
+        repetition=rep,
+        position=position,
+        exit_code=code,
+        pages=len(urls),
+        pages_audited=audited,
+        pages_per_min=round(len(urls) / fig["wall_s"] * 60, 1),
+        log=str(log.relative_to(REPO)),
+        **fig,
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ def test_points_outside_hunan(point):
 def test_batch_matches_single_lookups():
     points = list(KNOWN) + OUTSIDE
     assert [a.code if a else None for a in counties_at(points)] == [
-        a.code if a else None for a in (county_at(*p) for p in points)]
+        a.code if a else None for a in (county_at(*p) for p in points)
+    ]
     assert counties_at([]) == []
 
 

@@ -79,7 +79,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 
 def test_missing_english_title_is_named(tmp_path):
-    message = problems_for(tmp_path, GOOD.replace("{zh: 坡度不大于1:12, en: Slope at most 1:12}", "{zh: 坡度不大于1:12}"))
+    message = problems_for(
+        tmp_path, GOOD.replace("{zh: 坡度不大于1:12, en: Slope at most 1:12}", "{zh: 坡度不大于1:12}")
+    )
     assert "checks[0] (id sample-ramp-slope) > title: 'en' is a required property" in message
 
 

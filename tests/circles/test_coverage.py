@@ -53,13 +53,14 @@ class Score:
 
 def facility(key: str, kind: str, lon: float, lat: float, **attributes) -> Subject:
     category = {"toilet": Category.TOILETS, "parking": Category.PARKING}.get(kind, Category.SCENIC)
-    return Subject(key, kind, category, key.upper(), geometry={"type": "Point", "coordinates": [lon, lat]},
-                   attributes=attributes)
+    return Subject(
+        key, kind, category, key.upper(), geometry={"type": "Point", "coordinates": [lon, lat]}, attributes=attributes
+    )
 
 
 FACILITIES = [
-    facility("t1", "toilet", 112.0020, 28.0000),   # gate 0.002° E = 196.7 m; view 0.008° W = 786.9 m
-    facility("t2", "toilet", 112.0105, 28.0000),   # view 0.0005° E = 49.2 m
+    facility("t1", "toilet", 112.0020, 28.0000),  # gate 0.002° E = 196.7 m; view 0.008° W = 786.9 m
+    facility("t2", "toilet", 112.0105, 28.0000),  # view 0.0005° E = 49.2 m
     facility("p1", "parking", 112.0000, 28.0040),  # gate 0.004° N = 443.3 m, beyond 300 m
     facility("r1", "scenic-spot", 112.0100, 28.0020, facility_type="rest-point"),  # view 0.002° N = 221.6 m
     facility("r2", "scenic-spot", 112.0101, 28.0000, facility_type="viewpoint"),  # not a rest point
@@ -106,7 +107,10 @@ def test_coverage_and_the_reason_of_each_gap(circle):
     assert view_rest.nearest.distance_m == pytest.approx(0.002 * M_PER_DEG_LAT, rel=2e-3)
 
     assert [(g.point.id, g.requirement.type) for g in result.gaps] == [
-        ("view", "accessible-toilet"), ("gate", "accessible-parking"), ("view", "rest-point")]
+        ("view", "accessible-toilet"),
+        ("gate", "accessible-parking"),
+        ("view", "rest-point"),
+    ]
     assert view_toilet.location == {"type": "Point", "coordinates": [112.01, 28.0]}
 
 
@@ -137,7 +141,11 @@ def test_findings_one_per_required_type_with_gaps_as_evidence(circle):
 def test_circle_subject(circle):
     subject = as_subject(circle)
     assert (subject.key, subject.kind, subject.category, subject.area_code) == (
-        "circle:tiny", "service-circle", Category.SCENIC, "430104")
+        "circle:tiny",
+        "service-circle",
+        Category.SCENIC,
+        "430104",
+    )
     assert subject.geometry["type"] == "Polygon"
     assert [p["id"] for p in subject.attributes["points"]] == ["gate", "view"]
 
@@ -152,8 +160,9 @@ def test_from_a_real_store_with_stored_scores(circle, store):
     from audit.model import SubjectScore
 
     def stored(key: str, compliant: bool | None) -> SubjectScore:
-        return SubjectScore(key, 80.0 if compliant else 40.0, "B" if compliant else "D", compliant, 1.0, {}, (), (),
-                            "test")
+        return SubjectScore(
+            key, 80.0 if compliant else 40.0, "B" if compliant else "D", compliant, 1.0, {}, (), (), "test"
+        )
 
     round_ = store.begin_round("facility")
     with store.transaction():

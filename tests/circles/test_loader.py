@@ -81,11 +81,14 @@ def test_missing_field_and_bad_radius_are_all_reported(circle_root):
 
 
 def test_duplicate_point_ids(circle_root):
-    doubled = VALID + """  - id: gate
+    doubled = (
+        VALID
+        + """  - id: gate
     name: {zh: 又一个大门, en: Another gate}
     kind: entrance
     location: [112.531, 27.921]
 """
+    )
     write(circle_root, "dup.yaml", doubled)
     _, message = problems_of(circle_root)
     assert "points[1] (id gate) > id: 'gate' is used more than once" in message

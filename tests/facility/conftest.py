@@ -12,13 +12,24 @@ import pytest
 from audit.facility.ingest import IngestOptions, read_submission
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "facility"
-TOILET_HEADER = ["编号", "设施名称", "经度", "纬度", "坐标系", "无障碍设施形式", "无障碍厕所面积", "门的开启方式", "入口门净宽（mm）"]
+TOILET_HEADER = [
+    "编号",
+    "设施名称",
+    "经度",
+    "纬度",
+    "坐标系",
+    "无障碍设施形式",
+    "无障碍厕所面积",
+    "门的开启方式",
+    "入口门净宽（mm）",
+]
 
 
 @pytest.fixture
 def read(catalog):
     def run(data: bytes, filename: str, **options) -> object:
         return read_submission(data, filename, catalog, IngestOptions(**options))
+
     return run
 
 
@@ -37,7 +48,9 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def toilet_row(sid: str = "T1", lon: str = "112.977", lat: str = "28.196", crs: str = "wgs84", **values: str) -> list[str]:
+def toilet_row(
+    sid: str = "T1", lon: str = "112.977", lat: str = "28.196", crs: str = "wgs84", **values: str
+) -> list[str]:
     base = {"provision": "独立无障碍厕所", "area": "4.5", "door": "推拉", "width": "900"}
     base.update(values)
     return [sid, "公厕", lon, lat, crs, base["provision"], base["area"], base["door"], base["width"]]

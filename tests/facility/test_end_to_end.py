@@ -104,8 +104,21 @@ def test_cli_ingest_and_messages_in_english(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes(csv_bytes([TOILET_HEADER, toilet_row("T1"), toilet_row("T2", area="big")]))
     runner = CliRunner()
-    outcome = runner.invoke(cli, ["--db", str(tmp_path / "s.db"), "facility", "ingest", "--partial", "--lang", "en",
-                                  "--round", "2025q3", str(path)])
+    outcome = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "s.db"),
+            "facility",
+            "ingest",
+            "--partial",
+            "--lang",
+            "en",
+            "--round",
+            "2025q3",
+            str(path),
+        ],
+    )
     assert outcome.exit_code == 1  # stored the good row, but the file had an error
     assert 'row 3, column "无障碍厕所面积": expected a number' in outcome.output
     assert "stored in round 1 (2025q3): 1 facilities" in outcome.output

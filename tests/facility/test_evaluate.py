@@ -17,19 +17,34 @@ def findings(read, catalog, header, row, checklist):
 RAMP_HEADER = ["编号", "经度", "纬度", "坐标系", "坡道坡度", "高差不大于150mm且场地受限", "坡道净宽", "两侧设扶手"]
 
 
-@pytest.mark.parametrize("slope, outcome", [("1:12", Outcome.PASS), ("8.3%", Outcome.PASS), ("4.8°", Outcome.PASS),
-                                            ("4.9°", Outcome.FAIL), ("9%", Outcome.FAIL), ("1:10", Outcome.FAIL)])
+@pytest.mark.parametrize(
+    "slope, outcome",
+    [
+        ("1:12", Outcome.PASS),
+        ("8.3%", Outcome.PASS),
+        ("4.8°", Outcome.PASS),
+        ("4.9°", Outcome.FAIL),
+        ("9%", Outcome.FAIL),
+        ("1:10", Outcome.FAIL),
+    ],
+)
 def test_slope_threshold_in_any_notation(read, catalog, slope, outcome):
-    _, found = findings(read, catalog, RAMP_HEADER, ["W1", "112.977", "28.196", "wgs84", slope, "否", "1.5", "是"],
-                        "wheelchair-ramps")
+    _, found = findings(
+        read, catalog, RAMP_HEADER, ["W1", "112.977", "28.196", "wgs84", slope, "否", "1.5", "是"], "wheelchair-ramps"
+    )
     assert found["ramp-slope"].outcome is outcome
     assert found["ramp-slope-short"].outcome is Outcome.NA  # its when-condition does not hold
     assert found["ramp-slope"].required["text"] == "≤1:12"
 
 
 def test_missing_answer_is_review_and_unknown_is_review_and_na_is_na(read, catalog):
-    subject, found = findings(read, catalog, RAMP_HEADER,
-                              ["W1", "112.977", "28.196", "wgs84", "1:14", "否", "不确定", "不适用"], "wheelchair-ramps")
+    subject, found = findings(
+        read,
+        catalog,
+        RAMP_HEADER,
+        ["W1", "112.977", "28.196", "wgs84", "1:14", "否", "不确定", "不适用"],
+        "wheelchair-ramps",
+    )
     assert found["ramp-width"].outcome is Outcome.REVIEW and "不确定" in found["ramp-width"].note
     assert found["ramp-handrails"].outcome is Outcome.NA
     assert found["ramp-landing"].outcome is Outcome.REVIEW and "not answered" in found["ramp-landing"].note
@@ -39,8 +54,9 @@ def test_missing_answer_is_review_and_unknown_is_review_and_na_is_na(read, catal
 
 def test_units_convert_before_comparing(read, catalog):
     header = ["编号", "经度", "纬度", "坐标系", "无障碍设施形式", "入口门净宽", "无障碍厕所面积"]
-    _, found = findings(read, catalog, header, ["T1", "112.977", "28.196", "wgs84", "toilet-room", "0.79m", "4㎡"],
-                        "accessible-toilets")
+    _, found = findings(
+        read, catalog, header, ["T1", "112.977", "28.196", "wgs84", "toilet-room", "0.79m", "4㎡"], "accessible-toilets"
+    )
     assert found["toilet-door-width"].outcome is Outcome.FAIL
     assert found["toilet-door-width"].measured["value"] == 790
     assert found["toilet-room-area"].outcome is Outcome.PASS
@@ -49,8 +65,9 @@ def test_units_convert_before_comparing(read, catalog):
 
 def test_unverified_thresholds_are_marked(read, catalog):
     header = ["编号", "经度", "纬度", "坐标系", "无障碍设施形式", "设救助呼叫装置", "呼叫按钮高度"]
-    _, found = findings(read, catalog, header, ["T1", "112.977", "28.196", "wgs84", "stall", "是", "600"],
-                        "accessible-toilets")
+    _, found = findings(
+        read, catalog, header, ["T1", "112.977", "28.196", "wgs84", "stall", "是", "600"], "accessible-toilets"
+    )
     assert found["toilet-call-height"].outcome is Outcome.FAIL
     assert found["toilet-call-height"].required["verified"] is False
 
@@ -64,11 +81,23 @@ def test_parking_share_is_derived_from_the_counts(read, catalog):
 
 
 def test_gaps_and_obstructions_are_placed_on_the_segment(read, catalog):
-    header = ["编号", "路段走向", "坐标系", "设有行进盲道", "盲道缺口（里程或坐标）", "盲道上的障碍物", "无缘石坡道的路口"]
+    header = [
+        "编号",
+        "路段走向",
+        "坐标系",
+        "设有行进盲道",
+        "盲道缺口（里程或坐标）",
+        "盲道上的障碍物",
+        "无缘石坡道的路口",
+    ]
     line = "LINESTRING (112.9580 28.1965, 112.9760 28.1962)"
-    subject, found = findings(read, catalog, header,
-                              ["R1", line, "wgs84", "是", "120-135; 410 8m", "112.9632 28.19645 1m 电线杆", "0"],
-                              "tactile-paving")
+    subject, found = findings(
+        read,
+        catalog,
+        header,
+        ["R1", line, "wgs84", "是", "120-135; 410 8m", "112.9632 28.19645 1m 电线杆", "0"],
+        "tactile-paving",
+    )
     assert subject.geometry["type"] == "LineString"
     gaps = found["tactile-continuity"]
     assert gaps.outcome is Outcome.FAIL and gaps.failed == 2 and gaps.measured["length_m"] == 23

@@ -22,10 +22,15 @@ def test_eviltransform_published_vector():
     assert metres(back, (121.5272106, 31.1774276)) < 2.0
 
 
-@pytest.mark.parametrize("place, wgs, gcj_m", [
-    ("Changsha", (112.9388, 28.2282), 664), ("Shaoshan", (112.5285, 27.9220), 652),
-    ("Wulingyuan", (110.5480, 29.3475), 564), ("Mangshan", (112.9850, 24.9540), 625),
-])
+@pytest.mark.parametrize(
+    "place, wgs, gcj_m",
+    [
+        ("Changsha", (112.9388, 28.2282), 664),
+        ("Shaoshan", (112.5285, 27.9220), 652),
+        ("Wulingyuan", (110.5480, 29.3475), 564),
+        ("Mangshan", (112.9850, 24.9540), 625),
+    ],
+)
 def test_hunan_offsets_match_the_reference_and_convert_back(place, wgs, gcj_m):
     gcj = from_wgs84(*wgs, "gcj02")
     assert metres(gcj, wgs) == pytest.approx(gcj_m, abs=40)
@@ -44,8 +49,17 @@ def test_swapped_and_outside_points_are_errors():
     assert outside.value.key == "facility.location.outside"
 
 
-@pytest.mark.parametrize("text, system", [("GCJ-02", "gcj02"), ("高德", "gcj02"), ("bd09ll", "bd09"), ("百度", "bd09"),
-                                          ("WGS84", "wgs84"), ("GPS", "wgs84")])
+@pytest.mark.parametrize(
+    "text, system",
+    [
+        ("GCJ-02", "gcj02"),
+        ("高德", "gcj02"),
+        ("bd09ll", "bd09"),
+        ("百度", "bd09"),
+        ("WGS84", "wgs84"),
+        ("GPS", "wgs84"),
+    ],
+)
 def test_coordinate_system_names(text, system):
     assert parse_crs(text) == system
 

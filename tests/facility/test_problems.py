@@ -13,19 +13,30 @@ def keys(result):
 
 
 def test_every_problem_of_a_file_is_reported_at_once(read, catalog):
-    rows = [TOILET_HEADER,
-            toilet_row("T1", area="三"),
-            toilet_row("T2", lon="28.196", lat="112.977"),
-            toilet_row("T3", door="旋转"),
-            toilet_row("T3"),
-            toilet_row("", width='=HYPERLINK("http://evil","x")'),
-            toilet_row("T6", lon="116.40", lat="39.90"),
-            toilet_row("T7", crs="utm")]
+    rows = [
+        TOILET_HEADER,
+        toilet_row("T1", area="三"),
+        toilet_row("T2", lon="28.196", lat="112.977"),
+        toilet_row("T3", door="旋转"),
+        toilet_row("T3"),
+        toilet_row("", width='=HYPERLINK("http://evil","x")'),
+        toilet_row("T6", lon="116.40", lat="39.90"),
+        toilet_row("T7", crs="utm"),
+    ]
     result = read(csv_bytes(rows), "toilets.csv")
     assert result.rows == []  # rejected whole
-    assert keys(result) == sorted([
-        "facility.value.number", "facility.location.swapped", "facility.value.choice", "facility.id.duplicate",
-        "facility.id.missing", "facility.value.formula", "facility.location.outside", "facility.location.crs-unknown"])
+    assert keys(result) == sorted(
+        [
+            "facility.value.number",
+            "facility.location.swapped",
+            "facility.value.choice",
+            "facility.id.duplicate",
+            "facility.id.missing",
+            "facility.value.formula",
+            "facility.location.outside",
+            "facility.location.crs-unknown",
+        ]
+    )
     area = next(p for p in result.errors if p.key == "facility.value.number")
     assert (area.file, area.row, area.column, area.value) == ("toilets.csv", 2, "无障碍厕所面积", "三")
     zh, en = area.text(catalog.messages, "zh"), area.text(catalog.messages, "en")
@@ -40,14 +51,17 @@ def test_partial_keeps_the_good_rows(read):
     assert [r.submission_id for r in result.rows] == ["T1", "T3"] and result.skipped_rows == 1
 
 
-@pytest.mark.parametrize("data, name, key", [
-    (b"", "empty.csv", "facility.file.empty"),
-    (b"   \n  \n", "blank.csv", "facility.file.empty"),
-    (b"a,b\n", "header-only.csv", "facility.file.empty"),
-    (b"not a spreadsheet", "x.pdf", "facility.file.unknown-format"),
-    (b"{not json", "x.geojson", "facility.file.bad-json"),
-    (b'{"type": "FeatureCollection"}', "x.geojson", "facility.file.bad-json"),
-])
+@pytest.mark.parametrize(
+    "data, name, key",
+    [
+        (b"", "empty.csv", "facility.file.empty"),
+        (b"   \n  \n", "blank.csv", "facility.file.empty"),
+        (b"a,b\n", "header-only.csv", "facility.file.empty"),
+        (b"not a spreadsheet", "x.pdf", "facility.file.unknown-format"),
+        (b"{not json", "x.geojson", "facility.file.bad-json"),
+        (b'{"type": "FeatureCollection"}', "x.geojson", "facility.file.bad-json"),
+    ],
+)
 def test_bad_files(read, data, name, key):
     assert keys(read(data, name)) == [key]
 
@@ -83,18 +97,31 @@ def test_undetectable_checklist(read):
 def test_missing_columns_duplicates_and_unknown_ones(read):
     data = csv_bytes([["设施名称", "门的开启方式", "门的开启方式", "颜色"], ["a", "推拉", "推拉", "红"]])
     result = read(data, "x.csv", checklist_id="accessible-toilets")
-    assert keys(result) == ["facility.file.duplicate-column", "facility.file.missing-column",
-                            "facility.file.missing-column", "facility.file.no-location-column"]
+    assert keys(result) == [
+        "facility.file.duplicate-column",
+        "facility.file.missing-column",
+        "facility.file.missing-column",
+        "facility.file.no-location-column",
+    ]
     assert [p.key for p in result.warnings] == ["facility.file.unknown-column"]
 
 
 def test_required_value_missing_and_bad_yesno_and_slope(read):
     header = ["编号", "经度", "纬度", "坐标系", "坡道坡度", "高差不大于150mm且场地受限", "两侧设扶手"]
-    data = csv_bytes([header, ["R1", "112.977", "28.196", "wgs84", "", "也许", "maybe"],
-                      ["R2", "112.977", "28.196", "wgs84", "steep", "否", "是"]])
+    data = csv_bytes(
+        [
+            header,
+            ["R1", "112.977", "28.196", "wgs84", "", "也许", "maybe"],
+            ["R2", "112.977", "28.196", "wgs84", "steep", "否", "是"],
+        ]
+    )
     result = read(data, "ramps.csv", checklist_id="wheelchair-ramps")
-    assert keys(result) == ["facility.value.required", "facility.value.slope", "facility.value.yesno",
-                            "facility.value.yesno"]
+    assert keys(result) == [
+        "facility.value.required",
+        "facility.value.slope",
+        "facility.value.yesno",
+        "facility.value.yesno",
+    ]
 
 
 def test_crs_assumed_is_a_warning_only(read):
@@ -107,8 +134,13 @@ def test_crs_assumed_is_a_warning_only(read):
 def test_photos_must_exist_and_names_are_never_paths(read, tmp_path):
     (tmp_path / "ok.jpg").write_bytes(b"\xff\xd8\xff")
     header = TOILET_HEADER + ["照片"]
-    rows = [header, toilet_row("T1") + ["ok.jpg"], toilet_row("T2") + ["../../etc/passwd.jpg"],
-            toilet_row("T3") + ["missing.jpg"], toilet_row("T4") + ["script.exe"]]
+    rows = [
+        header,
+        toilet_row("T1") + ["ok.jpg"],
+        toilet_row("T2") + ["../../etc/passwd.jpg"],
+        toilet_row("T3") + ["missing.jpg"],
+        toilet_row("T4") + ["script.exe"],
+    ]
     result = read(csv_bytes(rows), "t.csv", photo_dir=tmp_path, partial=True)
     assert keys(result) == ["facility.photo.bad-type", "facility.photo.missing", "facility.photo.unsafe-name"]
     photo = result.rows[0].photos[0]
@@ -117,14 +149,22 @@ def test_photos_must_exist_and_names_are_never_paths(read, tmp_path):
 
 def test_geojson_orphan_mark_and_bad_geometry(read):
     features = [
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": []},
-         "properties": {"submission_id": "R1", "guiding_present": "是"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [112.97, 28.19]},
-         "properties": {"segment": "R9", "defect": "gap"}},
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": []},
+            "properties": {"submission_id": "R1", "guiding_present": "是"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [112.97, 28.19]},
+            "properties": {"segment": "R9", "defect": "gap"},
+        },
     ]
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
-    assert keys(read(data, "r.geojson", checklist_id="tactile-paving")) == ["facility.location.geometry",
-                                                                           "facility.location.orphan-mark"]
+    assert keys(read(data, "r.geojson", checklist_id="tactile-paving")) == [
+        "facility.location.geometry",
+        "facility.location.orphan-mark",
+    ]
 
 
 def test_bad_marks_on_a_segment(read):

@@ -18,9 +18,11 @@ def test_csv_in_every_chinese_encoding(read, encoding):
 
 def test_xlsx_with_numbers_and_dates(read):
     from datetime import datetime
+
     header = TOILET_HEADER + ["检查日期"]
-    data = xlsx_bytes([header, ["T1", "公厕", 112.977, 28.196, "wgs84", "独立无障碍厕所", 4.5, "推拉", 900,
-                                datetime(2025, 6, 3)]])
+    data = xlsx_bytes(
+        [header, ["T1", "公厕", 112.977, 28.196, "wgs84", "独立无障碍厕所", 4.5, "推拉", 900, datetime(2025, 6, 3)]]
+    )
     result = read(data, "toilets.xlsx")
     assert not result.errors
     row = result.rows[0]
@@ -54,19 +56,26 @@ def test_kobo_export(read):
 
 
 def test_odk_group_prefixes_and_kobo_group_paths(read):
-    odk = [["SubmissionDate", "site-location-Latitude", "site-location-Longitude", "site-name", "facts-provision", "KEY"],
-           ["2025-06-01", "28.196", "112.977", "公厕", "stall", "uuid:1"]]
+    odk = [
+        ["SubmissionDate", "site-location-Latitude", "site-location-Longitude", "site-name", "facts-provision", "KEY"],
+        ["2025-06-01", "28.196", "112.977", "公厕", "stall", "uuid:1"],
+    ]
     result = read(csv_bytes(odk), "odk.csv", checklist_id="accessible-toilets")
     assert not result.errors and result.rows[0].submission_id == "uuid:1"
-    kobo = [["site/_location_latitude", "site/_location_longitude", "facts/provision", "_uuid", "_submission_time"],
-            ["28.196", "112.977", "stall", "abc", "2025-06-01T08:00:00"]]
+    kobo = [
+        ["site/_location_latitude", "site/_location_longitude", "facts/provision", "_uuid", "_submission_time"],
+        ["28.196", "112.977", "stall", "abc", "2025-06-01T08:00:00"],
+    ]
     result = read(csv_bytes(kobo), "kobo.csv", checklist_id="accessible-toilets")
     assert not result.errors and result.rows[0].values["provision"] == "stall"
 
 
 def test_geojson_defaults_to_wgs84_and_takes_a_declared_system(read):
-    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [112.977, 28.196]},
-               "properties": {"submission_id": "T1", "provision": "stall"}}
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [112.977, 28.196]},
+        "properties": {"submission_id": "T1", "provision": "stall"},
+    }
     data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
     plain = read(data, "t.geojson", checklist_id="accessible-toilets")
     assert plain.rows[0].geometry["coordinates"] == [112.977, 28.196]

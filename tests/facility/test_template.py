@@ -32,8 +32,14 @@ def test_filled_template_round_trips(tmp_path, catalog):
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
-    row = {"编号": "T1", "经度": 112.977, "纬度": 28.196, "坐标系": "wgs84", "无障碍设施形式": "独立无障碍厕所",
-           "入口门净宽（mm）": 850}
+    row = {
+        "编号": "T1",
+        "经度": 112.977,
+        "纬度": 28.196,
+        "坐标系": "wgs84",
+        "无障碍设施形式": "独立无障碍厕所",
+        "入口门净宽（mm）": 850,
+    }
     sheet.append([row.get(h) for h in headers])
     book.save(path)
     result = read_submission(path, "t.xlsx", catalog, IngestOptions())

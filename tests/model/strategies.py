@@ -12,14 +12,14 @@ outcomes = st.sampled_from(list(Outcome))
 
 @st.composite
 def check_and_finding(draw, index: int):
-    check = Check(id=f"check-{index}", severity=draw(severities), title={"zh": "检查", "en": "check"},
-                  veto=draw(st.booleans()))
+    check = Check(
+        id=f"check-{index}", severity=draw(severities), title={"zh": "检查", "en": "check"}, veto=draw(st.booleans())
+    )
     outcome = draw(outcomes)
     counted = draw(st.booleans())
     passed = draw(st.integers(0, 500)) if counted else None
     failed = draw(st.integers(0 if outcome is not Outcome.FAIL else 1, 500)) if counted else None
-    finding = Finding("s", check.id, outcome, passed=passed, failed=failed,
-                      severity=draw(st.none() | severities))
+    finding = Finding("s", check.id, outcome, passed=passed, failed=failed, severity=draw(st.none() | severities))
     return check, finding
 
 

@@ -5,8 +5,21 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audit.model import (ALL, Category, Check, Finding, Indicator, Outcome, Severity, Subject, aggregate,
-                         area_chain, compare, evaluate_all, score_subject)
+from audit.model import (
+    ALL,
+    Category,
+    Check,
+    Finding,
+    Indicator,
+    Outcome,
+    Severity,
+    Subject,
+    aggregate,
+    area_chain,
+    compare,
+    evaluate_all,
+    score_subject,
+)
 
 
 def scored(key: str, area: str, category: Category, outcomes: list[Outcome], policy):
@@ -23,11 +36,13 @@ def test_area_chain():
 
 def test_subjects_roll_up_county_city_province(catalog):
     p = catalog.policy
-    cells = aggregate([
-        scored("a", "430102", Category.TOILETS, [Outcome.PASS, Outcome.PASS], p),   # 100, compliant
-        scored("b", "430104", Category.TOILETS, [Outcome.PASS, Outcome.FAIL], p),   # 50, not compliant
-        scored("c", "430302", Category.ROADS, [Outcome.FAIL, Outcome.FAIL], p),     # 0
-    ])
+    cells = aggregate(
+        [
+            scored("a", "430102", Category.TOILETS, [Outcome.PASS, Outcome.PASS], p),  # 100, compliant
+            scored("b", "430104", Category.TOILETS, [Outcome.PASS, Outcome.FAIL], p),  # 50, not compliant
+            scored("c", "430302", Category.ROADS, [Outcome.FAIL, Outcome.FAIL], p),  # 0
+        ]
+    )
     changsha = cells[("430100", "toilets")]
     assert (changsha.subjects, changsha.mean_score, changsha.compliance_rate) == (2, 75.0, 0.5)
     province = cells[("430000", ALL)]
@@ -39,24 +54,33 @@ def test_subjects_roll_up_county_city_province(catalog):
 
 def test_most_failed_checks_are_counted_and_ordered(catalog):
     p = catalog.policy
-    cells = aggregate([scored(k, "430102", Category.TOILETS, [Outcome.FAIL, Outcome.PASS], p) for k in "abc"]
-                      + [scored("d", "430102", Category.TOILETS, [Outcome.PASS, Outcome.FAIL], p)])
+    cells = aggregate(
+        [scored(k, "430102", Category.TOILETS, [Outcome.FAIL, Outcome.PASS], p) for k in "abc"]
+        + [scored("d", "430102", Category.TOILETS, [Outcome.PASS, Outcome.FAIL], p)]
+    )
     assert cells[("430102", "toilets")].top_failed == (("c0", 3), ("c1", 1))
 
 
 def test_change_since_previous_round(catalog):
     p = catalog.policy
     before = aggregate([scored("a", "430102", Category.TOILETS, [Outcome.FAIL, Outcome.PASS], p)])
-    after = aggregate([scored("a", "430102", Category.TOILETS, [Outcome.PASS, Outcome.PASS], p),
-                       scored("b", "430102", Category.TOILETS, [Outcome.PASS, Outcome.PASS], p)])
+    after = aggregate(
+        [
+            scored("a", "430102", Category.TOILETS, [Outcome.PASS, Outcome.PASS], p),
+            scored("b", "430102", Category.TOILETS, [Outcome.PASS, Outcome.PASS], p),
+        ]
+    )
     change = compare(after, before)[("430102", "toilets")]
     assert (change.mean_score, change.compliance_rate, change.subjects) == (50.0, 1.0, 1)
     new_cell = compare(after, {})[("430102", "toilets")]
     assert new_cell.mean_score is None
 
 
-@given(st.lists(st.sampled_from(list(Outcome)), min_size=1, max_size=12),
-       st.sampled_from(["430102", "430100", "430000", "433122"]), st.sampled_from(list(Category)))
+@given(
+    st.lists(st.sampled_from(list(Outcome)), min_size=1, max_size=12),
+    st.sampled_from(["430102", "430100", "430000", "433122"]),
+    st.sampled_from(list(Category)),
+)
 def test_aggregate_of_one_subject_equals_that_subject(catalog, outcomes, area, category):
     subject, score = scored("only", area, category, outcomes, catalog.policy)
     for code in area_chain(area):
@@ -70,18 +94,37 @@ def test_aggregate_of_one_subject_equals_that_subject(catalog, outcomes, area, c
 
 def test_indicators_floor_first_and_points(catalog):
     p = catalog.policy
-    cells = aggregate([scored("a", "430102", Category.ROADS, [Outcome.PASS], p),
-                       scored("b", "430102", Category.ROADS, [Outcome.FAIL], p),
-                       scored("t", "430102", Category.TOILETS, [Outcome.PASS], p)])
+    cells = aggregate(
+        [
+            scored("a", "430102", Category.ROADS, [Outcome.PASS], p),
+            scored("b", "430102", Category.ROADS, [Outcome.FAIL], p),
+            scored("t", "430102", Category.TOILETS, [Outcome.PASS], p),
+        ]
+    )
 
     def ind(iid, kind, target, points, category):
-        return Indicator.from_mapping({"id": iid, "dimension": {"zh": "安全便捷", "en": "Safe"}, "name": {"zh": iid, "en": iid},
-                                       "type": kind, "target": target, "points": points,
-                                       "measure": {"metric": "compliance_rate", "category": category}})
+        return Indicator.from_mapping(
+            {
+                "id": iid,
+                "dimension": {"zh": "安全便捷", "en": "Safe"},
+                "name": {"zh": iid, "en": iid},
+                "type": kind,
+                "target": target,
+                "points": points,
+                "measure": {"metric": "compliance_rate", "category": category},
+            }
+        )
 
-    results = evaluate_all([ind("toilets", "guidance", 0.8, 6, "toilets"), ind("roads", "floor", 1.0, 5, "roads"),
-                            ind("guided-roads", "guidance", 0.8, 6, "roads"), ind("parking", "floor", 1.0, 5, "parking")],
-                           cells, "430102")
+    results = evaluate_all(
+        [
+            ind("toilets", "guidance", 0.8, 6, "toilets"),
+            ind("roads", "floor", 1.0, 5, "roads"),
+            ind("guided-roads", "guidance", 0.8, 6, "roads"),
+            ind("parking", "floor", 1.0, 5, "parking"),
+        ],
+        cells,
+        "430102",
+    )
     by_id = {r.indicator.id: r for r in results}
     assert results[0].indicator.id == "roads"  # the failed floor indicator comes first
     assert (by_id["roads"].value, by_id["roads"].met, by_id["roads"].points) == (0.5, False, 0.0)

@@ -18,13 +18,17 @@ def check(cid: str, severity: Severity = Severity.SERIOUS, veto: bool = False, *
 
 def test_all_pass_scores_100_grade_a(catalog):
     checks = {c.id: c for c in (check("a"), check("b", Severity.MINOR))}
-    result = score_subject("s", [Finding("s", "a", Outcome.PASS), Finding("s", "b", Outcome.PASS)], checks, catalog.policy)
+    result = score_subject(
+        "s", [Finding("s", "a", Outcome.PASS), Finding("s", "b", Outcome.PASS)], checks, catalog.policy
+    )
     assert (result.score, result.grade, result.compliant, result.coverage) == (100.0, "A", True, 1.0)
 
 
 def test_weighted_share_uses_severity_weights(catalog):
     # critical (10) passes, serious (7) fails, moderate (3) passes: (10 + 3) / 20 = 65
-    checks = {c.id: c for c in (check("c", Severity.CRITICAL), check("s", Severity.SERIOUS), check("m", Severity.MODERATE))}
+    checks = {
+        c.id: c for c in (check("c", Severity.CRITICAL), check("s", Severity.SERIOUS), check("m", Severity.MODERATE))
+    }
     findings = [Finding("x", "c", Outcome.PASS), Finding("x", "s", Outcome.FAIL), Finding("x", "m", Outcome.PASS)]
     result = score_subject("x", findings, checks, catalog.policy)
     assert result.score == 65.0
@@ -66,7 +70,9 @@ def test_veto_failure_is_never_compliant_even_at_high_score(catalog):
 
 def test_nothing_applicable_means_no_score_not_zero(catalog):
     checks = {"a": check("a"), "b": check("b")}
-    result = score_subject("p", [Finding("p", "a", Outcome.REVIEW), Finding("p", "b", Outcome.NA)], checks, catalog.policy)
+    result = score_subject(
+        "p", [Finding("p", "a", Outcome.REVIEW), Finding("p", "b", Outcome.NA)], checks, catalog.policy
+    )
     assert (result.score, result.grade, result.compliant) == (None, None, None)
     assert result.coverage == 0.5
     assert result.counts == {"pass": 0, "fail": 0, "review": 1, "n/a": 1}
@@ -74,7 +80,16 @@ def test_nothing_applicable_means_no_score_not_zero(catalog):
 
 def test_grade_bands(catalog):
     grade = catalog.policy.grade_for
-    assert [grade(s).code for s in (100, 90, 89.99, 75, 74.99, 60, 59.99, 0)] == ["A", "A", "B", "B", "C", "C", "D", "D"]
+    assert [grade(s).code for s in (100, 90, 89.99, 75, 74.99, 60, 59.99, 0)] == [
+        "A",
+        "A",
+        "B",
+        "B",
+        "C",
+        "C",
+        "D",
+        "D",
+    ]
     assert [grade(s).label["zh"] for s in (95, 80, 65, 10)] == ["优秀", "良好", "合格", "不合格"]
 
 
@@ -100,7 +115,7 @@ def test_turning_a_fail_into_a_pass_never_lowers_the_score(catalog, data, draw):
         return
     i = draw.draw(st.sampled_from(failing))
     before = score_subject("s", findings, checks, catalog.policy)
-    fixed = findings[:i] + [replace(findings[i], outcome=Outcome.PASS, failed=0)] + findings[i + 1:]
+    fixed = findings[:i] + [replace(findings[i], outcome=Outcome.PASS, failed=0)] + findings[i + 1 :]
     after = score_subject("s", fixed, checks, catalog.policy)
     assert after.score >= before.score
 
@@ -110,7 +125,9 @@ def test_na_and_review_never_change_the_score(catalog, data, outcome, severity):
     checks, findings = data
     extra = check("extra-check", severity, veto=True)
     before = score_subject("s", findings, checks, catalog.policy)
-    after = score_subject("s", findings + [Finding("s", extra.id, outcome)], {**checks, extra.id: extra}, catalog.policy)
+    after = score_subject(
+        "s", findings + [Finding("s", extra.id, outcome)], {**checks, extra.id: extra}, catalog.policy
+    )
     assert (after.score, after.grade, after.compliant) == (before.score, before.grade, before.compliant)
 
 

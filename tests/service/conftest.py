@@ -18,9 +18,15 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 @pytest.fixture
 def config(tmp_path) -> ServiceConfig:
-    return ServiceConfig(db=str(tmp_path / "service.db"), photos_dir=tmp_path / "photos", maps_dir=tmp_path / "maps",
-                         reports_dir=tmp_path / "reports", max_rows=50, max_request_bytes=2 * 1024 * 1024,
-                         max_file_bytes=1024 * 1024)
+    return ServiceConfig(
+        db=str(tmp_path / "service.db"),
+        photos_dir=tmp_path / "photos",
+        maps_dir=tmp_path / "maps",
+        reports_dir=tmp_path / "reports",
+        max_rows=50,
+        max_request_bytes=2 * 1024 * 1024,
+        max_file_bytes=1024 * 1024,
+    )
 
 
 @pytest.fixture(autouse=True)

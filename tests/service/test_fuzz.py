@@ -16,8 +16,7 @@ def test_no_input_makes_a_server_error(app, tokens):
     for operation in schema.get_all_operations():
         op = operation.ok()
 
-        @settings(max_examples=40, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         @given(case=op.as_strategy())
         def run(case):
             case.headers = {**(case.headers or {}), **bearer(tokens["admin"])}

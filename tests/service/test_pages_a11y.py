@@ -21,14 +21,20 @@ def snapshot_pages(app, signed_in) -> dict[str, bytes]:
     client = signed_in("yuelu")
     form = client.get("/upload").data
     pages["upload.html"] = form
-    bad = {"checklist": "accessible-toilets", "csrf_token": csrf_of(form),
-           "files": [(io.BytesIO(fixture_bytes("toilets-bad.csv")), "toilets-bad.csv")]}
+    bad = {
+        "checklist": "accessible-toilets",
+        "csrf_token": csrf_of(form),
+        "files": [(io.BytesIO(fixture_bytes("toilets-bad.csv")), "toilets-bad.csv")],
+    }
     rejected = client.post("/upload", data=bad, content_type="multipart/form-data")
     assert rejected.status_code == 422 and b"door_width" in rejected.data
     pages["upload-errors.html"] = rejected.data
-    good = {"checklist": "accessible-toilets", "csrf_token": csrf_of(client.get("/upload").data),
-            "files": [(io.BytesIO(fixture_bytes("toilets.csv")), "toilets.csv")],
-            "photos": [(io.BytesIO(JPEG), "door1.jpg")]}
+    good = {
+        "checklist": "accessible-toilets",
+        "csrf_token": csrf_of(client.get("/upload").data),
+        "files": [(io.BytesIO(fixture_bytes("toilets.csv")), "toilets.csv")],
+        "photos": [(io.BytesIO(JPEG), "door1.jpg")],
+    }
     accepted = client.post("/upload", data=good, content_type="multipart/form-data")
     assert accepted.status_code == 201
     pages["upload-done.html"] = accepted.data
@@ -37,15 +43,23 @@ def snapshot_pages(app, signed_in) -> dict[str, bytes]:
     return pages
 
 
-def test_service_pages_have_no_critical_or_serious_violations(app, signed_in, tmp_path, loopback_server,
-                                                              chromium_executable):
+def test_service_pages_have_no_critical_or_serious_violations(
+    app, signed_in, tmp_path, loopback_server, chromium_executable
+):
     assert PASSWORD  # accounts from the service fixtures sign in through the real login form
     for name, html in snapshot_pages(app, signed_in).items():
         (tmp_path / name).write_bytes(html)
     shutil.copytree(STATIC, tmp_path / "static")
     server = loopback_server(tmp_path)
     problems = {}
-    for name in ("login.html", "upload.html", "upload-errors.html", "upload-done.html", "rounds.html", "upload-en.html"):
+    for name in (
+        "login.html",
+        "upload.html",
+        "upload-errors.html",
+        "upload-done.html",
+        "rounds.html",
+        "upload-en.html",
+    ):
         results = audit_page(server.url(name))
         assert results["passes"], f"axe did not run on {name}"
         if critical_or_serious(results):

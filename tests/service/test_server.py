@@ -33,8 +33,26 @@ def free_port() -> int:
 def start_server(db: str, tmp: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "audit", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--threads", "4", "--photos", str(tmp / "photos")], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "audit",
+            "--db",
+            db,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            "4",
+            "--photos",
+            str(tmp / "photos"),
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -48,11 +66,21 @@ def start_server(db: str, tmp: Path) -> tuple[subprocess.Popen, str]:
 
 def upload(base: str, token: str, name: str, body: bytes) -> int:
     boundary = "a11yboundary"
-    parts = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"checklist\"\r\n\r\naccessible-toilets\r\n"
-             f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-             f"Content-Type: text/csv\r\n\r\n").encode() + body + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(base + "/api/submissions", data=parts, method="POST", headers={
-        "Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    parts = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="checklist"\r\n\r\naccessible-toilets\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + body
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        base + "/api/submissions",
+        data=parts,
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status
@@ -84,18 +112,25 @@ def served(tmp_path):
 
 def test_concurrent_uploads_lose_nothing_and_never_duplicate(served):
     db, base, token, _ = served
-    script = ("import sys, json; from tests.service.test_server import upload, batch; "
-              "from concurrent.futures import ThreadPoolExecutor; base, token = sys.argv[1:3]; "
-              "pool = ThreadPoolExecutor(6); "
-              "print(json.dumps(list(pool.map(lambda n: upload(base, token, f'b{n}.csv', batch(n)), range(18)))))")
-    out = subprocess.run([sys.executable, "-c", script, base, token], cwd=REPO, capture_output=True, text=True, timeout=170)
+    script = (
+        "import sys, json; from tests.service.test_server import upload, batch; "
+        "from concurrent.futures import ThreadPoolExecutor; base, token = sys.argv[1:3]; "
+        "pool = ThreadPoolExecutor(6); "
+        "print(json.dumps(list(pool.map(lambda n: upload(base, token, f'b{n}.csv', batch(n)), range(18)))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, base, token], cwd=REPO, capture_output=True, text=True, timeout=170
+    )
     statuses = json.loads(out.stdout)
     assert statuses == [201] * 18, out.stderr[-2000:]
     store = open_store(db)
     try:
         keys = [s.key for s in store.subjects()]
-        expected = {f"facility:accessible-toilets:c-{i}" for n in range(18)
-                    for i in (range(3) if n % 3 == 0 else range(n * 10, n * 10 + 3))}
+        expected = {
+            f"facility:accessible-toilets:c-{i}"
+            for n in range(18)
+            for i in (range(3) if n % 3 == 0 else range(n * 10, n * 10 + 3))
+        }
         assert len(keys) == len(set(keys)) and set(keys) == expected
         records = ServiceSql(store).rows("SELECT result, round_id FROM service_uploads")
         assert len(records) == 18 and {r["result"] for r in records} == {"accepted"}

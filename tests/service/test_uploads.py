@@ -11,8 +11,12 @@ from tests.service.conftest import JPEG, bearer, csrf_of, fixture_bytes
 
 
 def submit(client, token, files, photos=(), checklist="accessible-toilets", **form):
-    data = {"checklist": checklist, "files": [(io.BytesIO(d), n) for n, d in files],
-            "photos": [(io.BytesIO(d), n) for n, d in photos], **form}
+    data = {
+        "checklist": checklist,
+        "files": [(io.BytesIO(d), n) for n, d in files],
+        "photos": [(io.BytesIO(d), n) for n, d in photos],
+        **form,
+    }
     return client.post("/api/submissions", data=data, headers=bearer(token), content_type="multipart/form-data")
 
 
@@ -46,10 +50,17 @@ def test_an_accepted_upload_is_scored_stored_and_recorded(app, tokens):
 def test_uploading_the_same_submission_twice_updates_and_never_duplicates(app, tokens):
     client = app.test_client()
     for _ in range(2):
-        assert submit(client, tokens["yuelu"], [("toilets.csv", fixture_bytes("toilets.csv"))],
-                      [("door1.jpg", JPEG)]).status_code == 201
+        assert (
+            submit(
+                client, tokens["yuelu"], [("toilets.csv", fixture_bytes("toilets.csv"))], [("door1.jpg", JPEG)]
+            ).status_code
+            == 201
+        )
     subjects = client.get("/api/subjects?area=430104", headers=bearer(tokens["viewer"])).json
-    assert sorted(s["key"] for s in subjects) == ["facility:accessible-toilets:yl-001", "facility:accessible-toilets:yl-002"]
+    assert sorted(s["key"] for s in subjects) == [
+        "facility:accessible-toilets:yl-001",
+        "facility:accessible-toilets:yl-002",
+    ]
 
 
 def test_errors_name_file_row_and_field_in_chinese_and_nothing_is_stored(app, tokens):
@@ -57,8 +68,10 @@ def test_errors_name_file_row_and_field_in_chinese_and_nothing_is_stored(app, to
     response = submit(client, tokens["yuelu"], [("toilets-bad.csv", fixture_bytes("toilets-bad.csv"))])
     assert response.status_code == 422
     problems = response.json["problems"]
-    assert {(p["file"], p["row"], p["field"]) for p in problems} >= {("toilets-bad.csv", 2, "door_width"),
-                                                                    ("toilets-bad.csv", 3, "grab_bars")}
+    assert {(p["file"], p["row"], p["field"]) for p in problems} >= {
+        ("toilets-bad.csv", 2, "door_width"),
+        ("toilets-bad.csv", 3, "grab_bars"),
+    }
     assert any("第2行" in p["message"] for p in problems)
     assert list(app.extensions["a11y"].stores.get().subjects()) == []
     assert uploads(app)[0]["result"] == "rejected"
@@ -67,7 +80,9 @@ def test_errors_name_file_row_and_field_in_chinese_and_nothing_is_stored(app, to
 
 
 def test_partial_keeps_the_good_rows_and_lists_the_bad(app, tokens):
-    data = fixture_bytes("toilets-bad.csv") + "yl-103,三号公厕,112.9400,28.1880,toilet-room,900,yes,yes,wgs84\n".encode()
+    data = (
+        fixture_bytes("toilets-bad.csv") + "yl-103,三号公厕,112.9400,28.1880,toilet-room,900,yes,yes,wgs84\n".encode()
+    )
     response = submit(app.test_client(), tokens["yuelu"], [("t.csv", data)], partial="true")
     assert response.status_code == 201
     assert [f["key"] for f in response.json["facilities"]] == ["facility:accessible-toilets:yl-103"]
@@ -136,8 +151,12 @@ def test_a_truncated_xlsx_and_a_wrong_kind_get_clear_errors(app, tokens):
 
 def test_file_names_are_never_paths(app, tokens, config):
     names = ["../../etc/passwd.csv", "..\\..\\x.csv", "/tmp/abs.csv"]
-    response = submit(app.test_client(), tokens["yuelu"], [(n, fixture_bytes("toilets.csv")) for n in names],
-                      [("../../../door1.jpg", JPEG)])
+    response = submit(
+        app.test_client(),
+        tokens["yuelu"],
+        [(n, fixture_bytes("toilets.csv")) for n in names],
+        [("../../../door1.jpg", JPEG)],
+    )
     shown = [json.loads(r["files"]) for r in uploads(app)][0]
     assert all("/" not in f["name"] and "\\" not in f["name"] for f in shown)
     assert {"passwd.csv", "abs.csv", "door1.jpg"} <= {f["name"] for f in shown}
@@ -150,12 +169,19 @@ def test_upload_form_needs_csrf_and_shows_escaped_results(signed_in):
     client = signed_in("yuelu")
     page = client.get("/upload")
     assert page.status_code == 200 and b'<label for="files">' in page.data
-    data = {"checklist": "accessible-toilets", "files": [(io.BytesIO(fixture_bytes("toilets.csv")), "toilets.csv")],
-            "photos": [(io.BytesIO(JPEG), "door1.jpg")]}
+    data = {
+        "checklist": "accessible-toilets",
+        "files": [(io.BytesIO(fixture_bytes("toilets.csv")), "toilets.csv")],
+        "photos": [(io.BytesIO(JPEG), "door1.jpg")],
+    }
     forged = client.post("/upload", data=dict(data), content_type="multipart/form-data")
     assert forged.status_code == 400
-    data = {"checklist": "accessible-toilets", "files": [(io.BytesIO(fixture_bytes("toilets.csv")), "toilets.csv")],
-            "photos": [(io.BytesIO(JPEG), "door1.jpg")], "csrf_token": csrf_of(page.data)}
+    data = {
+        "checklist": "accessible-toilets",
+        "files": [(io.BytesIO(fixture_bytes("toilets.csv")), "toilets.csv")],
+        "photos": [(io.BytesIO(JPEG), "door1.jpg")],
+        "csrf_token": csrf_of(page.data),
+    }
     done = client.post("/upload", data=data, content_type="multipart/form-data")
     assert done.status_code == 201
     assert b"<script>alert(1)</script>" not in done.data and b"&lt;script&gt;alert(1)&lt;/script&gt;" in done.data
@@ -165,8 +191,15 @@ def test_upload_form_needs_csrf_and_shows_escaped_results(signed_in):
 def test_form_errors_are_shown_per_row_and_field(signed_in):
     client = signed_in("yuelu")
     token = csrf_of(client.get("/upload").data)
-    data = {"checklist": "accessible-toilets", "csrf_token": token,
-            "files": [(io.BytesIO(fixture_bytes("toilets-bad.csv")), "<img src=x onerror=alert(1)>.csv")]}
+    data = {
+        "checklist": "accessible-toilets",
+        "csrf_token": token,
+        "files": [(io.BytesIO(fixture_bytes("toilets-bad.csv")), "<img src=x onerror=alert(1)>.csv")],
+    }
     page = client.post("/upload", data=data, content_type="multipart/form-data")
     assert page.status_code == 422
-    assert b"door_width" in page.data and b"&lt;img src=x onerror=alert(1)&gt;.csv" in page.data and b"<img src=x" not in page.data
+    assert (
+        b"door_width" in page.data
+        and b"&lt;img src=x onerror=alert(1)&gt;.csv" in page.data
+        and b"<img src=x" not in page.data
+    )

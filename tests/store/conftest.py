@@ -19,7 +19,7 @@ def postgis_server_url() -> str:
     """The server that `scripts/ci/postgis.sh` started; the test is skipped without one."""
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.skip(f"no PostGIS server: run `eval \"$(scripts/ci/postgis.sh)\"` to set {PG_ENV}")
+        pytest.skip(f'no PostGIS server: run `eval "$(scripts/ci/postgis.sh)"` to set {PG_ENV}')
     return url
 
 

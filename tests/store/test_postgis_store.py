@@ -12,12 +12,21 @@ from audit.store import postgis as postgis_module
 
 pytestmark = pytest.mark.postgis
 
-SQUARE = {"type": "Polygon", "coordinates": [[[112.9, 28.1], [113.0, 28.1], [113.0, 28.3], [112.9, 28.3], [112.9, 28.1]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[112.9, 28.1], [113.0, 28.1], [113.0, 28.3], [112.9, 28.3], [112.9, 28.1]]],
+}
 
 
 def toilet(n: int, lon: float = 112.94, lat: float = 28.23) -> Subject:
-    return Subject(f"facility:toilets:t{n:05d}", "toilet", Category.TOILETS, f"公厕 {n}", "430104",
-                   geometry={"type": "Point", "coordinates": [lon, lat]})
+    return Subject(
+        f"facility:toilets:t{n:05d}",
+        "toilet",
+        Category.TOILETS,
+        f"公厕 {n}",
+        "430104",
+        geometry={"type": "Point", "coordinates": [lon, lat]},
+    )
 
 
 def test_open_store_dispatches_postgresql_urls(postgis_url):
@@ -35,7 +44,9 @@ def test_geometry_columns_are_4326_with_gist_indexes(postgis_url):
         store.upsert_subjects([toilet(1)])
         [row] = store._rows("SELECT ST_SRID(geom) AS srid, ST_AsText(geom) AS wkt FROM subjects")
         assert row == {"srid": 4326, "wkt": "POINT(112.94 28.23)"}
-        indexes = {r["indexdef"] for r in store._rows("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()")}
+        indexes = {
+            r["indexdef"] for r in store._rows("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+        }
         assert any("subjects_geom" in i and "gist" in i for i in indexes)
         assert any("areas_geom" in i and "gist" in i for i in indexes)
     finally:
@@ -67,7 +78,9 @@ def test_streams_in_pages_in_code_point_order(postgis_url, monkeypatch):
     monkeypatch.setattr(postgis_module, "PAGE", 7)
     store = open_store(postgis_url)
     try:
-        subjects = [toilet(n) for n in range(30)] + [Subject("facility:toilets:T-upper", "toilet", Category.TOILETS, "T")]
+        subjects = [toilet(n) for n in range(30)] + [
+            Subject("facility:toilets:T-upper", "toilet", Category.TOILETS, "T")
+        ]
         store.upsert_subjects(subjects)
         keys = [s.key for s in store.subjects()]
         assert keys == sorted(s.key for s in subjects)  # code point order, as in SQLite

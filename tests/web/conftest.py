@@ -65,9 +65,11 @@ class FixtureHandler(SimpleHTTPRequestHandler):
         """An endless trap: every month links to the next one and the previous one."""
         query = self.path.partition("?")[2]
         month = int(query.split("m=")[1]) if "m=" in query else 0
-        body = (f'<!doctype html><html lang="zh-CN"><head><title>日历 {month}</title></head><body><main>'
-                f'<h1>日历 {month}</h1><a href="calendar.html?m={month + 1}">下个月</a> '
-                f'<a href="calendar.html?m={month - 1}">上个月</a></main></body></html>').encode()
+        body = (
+            f'<!doctype html><html lang="zh-CN"><head><title>日历 {month}</title></head><body><main>'
+            f'<h1>日历 {month}</h1><a href="calendar.html?m={month + 1}">下个月</a> '
+            f'<a href="calendar.html?m={month - 1}">上个月</a></main></body></html>'
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -24,9 +24,24 @@ def run(db, *args):
 @pytest.fixture(scope="module")
 def portal_run(portal_server, tmp_path_factory, chromium_executable):
     folder = tmp_path_factory.mktemp("portal")
-    result = run(folder / "a.db", portal_server.url("index.html"), "--max-pages", 20, "--per-template", 2,
-                 "--delay", 0, "--timeout", 4, "--fail-on", "critical", "--format", "json,junit,sarif,md,html",
-                 "--out", folder / "out")
+    result = run(
+        folder / "a.db",
+        portal_server.url("index.html"),
+        "--max-pages",
+        20,
+        "--per-template",
+        2,
+        "--delay",
+        0,
+        "--timeout",
+        4,
+        "--fail-on",
+        "critical",
+        "--format",
+        "json,junit,sarif,md,html",
+        "--out",
+        folder / "out",
+    )
     return result, folder / "out", json.loads((folder / "out" / "a11y-report.json").read_text(encoding="utf-8"))
 
 
@@ -82,23 +97,47 @@ def test_markdown_and_html_outputs(portal_run, tmp_path):
 
 def test_thresholds_baseline_and_clean_exit(sites_server, tmp_path, chromium_executable):
     page = sites_server.url("defects/image-no-alt.html")
-    common = ["--max-pages", 1, "--max-depth", 0, "--delay", 0, "--no-sitemap", "--ignore-robots", "--format", "json",
-              "--out", tmp_path / "out"]
+    common = [
+        "--max-pages",
+        1,
+        "--max-depth",
+        0,
+        "--delay",
+        0,
+        "--no-sitemap",
+        "--ignore-robots",
+        "--format",
+        "json",
+        "--out",
+        tmp_path / "out",
+    ]
     failing = run(tmp_path / "a.db", page, "--fail-on", "critical,serious", *common)
     assert failing.exit_code == 2, failing.output
     baseline = tmp_path / "baseline.json"
-    accepted = run(tmp_path / "a.db", page, "--fail-on", "critical", "--baseline", baseline, "--update-baseline", *common)
+    accepted = run(
+        tmp_path / "a.db", page, "--fail-on", "critical", "--baseline", baseline, "--update-baseline", *common
+    )
     assert accepted.exit_code == 0, accepted.output
     assert json.loads(baseline.read_text())["entries"]
     again = run(tmp_path / "a.db", page, "--fail-on", "critical", "--baseline", baseline, *common)
     assert again.exit_code == 0, again.output
-    ignored = run(tmp_path / "a.db", page, "--fail-on", "critical", "--ignore", "axe-image-alt",
-                  "--ignore", "axe-button-name", *common)
+    ignored = run(
+        tmp_path / "a.db",
+        page,
+        "--fail-on",
+        "critical",
+        "--ignore",
+        "axe-image-alt",
+        "--ignore",
+        "axe-button-name",
+        *common,
+    )
     assert ignored.exit_code == 0, ignored.output
     under = run(tmp_path / "a.db", sites_server.url("defects/clean.html"), "--fail-under", 100.5, *common)
     assert under.exit_code == 2 and "under" in under.output
-    clean = run(tmp_path / "a.db", sites_server.url("defects/clean.html"), "--fail-under", 60, "--fail-on", "critical",
-                *common)
+    clean = run(
+        tmp_path / "a.db", sites_server.url("defects/clean.html"), "--fail-under", 60, "--fail-on", "critical", *common
+    )
     assert clean.exit_code == 0, clean.output
 
 
@@ -113,10 +152,26 @@ def test_bad_input_exits_1_in_both_languages(tmp_path):
 
 def test_resume_after_a_killed_run_continues_the_same_round(portal_server, tmp_path, chromium_executable):
     db = tmp_path / "r.db"
-    args = [sys.executable, "-m", "audit", "--db", str(db), "web", portal_server.url("index.html"), "--max-pages", "8",
-            "--timeout", "3", "--out", str(tmp_path / "out"), "--exclude", "hang|loop"]
-    process = subprocess.Popen(args + ["--delay", "1.5"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               cwd=str(tmp_path))
+    args = [
+        sys.executable,
+        "-m",
+        "audit",
+        "--db",
+        str(db),
+        "web",
+        portal_server.url("index.html"),
+        "--max-pages",
+        "8",
+        "--timeout",
+        "3",
+        "--out",
+        str(tmp_path / "out"),
+        "--exclude",
+        "hang|loop",
+    ]
+    process = subprocess.Popen(
+        args + ["--delay", "1.5"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(tmp_path)
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -135,22 +190,59 @@ def test_resume_after_a_killed_run_continues_the_same_round(portal_server, tmp_p
         before = conn.execute("SELECT count(DISTINCT subject_key) FROM findings").fetchone()[0]
         assert conn.execute("SELECT status FROM rounds").fetchall() == [("running",)]
     assert before >= 2
-    resumed = subprocess.run([sys.executable, "-m", "audit", "--db", str(db), "web", "--resume", "--max-pages", "8",
-                        "--timeout", "3", "--delay", "0", "--exclude", "hang|loop", "--out", str(tmp_path / "out")],
-                       capture_output=True, text=True, cwd=str(tmp_path), timeout=180)
+    resumed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audit",
+            "--db",
+            str(db),
+            "web",
+            "--resume",
+            "--max-pages",
+            "8",
+            "--timeout",
+            "3",
+            "--delay",
+            "0",
+            "--exclude",
+            "hang|loop",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        timeout=180,
+    )
     assert resumed.returncode in (0, 1), resumed.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT id, status FROM rounds").fetchall() == [(1, "complete")]
-        pages = conn.execute("SELECT count(DISTINCT subject_key) FROM findings WHERE subject_key LIKE 'page:%'").fetchone()[0]
+        pages = conn.execute(
+            "SELECT count(DISTINCT subject_key) FROM findings WHERE subject_key LIKE 'page:%'"
+        ).fetchone()[0]
         errors = conn.execute("SELECT count(*) FROM subject_errors").fetchone()[0]
     assert pages + errors == 8 and pages > before
 
 
 def test_outputs_show_which_failures_a_toolbar_caused(sites_server, tmp_path, chromium_executable):
     out = tmp_path / "out"
-    result = run(tmp_path / "t.db", sites_server.url("defects/toolbar-attribution.html"), "--max-pages", 1,
-                 "--max-depth", 0, "--delay", 0, "--no-sitemap", "--ignore-robots", "--format", "json,junit,sarif,md,html",
-                 "--out", out)
+    result = run(
+        tmp_path / "t.db",
+        sites_server.url("defects/toolbar-attribution.html"),
+        "--max-pages",
+        1,
+        "--max-depth",
+        0,
+        "--delay",
+        0,
+        "--no-sitemap",
+        "--ignore-robots",
+        "--format",
+        "json,junit,sarif,md,html",
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
     failures = {f["check"]: f for f in report["pages"][0]["failures"]}
@@ -169,8 +261,23 @@ def test_outputs_show_which_failures_a_toolbar_caused(sites_server, tmp_path, ch
 def test_no_builtins_runs_the_axe_rules_only(sites_server, tmp_path, chromium_executable):
     """--no-builtins (the like-for-like comparison with axe-only tools) leaves out every probe check."""
     out = tmp_path / "out"
-    result = run(tmp_path / "a.db", sites_server.url("defects/image-no-alt.html"), "--no-builtins", "--max-pages", 1,
-                 "--max-depth", 0, "--delay", 0, "--no-sitemap", "--ignore-robots", "--format", "json", "--out", out)
+    result = run(
+        tmp_path / "a.db",
+        sites_server.url("defects/image-no-alt.html"),
+        "--no-builtins",
+        "--max-pages",
+        1,
+        "--max-depth",
+        0,
+        "--delay",
+        0,
+        "--no-sitemap",
+        "--ignore-robots",
+        "--format",
+        "json",
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
     checks = {f["check"] for page in report["pages"] for f in page["failures"]}

@@ -9,12 +9,22 @@ pytestmark = pytest.mark.browser
 
 
 def test_crawl_survives_a_renderer_crash_and_a_killed_browser(sites_server, catalog, chromium_executable):
-    options = AuditOptions(crawl=CrawlOptions(max_pages=10, max_depth=1, per_template=10, delay=0, use_sitemaps=False,
-                                              obey_robots=False, per_host_concurrency=1), timeout=15)
+    options = AuditOptions(
+        crawl=CrawlOptions(
+            max_pages=10,
+            max_depth=1,
+            per_template=10,
+            delay=0,
+            use_sitemaps=False,
+            obey_robots=False,
+            per_host_concurrency=1,
+        ),
+        timeout=15,
+    )
     checks = [c for cl in catalog.domain("web") for c in cl.checks if c.id in ("axe-image-alt", "web-reflow-320")]
     auditor = Auditor(checks, options)
     events = list(auditor.run([Site(sites_server.url("crash/index.html"))]))
-    name = lambda e: e.subject.url.rsplit("/", 1)[1]  # noqa: E731
+    name = lambda e: e.subject.url.rsplit("/", 1)[1]
     failed = {name(e): e for e in events if isinstance(e, PageFailed)}
     audited = {name(e): e for e in events if isinstance(e, PageAudited)}
     assert set(failed) == {"renderer.html", "browser.html"}, {k: (v.reason, v.detail) for k, v in failed.items()}
@@ -24,4 +34,5 @@ def test_crawl_survives_a_renderer_crash_and_a_killed_browser(sites_server, cata
     assert set(audited) == {"index.html", "first.html", "second.html", "third.html"}
     assert all(audited[p].findings for p in audited)
     assert isinstance(events[-1], SiteFinished) and set(events[-1].record["sampled"]) >= set(
-        e.subject.url for e in events if not isinstance(e, SiteFinished))
+        e.subject.url for e in events if not isinstance(e, SiteFinished)
+    )

@@ -16,8 +16,9 @@ PAGES = sorted(p.name for p in (SITES / "defects").glob("*.html") if p.with_suff
 @pytest.fixture(scope="module")
 def audited(sites_server, catalog, chromium_executable):
     """Every defect page audited once, in one browser, as its own one-page site."""
-    options = AuditOptions(crawl=CrawlOptions(max_pages=1, max_depth=0, delay=0, use_sitemaps=False,
-                                              obey_robots=False), timeout=20)
+    options = AuditOptions(
+        crawl=CrawlOptions(max_pages=1, max_depth=0, delay=0, use_sitemaps=False, obey_robots=False), timeout=20
+    )
     checks = [c for cl in catalog.domain("web") for c in cl.checks]
     results = {}
     for event in Auditor(checks, options).run([Site(sites_server.url(f"defects/{name}")) for name in PAGES]):
@@ -40,7 +41,9 @@ def test_page_has_its_expected_findings(audited, name):
     if "elder" in expected:  # the entry was activated and the main text measured before and after
         measured = findings["web-elder-mode-entry"].measured
         assert (round(measured["before_px"]), round(measured["after_px"])) == (
-            expected["elder"]["before_px"], expected["elder"]["after_px"]), measured
+            expected["elder"]["before_px"],
+            expected["elder"]["after_px"],
+        ), measured
     for check_id, origins in expected.get("origins", {}).items():
         finding = findings[check_id]
         assert dict(finding.extra.get("origins", {"site": finding.failed})) == origins, (check_id, finding)

@@ -22,8 +22,9 @@ def webdriver_url():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen([path, f"--port={port}", "--allowed-ips=127.0.0.1"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [path, f"--port={port}", "--allowed-ips=127.0.0.1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -37,9 +38,14 @@ def webdriver_url():
 
 
 def test_remote_webdriver_audits_pages_and_frames(webdriver_url, sites_server, catalog, chromium_executable):
-    options = AuditOptions(crawl=CrawlOptions(max_pages=1, max_depth=0, delay=0, use_sitemaps=False,
-                                              obey_robots=False, per_host_concurrency=1),
-                           driver="selenium", remote_url=webdriver_url, timeout=20)
+    options = AuditOptions(
+        crawl=CrawlOptions(
+            max_pages=1, max_depth=0, delay=0, use_sitemaps=False, obey_robots=False, per_host_concurrency=1
+        ),
+        driver="selenium",
+        remote_url=webdriver_url,
+        timeout=20,
+    )
     checks = [c for cl in catalog.domain("web") for c in cl.checks]
     auditor = Auditor(checks, options)
     events = list(auditor.run([Site(sites_server.url("defects/image-no-alt.html"))]))
@@ -67,16 +73,24 @@ print(json.dumps(["threads", [t.name for t in threading.enumerate() if not t.dae
 """
 
 
-def test_a_hung_webdriver_call_neither_stalls_the_crawl_nor_blocks_exit(webdriver_url, sites_server, chromium_executable):
+def test_a_hung_webdriver_call_neither_stalls_the_crawl_nor_blocks_exit(
+    webdriver_url, sites_server, chromium_executable
+):
     """busy-loop.html never yields its renderer again: every WebDriver call on that session hangs. The watchdog
     ends the session, the page is a timeout error, the next page gets a fresh session, and the process exits."""
     import json
     import sys
 
     pages = [sites_server.url("defects/busy-loop.html"), sites_server.url("defects/clean.html")]
-    done = subprocess.run([sys.executable, "-c", HUNG_RUN, webdriver_url, *pages], capture_output=True, text=True,
-                          timeout=150, cwd=str(shutil.os.path.dirname(shutil.os.path.dirname(shutil.os.path.dirname(
-                              shutil.os.path.abspath(__file__))))))
+    done = subprocess.run(
+        [sys.executable, "-c", HUNG_RUN, webdriver_url, *pages],
+        capture_output=True,
+        text=True,
+        timeout=150,
+        cwd=str(
+            shutil.os.path.dirname(shutil.os.path.dirname(shutil.os.path.dirname(shutil.os.path.abspath(__file__))))
+        ),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert lines[0] == ["busy-loop.html", "timeout"]

@@ -30,8 +30,10 @@ def test_separators_names_with_spaces_and_comments():
 
 def test_every_bad_line_is_reported_by_row(tmp_path):
     path = tmp_path / "sites.txt"
-    path.write_text("# header\nwww.example.gov.cn 430100 x\nhttp://127.0.0.1/ 4301 y\nhttp://127.0.0.1/ 430100 ok\n",
-                    encoding="utf-8")
+    path.write_text(
+        "# header\nwww.example.gov.cn 430100 x\nhttp://127.0.0.1/ 4301 y\nhttp://127.0.0.1/ 430100 ok\n",
+        encoding="utf-8",
+    )
     sites, problems = read_sites(path)
     assert [s.name for s in sites] == ["ok"]
     assert [(p.row, p.problem.split(" ")[0]) for p in problems] == [(2, "URL"), (3, "division")]

@@ -51,6 +51,7 @@ def test_a_reused_tab_leaves_an_asking_page_resets_its_viewport_and_is_renewed(s
 @pytest.mark.parametrize("loader", [True, False], ids=["loader", "injected"])
 def test_results_survive_a_page_that_breaks_json(sites_server, chromium_executable, loader):
     """Old portals' Prototype.js (Array/String toJSON, own JSON.stringify) must not garble axe's results."""
+
     async def scenario():
         launcher = PlaywrightLauncher(executable=chromium_executable, init_scripts=[loader_script()] if loader else [])
         await launcher.start()
@@ -67,4 +68,6 @@ def test_results_survive_a_page_that_breaks_json(sites_server, chromium_executab
     assert [v["id"] for v in compact["violations"]] == ["image-alt"]
     assert compact["violations"][0]["nodes"][0]["target"] == ["img"]
     assert compact["passes"] == [{"id": "document-title", "nodeCount": 1}]
-    assert [v["id"] for v in full["violations"]] == ["image-alt"] and full["passes"][0]["nodes"][0]["target"] == ["html"]
+    assert [v["id"] for v in full["violations"]] == ["image-alt"] and full["passes"][0]["nodes"][0]["target"] == [
+        "html"
+    ]

@@ -5,8 +5,10 @@ from audit.web.urls import in_scope, is_document, normalise, template_of
 
 
 def test_normalise_drops_fragments_tracking_default_ports_and_trailing_slashes():
-    assert normalise("HTTP://Www.Hunan.GOV.cn:80/news/?utm_source=x&spm=1.2&b=2&a=1#top") == \
-        "http://www.hunan.gov.cn/news?a=1&b=2"
+    assert (
+        normalise("HTTP://Www.Hunan.GOV.cn:80/news/?utm_source=x&spm=1.2&b=2&a=1#top")
+        == "http://www.hunan.gov.cn/news?a=1&b=2"
+    )
     assert normalise("https://a.cn//x//y/") == "https://a.cn/x/y"
     assert normalise("https://a.cn/") == "https://a.cn/"
     assert normalise("mailto:x@y.cn") is None and normalise("javascript:void(0)") is None

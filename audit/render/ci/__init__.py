@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from audit.render.ci.data import REPORT_SCHEMA_VERSION, build_report
 from audit.render.ci.formats import render_html, render_json, render_junit, render_markdown, render_sarif

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from audit.catalog import Catalog
 from audit.model import SubjectScore
@@ -30,8 +31,14 @@ def _origins(finding) -> dict[str, Any]:
     return {"origin": origin, "origins": origins}
 
 
-def build_report(store: Store, catalog: Catalog, round_id: int, scores: Iterable[SubjectScore],
-                 gate: Mapping[str, Any] | None = None, lang: str = "zh") -> dict[str, Any]:
+def build_report(
+    store: Store,
+    catalog: Catalog,
+    round_id: int,
+    scores: Iterable[SubjectScore],
+    gate: Mapping[str, Any] | None = None,
+    lang: str = "zh",
+) -> dict[str, Any]:
     """Everything the formats need, read from the store; scores are the stored ones (never recomputed)."""
     round_ = store.get_round(round_id)
     by_key = {s.subject_key: s for s in scores}
@@ -44,14 +51,23 @@ def build_report(store: Store, catalog: Catalog, round_id: int, scores: Iterable
         if key in error_keys:
             continue  # a page that could not be audited is listed under errors, never as a page
         score = by_key.get(key)
-        entry = {"key": key, "url": subject.url, "name": subject.name, "area_code": subject.area_code,
-                 "score": score.score if score else None, "grade": score.grade if score else None,
-                 "compliant": score.compliant if score else None, "coverage": round(score.coverage, 3) if score else None,
-                 "failures": []}
+        entry = {
+            "key": key,
+            "url": subject.url,
+            "name": subject.name,
+            "area_code": subject.area_code,
+            "score": score.score if score else None,
+            "grade": score.grade if score else None,
+            "compliant": score.compliant if score else None,
+            "coverage": round(score.coverage, 3) if score else None,
+            "failures": [],
+        }
         if subject.kind == "website":
             crawl = subject.attributes.get("crawl", {})
-            entry["crawl"] = {k: crawl.get(k) for k in ("discovered", "skip_counts", "documents", "templates",
-                                                          "sitemap_urls", "robots")}
+            entry["crawl"] = {
+                k: crawl.get(k)
+                for k in ("discovered", "skip_counts", "documents", "templates", "sitemap_urls", "robots")
+            }
             entry["crawl"]["sampled"] = len(crawl.get("sampled", []))
             sites[key] = entry
         else:
@@ -63,21 +79,49 @@ def build_report(store: Store, catalog: Catalog, round_id: int, scores: Iterable
         if check is None or target is None or finding.outcome.value != "fail":
             continue
         severity = effective_severity(finding, check).value
-        checks_used[check.id] = {"id": check.id, "title": check.text(lang), "help": check.help.get(lang, ""),
-                                 "level": check.level, "clauses": _clause_labels(check, lang),
-                                 "axe": list(check.answer.get("axe", [])), "builtin": check.answer.get("builtin")}
-        target["failures"].append({
-            "check": check.id, "severity": severity, "passed": finding.passed, "failed": finding.failed,
-            "note": finding.note, "measured": finding.measured, "evidence": [dict(e) for e in finding.evidence],
-            **_origins(finding),
-        })
-    errors = [{"key": e.subject_key, "url": e.detail.get("url") or e.subject_key.split(":", 1)[1],
-               "reason": e.detail.get("reason"), "message": e.message} for e in store.errors(round_id)]
+        checks_used[check.id] = {
+            "id": check.id,
+            "title": check.text(lang),
+            "help": check.help.get(lang, ""),
+            "level": check.level,
+            "clauses": _clause_labels(check, lang),
+            "axe": list(check.answer.get("axe", [])),
+            "builtin": check.answer.get("builtin"),
+        }
+        target["failures"].append(
+            {
+                "check": check.id,
+                "severity": severity,
+                "passed": finding.passed,
+                "failed": finding.failed,
+                "note": finding.note,
+                "measured": finding.measured,
+                "evidence": [dict(e) for e in finding.evidence],
+                **_origins(finding),
+            }
+        )
+    errors = [
+        {
+            "key": e.subject_key,
+            "url": e.detail.get("url") or e.subject_key.split(":", 1)[1],
+            "reason": e.detail.get("reason"),
+            "message": e.message,
+        }
+        for e in store.errors(round_id)
+    ]
     return {
-        "schema": "a11y-audit/web-report", "schema_version": REPORT_SCHEMA_VERSION, "lang": lang,
-        "round": {"id": round_.id, "status": round_.status, "started_at": round_.started_at,
-                  "finished_at": round_.finished_at, "axe_core": round_.meta.get("axe_core"),
-                  "browser": round_.meta.get("browser"), "scoring_version": round_.meta.get("scoring_version")},
+        "schema": "a11y-audit/web-report",
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "lang": lang,
+        "round": {
+            "id": round_.id,
+            "status": round_.status,
+            "started_at": round_.started_at,
+            "finished_at": round_.finished_at,
+            "axe_core": round_.meta.get("axe_core"),
+            "browser": round_.meta.get("browser"),
+            "scoring_version": round_.meta.get("scoring_version"),
+        },
         "gate": dict(gate or {}),
         "sites": sorted(sites.values(), key=lambda s: s["key"]),
         "pages": sorted(pages.values(), key=lambda p: p["key"]),

@@ -3,5 +3,14 @@
 from audit.render.map.render import MapFiles, MapOptions, RenderedMap, render_map, table_path_for, write_map
 from audit.render.map.tiles import ENV_TIANDITU_KEY, TILE_CHOICES, TileKeyMissing
 
-__all__ = ["MapFiles", "MapOptions", "RenderedMap", "render_map", "table_path_for", "write_map",
-           "ENV_TIANDITU_KEY", "TILE_CHOICES", "TileKeyMissing"]
+__all__ = [
+    "ENV_TIANDITU_KEY",
+    "TILE_CHOICES",
+    "MapFiles",
+    "MapOptions",
+    "RenderedMap",
+    "TileKeyMissing",
+    "render_map",
+    "table_path_for",
+    "write_map",
+]

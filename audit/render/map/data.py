@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from audit.areas import get_area as hunan_get_area
 from audit.areas import hunan_areas
@@ -72,7 +73,7 @@ def _failed_by_subject(view: RoundView) -> dict[str, list[Finding]]:
     return failed
 
 
-def _items(view: RoundView, areas: "_AreaIndex") -> Iterable[MapItem]:
+def _items(view: RoundView, areas: _AreaIndex) -> Iterable[MapItem]:
     failed = _failed_by_subject(view)
     for subject, score in view.pairs():
         geometry = subject.geometry or areas.anchor(subject.area_code)
@@ -83,8 +84,9 @@ def _pairs(views: Iterable[RoundView]) -> Iterable[tuple[Subject, SubjectScore]]
     return chain.from_iterable(view.pairs() for view in views)
 
 
-def _counties(areas: "_AreaIndex", scope: str | None, views: Sequence[RoundView],
-              previous: Sequence[RoundView]) -> list[CountyShade]:
+def _counties(
+    areas: _AreaIndex, scope: str | None, views: Sequence[RoundView], previous: Sequence[RoundView]
+) -> list[CountyShade]:
     boundaries = [a for a in areas.counties() if a.geometry and (not scope or is_within(a.code, scope))]
     if not boundaries:
         return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import folium
@@ -18,7 +18,7 @@ INLINE_JS = ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js", "a1
 DATA_ELEMENT_ID = "a11y-map-data"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _static_text(name: str) -> str:
     text = (STATIC / name).read_text(encoding="utf-8")
     if name.endswith(".css"):
@@ -122,8 +122,7 @@ class DataLayer(folium.map.Layer):
         "{% endmacro %}"
     )
 
-    def __init__(self, payload: PayloadSetup, factory: str, name: str, category: str | None = None,
-                 show: bool = True):
+    def __init__(self, payload: PayloadSetup, factory: str, name: str, category: str | None = None, show: bool = True):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = f"a11y_{factory}"
         self.payload = payload

@@ -3,30 +3,72 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from audit.model import Category
 from audit.render.map.data import CIRCLE_KIND, MapData, MapItem
 from audit.render.map.geometry import BOUNDARY_TOLERANCE_DEG, Projector, representative_lonlat
-from audit.render.map.style import COUNTY_BINS, COUNTY_NO_DATA, GAP_STYLE, ROAD_DASH_NON_COMPLIANT, ROAD_WEIGHT, \
-    UNGRADED, GradeStyle, county_bin
+from audit.render.map.style import (
+    COUNTY_BINS,
+    COUNTY_NO_DATA,
+    GAP_STYLE,
+    ROAD_DASH_NON_COMPLIANT,
+    ROAD_WEIGHT,
+    UNGRADED,
+    GradeStyle,
+    county_bin,
+)
 from audit.render.map.text import Texts, round_date
 
 # The layer order in the control: streets first, portals last (they sit at their area's centre).
-CATEGORY_ORDER = (Category.ROADS, Category.TOILETS, Category.BUILDINGS, Category.PARKING, Category.SCENIC,
-                  Category.INFORMATION)
+CATEGORY_ORDER = (
+    Category.ROADS,
+    Category.TOILETS,
+    Category.BUILDINGS,
+    Category.PARKING,
+    Category.SCENIC,
+    Category.INFORMATION,
+)
 LINE_TYPES = ("LineString", "MultiLineString")
 AREA_TYPES = ("Polygon", "MultiPolygon")
 
 # Fields of an item record, in order (documented for tests and the script). `failed` is a list of
 # [check index, measured-vs-required index]: both point into shared tables (`checks`, `texts`), since
 # 100,000 items repeat the same few checks and values.
-RECORD_FIELDS = ("geometry", "style", "blocked", "compliant", "name", "score", "kind", "area", "round",
-                 "failed", "photos", "url")
+RECORD_FIELDS = (
+    "geometry",
+    "style",
+    "blocked",
+    "compliant",
+    "name",
+    "score",
+    "kind",
+    "area",
+    "round",
+    "failed",
+    "photos",
+    "url",
+)
 # `failed`, `photos` and `url` are left out of a record, from the end, when empty.
 OPTIONAL_FROM = RECORD_FIELDS.index("failed")
-LABEL_KEYS = ("col.category", "col.kind", "col.area", "col.score", "col.grade", "col.compliant", "col.failed",
-              "col.round", "col.photos", "yes", "no", "unknown", "no-failed", "items", "gap-length")
+LABEL_KEYS = (
+    "col.category",
+    "col.kind",
+    "col.area",
+    "col.score",
+    "col.grade",
+    "col.compliant",
+    "col.failed",
+    "col.round",
+    "col.photos",
+    "yes",
+    "no",
+    "unknown",
+    "no-failed",
+    "items",
+    "gap-length",
+)
 
 
 class _Interner:
@@ -43,26 +85,34 @@ class _Interner:
         return self.index[key]
 
 
-def build_payload(data: MapData, texts: Texts, styles: list[GradeStyle], projector: Projector,
-                  photo_base: str) -> dict[str, Any]:
+def build_payload(
+    data: MapData, texts: Texts, styles: list[GradeStyle], projector: Projector, photo_base: str
+) -> dict[str, Any]:
     """Everything the page script draws; user text only ever appears as JSON string values."""
     builder = _PayloadBuilder(texts, styles, projector, data.area_names)
-    categories = {c.value: {"id": c.value, "name": texts.t(f"map.layer.{c.value}"), "points": [], "lines": []}
-                  for c in CATEGORY_ORDER}
+    categories = {
+        c.value: {"id": c.value, "name": texts.t(f"map.layer.{c.value}"), "points": [], "lines": []}
+        for c in CATEGORY_ORDER
+    }
     circles: list[list] = []
     for item in data.items:
         builder.place(item, categories, circles)
     return {
         "lang": texts.lang,
         "labels": {key: texts.t(f"map.{key}", n="{n}", length="{length}") for key in LABEL_KEYS},
-        "styles": [{"code": s.code, "label": s.label, "colour": s.colour, "svg": s.svg(),
-                    "svgBlocked": s.svg(blocked=True)} for s in styles],
+        "styles": [
+            {"code": s.code, "label": s.label, "colour": s.colour, "svg": s.svg(), "svgBlocked": s.svg(blocked=True)}
+            for s in styles
+        ],
         "categories": list(categories.values()),
         "circles": {"name": texts.t("map.layer.circles"), "items": circles, "gaps": builder.circle_gaps},
         "gaps": {"name": texts.t("map.layer.gaps"), "items": builder.gaps},
         "counties": _counties(data, texts, projector),
-        "kinds": builder.kinds.values, "areas": builder.areas.values, "rounds": builder.rounds.values,
-        "checks": builder.checks.values, "texts": builder.measured.values,
+        "kinds": builder.kinds.values,
+        "areas": builder.areas.values,
+        "rounds": builder.rounds.values,
+        "checks": builder.checks.values,
+        "texts": builder.measured.values,
         "photoBase": photo_base,
         "road": {"weight": ROAD_WEIGHT, "dash": ROAD_DASH_NON_COMPLIANT},
         "gapStyle": GAP_STYLE,
@@ -96,11 +146,11 @@ class _PayloadBuilder:
             self.add_gaps(item, self.gaps)
         elif kind == "Point":
             categories[item.subject.category.value]["points"].append(
-                self.record(item, self.projector.latlon(*geometry["coordinates"][:2])))
+                self.record(item, self.projector.latlon(*geometry["coordinates"][:2]))
+            )
         elif kind in AREA_TYPES:
             lon, lat = representative_lonlat(geometry)
-            categories[item.subject.category.value]["points"].append(
-                self.record(item, self.projector.latlon(lon, lat)))
+            categories[item.subject.category.value]["points"].append(self.record(item, self.projector.latlon(lon, lat)))
 
     def record(self, item: MapItem, position: Any) -> list:
         record = self._record(item, position)
@@ -149,10 +199,21 @@ class _PayloadBuilder:
                 if not isinstance(geometry, Mapping) or "coordinates" not in geometry:
                     continue
                 shape = "P" if geometry.get("type") == "Point" else "L"
-                coords = (self.projector.latlon(*geometry["coordinates"][:2]) if shape == "P"
-                          else self.projector.coords(geometry["coordinates"]))
-                into.append([shape, coords, self.check(finding.check_id), evidence.get("length_m"),
-                             item.subject.name, str(evidence.get("where") or "")])
+                coords = (
+                    self.projector.latlon(*geometry["coordinates"][:2])
+                    if shape == "P"
+                    else self.projector.coords(geometry["coordinates"])
+                )
+                into.append(
+                    [
+                        shape,
+                        coords,
+                        self.check(finding.check_id),
+                        evidence.get("length_m"),
+                        item.subject.name,
+                        str(evidence.get("where") or ""),
+                    ]
+                )
 
 
 def photos_of(item: MapItem) -> list[str]:
@@ -170,21 +231,32 @@ def _counties(data: MapData, texts: Texts, projector: Projector) -> dict[str, An
     for shade in data.counties:
         agg, change = shade.aggregate, shade.change
         rate = agg.compliance_rate if agg else None
-        features.append({
-            "type": "Feature",
-            "geometry": projector.feature_geometry(shade.area.geometry, BOUNDARY_TOLERANCE_DEG),
-            "properties": {
-                "name": shade.area.name, "code": shade.area.code, "rate": rate,
-                "mean": agg.mean_score if agg else None, "n": agg.subjects if agg else 0,
-                "change": change.compliance_rate if change else None, "bin": county_bin(rate),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": projector.feature_geometry(shade.area.geometry, BOUNDARY_TOLERANCE_DEG),
+                "properties": {
+                    "name": shade.area.name,
+                    "code": shade.area.code,
+                    "rate": rate,
+                    "mean": agg.mean_score if agg else None,
+                    "n": agg.subjects if agg else 0,
+                    "change": change.compliance_rate if change else None,
+                    "bin": county_bin(rate),
+                },
+            }
+        )
     return {
         "name": texts.t("map.layer.counties"),
-        "labels": {"rate": texts.t("map.col.rate"), "mean": texts.t("map.col.mean"),
-                   "n": texts.t("map.col.count"), "change": texts.t("map.col.change"),
-                   "noData": texts.t("map.legend.no-data")},
-        "bins": [colour for _low, _high, colour in COUNTY_BINS], "noData": COUNTY_NO_DATA,
+        "labels": {
+            "rate": texts.t("map.col.rate"),
+            "mean": texts.t("map.col.mean"),
+            "n": texts.t("map.col.count"),
+            "change": texts.t("map.col.change"),
+            "noData": texts.t("map.legend.no-data"),
+        },
+        "bins": [colour for _low, _high, colour in COUNTY_BINS],
+        "noData": COUNTY_NO_DATA,
         "geojson": {"type": "FeatureCollection", "features": features},
     }
 

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import folium
 from markupsafe import escape
 
 from audit.catalog import Catalog
 from audit.render.map.data import MapData, collect
-from audit.render.map.elements import (DATA_ELEMENT_ID, DataLayer, JsonData, Legend, MapPage, OfflineMap,
-                                       PayloadSetup, StartSignal, inline_assets)
+from audit.render.map.elements import (
+    DATA_ELEMENT_ID,
+    DataLayer,
+    JsonData,
+    Legend,
+    MapPage,
+    OfflineMap,
+    PayloadSetup,
+    StartSignal,
+    inline_assets,
+)
 from audit.render.map.geometry import Projector
 from audit.render.map.payload import build_payload, to_script_json
 from audit.render.map.style import COUNTY_BINS, COUNTY_NO_DATA, GAP_STYLE, ROAD_DASH_NON_COMPLIANT, grade_styles
@@ -63,9 +73,14 @@ def csv_path_for(map_path: Path) -> Path:
     return map_path.with_name(map_path.stem + "-table.csv")
 
 
-def render_map(views: Sequence[RoundView], catalog: Catalog, options: MapOptions = MapOptions(),
-               table_href: str = "map-table.html", map_href: str = "map.html",
-               csv_href: str = "map-table.csv") -> RenderedMap:
+def render_map(
+    views: Sequence[RoundView],
+    catalog: Catalog,
+    options: MapOptions = MapOptions(),
+    table_href: str = "map-table.html",
+    map_href: str = "map.html",
+    csv_href: str = "map-table.csv",
+) -> RenderedMap:
     """The map page and its table page as HTML text; `views` are the rounds shown (facility and web)."""
     tiles = tiles_for(options.tiles, None if options.environ is None else dict(options.environ))
     texts = Texts(catalog, options.lang)
@@ -73,12 +88,22 @@ def render_map(views: Sequence[RoundView], catalog: Catalog, options: MapOptions
     data = collect(views, catalog.policy.version, options.lang)
     payload = build_payload(data, texts, styles, Projector(tiles.system), options.photo_base)
     title = _title(data, texts)
-    rounds_text = texts.t("map.rounds", rounds="; ".join(
-        texts.t("map.round-item", id=r.id, date=round_date(r.started_at)) for r in data.rounds))
+    rounds_text = texts.t(
+        "map.rounds",
+        rounds="; ".join(texts.t("map.round-item", id=r.id, date=round_date(r.started_at)) for r in data.rounds),
+    )
     page = _page(data, payload, texts, styles, tiles, title, rounds_text, table_href)
     rows = table_rows(data, texts, styles)
-    table = render_table(data, texts, styles, title=_table_title(data, texts), map_href=map_href,
-                         rounds_text=rounds_text, csv_href=csv_href, rows=rows)
+    table = render_table(
+        data,
+        texts,
+        styles,
+        title=_table_title(data, texts),
+        map_href=map_href,
+        rounds_text=rounds_text,
+        csv_href=csv_href,
+        rows=rows,
+    )
     return RenderedMap(page.render(), table, payload, data, render_csv(rows, texts))
 
 
@@ -88,8 +113,9 @@ def write_map(views: Sequence[RoundView], catalog: Catalog, out: Path, options: 
     The pages link to each other (and the table to the CSV) by relative addresses."""
     out = Path(out)
     table_path, csv_path = table_path_for(out), csv_path_for(out)
-    rendered = render_map(views, catalog, options, table_href=table_path.name, map_href=out.name,
-                          csv_href=csv_path.name)
+    rendered = render_map(
+        views, catalog, options, table_href=table_path.name, map_href=out.name, csv_href=csv_path.name
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(rendered.map_html, encoding="utf-8")
     table_path.write_text(rendered.table_html, encoding="utf-8")
@@ -105,19 +131,33 @@ def _table_title(data: MapData, texts: Texts) -> str:
     return texts.t("map.table-title-area", area=data.area.name) if data.area else texts.t("map.table-title")
 
 
-def _page(data: MapData, payload: dict, texts: Texts, styles, tiles: Tiles, title: str, rounds_text: str,
-          table_href: str) -> MapPage:
+def _page(
+    data: MapData, payload: dict, texts: Texts, styles, tiles: Tiles, title: str, rounds_text: str, table_href: str
+) -> MapPage:
     tiles_name = texts.t(f"map.tiles.{tiles.name}")
-    shell_top = render("map_top.html.j2", t=texts.t, title=title, table_href=table_href,
-                       table_link_id=TABLE_LINK_ID, rounds_text=rounds_text,
-                       coords_text=texts.t("map.coords", tiles=tiles_name, system=texts.t(f"map.system.{tiles.system}")))
+    shell_top = render(
+        "map_top.html.j2",
+        t=texts.t,
+        title=title,
+        table_href=table_href,
+        table_link_id=TABLE_LINK_ID,
+        rounds_text=rounds_text,
+        coords_text=texts.t("map.coords", tiles=tiles_name, system=texts.t(f"map.system.{tiles.system}")),
+    )
     has_roads = any(c["lines"] for c in payload["categories"])
     shell_bottom = render(
-        "map_bottom.html.j2", t=texts.t, legend_id=LEGEND_ID, styles=styles, has_roads=has_roads,
-        has_gaps=bool(payload["gaps"]["items"]), has_circles=bool(payload["circles"]["items"]),
-        road_svg=_road_svg, gap_svg=_gap_svg(),
+        "map_bottom.html.j2",
+        t=texts.t,
+        legend_id=LEGEND_ID,
+        styles=styles,
+        has_roads=has_roads,
+        has_gaps=bool(payload["gaps"]["items"]),
+        has_circles=bool(payload["circles"]["items"]),
+        road_svg=_road_svg,
+        gap_svg=_gap_svg(),
         bins=[(round(lo * 100), min(100, round(hi * 100)), c) for lo, hi, c in COUNTY_BINS]
-        if payload["counties"]["geojson"]["features"] else [],
+        if payload["counties"]["geojson"]["features"]
+        else [],
         no_data_colour=COUNTY_NO_DATA,
     )
     page = MapPage(texts.lang, str(escape(title)), shell_top, shell_bottom)
@@ -131,17 +171,32 @@ def _page(data: MapData, payload: dict, texts: Texts, styles, tiles: Tiles, titl
 
 
 def _folium_map(data: MapData, payload: dict, tiles: Tiles) -> OfflineMap:
-    fmap = OfflineMap(location=DEFAULT_CENTRE, zoom_start=DEFAULT_ZOOM, tiles=None, prefer_canvas=True,
-                      control_scale=True, position="absolute", width="100%", height="100%",
-                      # markercluster needs the map's own maxZoom when no tile layer gives one
-                      maxZoom=tiles.max_zoom,
-                      # a province is the widest useful view; fewer zoom levels make clustering 100,000 points faster
-                      minZoom=5)
+    fmap = OfflineMap(
+        location=DEFAULT_CENTRE,
+        zoom_start=DEFAULT_ZOOM,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        position="absolute",
+        width="100%",
+        height="100%",
+        # markercluster needs the map's own maxZoom when no tile layer gives one
+        maxZoom=tiles.max_zoom,
+        # a province is the widest useful view; fewer zoom levels make clustering 100,000 points faster
+        minZoom=5,
+    )
     for index, url in enumerate(tiles.urls):
         # The second Tianditu URL is its label layer: always on top of the first, not a choice of its own.
         # One base layer only: its datum decides where every point is drawn, so it is not switchable.
-        folium.TileLayer(url, attr=tiles.attribution, name=f"{tiles.name}-{index}", subdomains=tiles.subdomains or "abc",
-                         max_zoom=tiles.max_zoom, overlay=index > 0, control=False).add_to(fmap)
+        folium.TileLayer(
+            url,
+            attr=tiles.attribution,
+            name=f"{tiles.name}-{index}",
+            subdomains=tiles.subdomains or "abc",
+            max_zoom=tiles.max_zoom,
+            overlay=index > 0,
+            control=False,
+        ).add_to(fmap)
     bounds = _bounds(payload)
     if bounds:
         fmap.fit_bounds(bounds, padding=(20, 20))
@@ -203,13 +258,17 @@ def _flatten(coords):
 
 def _road_svg(dashed: bool) -> str:
     dash = f' stroke-dasharray="{ROAD_DASH_NON_COMPLIANT}"' if dashed else ""
-    return (f'<svg class="line" width="40" height="12" aria-hidden="true" focusable="false">'
-            f'<line x1="0" y1="6" x2="40" y2="6" stroke="#333" stroke-width="4"{dash}/></svg>')
+    return (
+        f'<svg class="line" width="40" height="12" aria-hidden="true" focusable="false">'
+        f'<line x1="0" y1="6" x2="40" y2="6" stroke="#333" stroke-width="4"{dash}/></svg>'
+    )
 
 
 def _gap_svg() -> str:
     s = GAP_STYLE
-    return (f'<svg class="line" width="40" height="12" aria-hidden="true" focusable="false">'
-            f'<line x1="0" y1="6" x2="40" y2="6" stroke="{s["outer"]}" stroke-width="9"/>'
-            f'<line x1="0" y1="6" x2="40" y2="6" stroke="{s["inner"]}" stroke-width="5" '
-            f'stroke-dasharray="{s["dash"]}"/></svg>')
+    return (
+        f'<svg class="line" width="40" height="12" aria-hidden="true" focusable="false">'
+        f'<line x1="0" y1="6" x2="40" y2="6" stroke="{s["outer"]}" stroke-width="9"/>'
+        f'<line x1="0" y1="6" x2="40" y2="6" stroke="{s["inner"]}" stroke-width="5" '
+        f'stroke-dasharray="{s["dash"]}"/></svg>'
+    )

@@ -46,7 +46,8 @@ class GradeStyle:
         badge = (
             '<circle cx="20" cy="4" r="4" fill="#000" stroke="#fff" stroke-width="1"/>'
             '<text x="20" y="6.5" font-size="7" font-weight="700" fill="#fff" text-anchor="middle">!</text>'
-            if blocked else ""
+            if blocked
+            else ""
         )
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="{size}" height="{size}" '

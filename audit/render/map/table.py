@@ -13,8 +13,18 @@ from audit.render.map.style import UNGRADED, GradeStyle
 from audit.render.map.templating import render
 from audit.render.map.text import Texts, round_date
 
-COLUMNS = (("name", False), ("category", False), ("kind", False), ("area", False), ("score", True),
-           ("grade", True), ("compliant", False), ("failed", True), ("round", False), ("location", False))
+COLUMNS = (
+    ("name", False),
+    ("category", False),
+    ("kind", False),
+    ("area", False),
+    ("score", True),
+    ("grade", True),
+    ("compliant", False),
+    ("failed", True),
+    ("round", False),
+    ("location", False),
+)
 # Up to this many items the table page is complete HTML (sortable and filterable, readable without
 # JavaScript). Above it a page of 100,000 rows would weigh tens of megabytes and freeze the browser, so the page
 # holds the rows as JSON and shows them PAGE_SIZE at a time (sorting and filtering still cover every row);
@@ -22,8 +32,13 @@ COLUMNS = (("name", False), ("category", False), ("kind", False), ("area", False
 STATIC_ROW_LIMIT = 2000
 PAGE_SIZE = 100
 TABLE_DATA_ID = "a11y-table-data"
-COUNTY_COLUMNS = (("map.col.area", False), ("map.col.count", True), ("map.col.mean", True), ("map.col.rate", True),
-                  ("map.col.change", True))
+COUNTY_COLUMNS = (
+    ("map.col.area", False),
+    ("map.col.count", True),
+    ("map.col.mean", True),
+    ("map.col.rate", True),
+    ("map.col.change", True),
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +78,9 @@ def _row(item: MapItem, data: MapData, texts: Texts, by_code: dict) -> Row:
         grade=style.label if style.code == UNGRADED else f"{style.label} ({style.code})",
         grade_code=style.code,
         grade_rank=rank,
-        compliant=texts.t("map.unknown") if score.compliant is None else
-        texts.t("map.yes" if score.compliant else "map.no"),
+        compliant=texts.t("map.unknown")
+        if score.compliant is None
+        else texts.t("map.yes" if score.compliant else "map.no"),
         failed=[_failed_text(f, texts) for f in item.failed],
         date=round_date(item.round.started_at),
         location=_location(item, texts),
@@ -94,30 +110,54 @@ def _county_rows(data: MapData, texts: Texts) -> list[dict]:
         agg, change = shade.aggregate, shade.change
         rate = agg.compliance_rate if agg else None
         delta = change.compliance_rate if change else None
-        rows.append({
-            "name": shade.area.name, "n": agg.subjects if agg else 0,
-            "mean": texts.t("map.unknown") if not agg or agg.mean_score is None else f"{agg.mean_score:.1f}",
-            "mean_value": -1 if not agg or agg.mean_score is None else agg.mean_score,
-            "rate": texts.t("map.unknown") if rate is None else f"{rate * 100:.1f}%",
-            "rate_value": -1 if rate is None else rate,
-            "change": texts.t("map.unknown") if delta is None else f"{delta * 100:+.1f}%",
-            "change_value": -999 if delta is None else delta,
-        })
+        rows.append(
+            {
+                "name": shade.area.name,
+                "n": agg.subjects if agg else 0,
+                "mean": texts.t("map.unknown") if not agg or agg.mean_score is None else f"{agg.mean_score:.1f}",
+                "mean_value": -1 if not agg or agg.mean_score is None else agg.mean_score,
+                "rate": texts.t("map.unknown") if rate is None else f"{rate * 100:.1f}%",
+                "rate_value": -1 if rate is None else rate,
+                "change": texts.t("map.unknown") if delta is None else f"{delta * 100:+.1f}%",
+                "change_value": -999 if delta is None else delta,
+            }
+        )
     return rows
 
 
-def render_table(data: MapData, texts: Texts, styles: list[GradeStyle], title: str, map_href: str,
-                 rounds_text: str, csv_href: str = "map-table.csv", rows: list[Row] | None = None) -> str:
+def render_table(
+    data: MapData,
+    texts: Texts,
+    styles: list[GradeStyle],
+    title: str,
+    map_href: str,
+    rounds_text: str,
+    csv_href: str = "map-table.csv",
+    rows: list[Row] | None = None,
+) -> str:
     script = (resources.files("audit.render.map") / "static" / "a11y-table.js").read_text(encoding="utf-8")
     rows = table_rows(data, texts, styles) if rows is None else rows
     paged = len(rows) > STATIC_ROW_LIMIT
     return render(
-        "table.html.j2", lang=texts.lang, t=texts.t, title=title, map_href=map_href, rounds_text=rounds_text,
-        rows=rows[:PAGE_SIZE] if paged else rows, total=len(rows), paged=paged, page_size=PAGE_SIZE,
-        pages=-(-len(rows) // PAGE_SIZE), csv_href=csv_href, data_id=TABLE_DATA_ID,
+        "table.html.j2",
+        lang=texts.lang,
+        t=texts.t,
+        title=title,
+        map_href=map_href,
+        rounds_text=rounds_text,
+        rows=rows[:PAGE_SIZE] if paged else rows,
+        total=len(rows),
+        paged=paged,
+        page_size=PAGE_SIZE,
+        pages=-(-len(rows) // PAGE_SIZE),
+        csv_href=csv_href,
+        data_id=TABLE_DATA_ID,
         rows_json=rows_json(rows) if paged else "",
-        columns=COLUMNS, county_columns=COUNTY_COLUMNS,
-        counties=_county_rows(data, texts), styles=styles, table_js=script.replace("</script", "<\\/script"),
+        columns=COLUMNS,
+        county_columns=COUNTY_COLUMNS,
+        counties=_county_rows(data, texts),
+        styles=styles,
+        table_js=script.replace("</script", "<\\/script"),
         categories=[(c.value, texts.category(c.value)) for c in CATEGORY_ORDER],
     )
 
@@ -138,9 +178,25 @@ def rows_json(rows: list[Row]) -> str:
             strings.append(text)
         return index[text]
 
-    records = [[r.name, s(r.category), s(r.category_label), s(r.kind), s(r.area), s(r.score), r.score_value,
-                s(r.grade), s(r.grade_code), r.grade_rank, s(r.compliant), [s(f) for f in r.failed], s(r.date),
-                r.location] for r in rows]
+    records = [
+        [
+            r.name,
+            s(r.category),
+            s(r.category_label),
+            s(r.kind),
+            s(r.area),
+            s(r.score),
+            r.score_value,
+            s(r.grade),
+            s(r.grade_code),
+            r.grade_rank,
+            s(r.compliant),
+            [s(f) for f in r.failed],
+            s(r.date),
+            r.location,
+        ]
+        for r in rows
+    ]
     return to_script_json({"s": strings, "r": records})
 
 
@@ -159,6 +215,18 @@ def render_csv(rows: list[Row], texts: Texts) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([texts.t(f"map.col.{key}") for key, _numeric in COLUMNS])
     for r in rows:
-        writer.writerow([_cell(r.name), r.category_label, r.kind, _cell(r.area), r.score, r.grade, r.compliant,
-                         "; ".join(r.failed), r.date, _cell(r.location)])
+        writer.writerow(
+            [
+                _cell(r.name),
+                r.category_label,
+                r.kind,
+                _cell(r.area),
+                r.score,
+                r.grade,
+                r.compliant,
+                "; ".join(r.failed),
+                r.date,
+                _cell(r.location),
+            ]
+        )
     return out.getvalue()

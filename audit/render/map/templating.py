@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment() -> Environment:
     return Environment(
         loader=PackageLoader("audit.render.map", "templates"),

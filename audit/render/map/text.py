@@ -51,14 +51,19 @@ class Texts:
         if text is None:
             marker = self.t("map.unverified")
             text = self._clauses[check.id] = "; ".join(
-                f"{c.standard} {c.clause}" + ("" if c.verified else f" {marker}") for c in check.clauses)
+                f"{c.standard} {c.clause}" + ("" if c.verified else f" {marker}") for c in check.clauses
+            )
         return text
 
     def measured_vs_required(self, finding: Finding) -> str:
         measured, required = finding.measured, finding.required
         if measured is None and required is None:
             return ""
-        key = (type(measured), measured, type(required), required) if _hashable(measured) and _hashable(required) else None
+        key = (
+            (type(measured), measured, type(required), required)
+            if _hashable(measured) and _hashable(required)
+            else None
+        )
         text = self._measured.get(key) if key is not None else None
         if text is None:
             text = self.t("map.measured-vs-required", measured=value_text(measured), required=value_text(required))

@@ -7,13 +7,13 @@ from audit.render.report.selection import RoundNotFound, RoundPair, select_round
 from audit.render.report.xlsx import neutralise, write_xlsx
 
 __all__ = [
-           "Report",
-           "RoundNotFound",
-           "RoundPair",
-           "build_report",
-           "neutralise",
-           "render_html",
-           "select_rounds",
-           "write_html",
-           "write_xlsx",
+    "Report",
+    "RoundNotFound",
+    "RoundPair",
+    "build_report",
+    "neutralise",
+    "render_html",
+    "select_rounds",
+    "write_html",
+    "write_xlsx",
 ]

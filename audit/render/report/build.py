@@ -39,18 +39,30 @@ def combined_cells(views: Sequence[RoundView | None]) -> dict:
     return aggregate(chain.from_iterable(v.pairs() for v in present)) if present else {}
 
 
-def indicator_rows(indicators: Sequence[Indicator], cells: Cells, previous: Cells, scope: str | None,
-                   text: Text) -> list[IndicatorRow]:
+def indicator_rows(
+    indicators: Sequence[Indicator], cells: Cells, previous: Cells, scope: str | None, text: Text
+) -> list[IndicatorRow]:
     """Every indicator, failed floor indicators first (the order evaluate_all gives)."""
     rows = []
     for result in evaluate_all(list(indicators), cells, scope):
         ind = result.indicator
-        rows.append(IndicatorRow(
-            id=ind.id, dimension=text.pick(ind.dimension), name=text.pick(ind.name), kind=ind.kind,
-            category=ind.category, metric=ind.metric, target=ind.target, value=result.value,
-            previous=measure(ind, previous.get((scope, ind.category))), points=result.points,
-            max_points=ind.points, met=result.met, verified=ind.verified,
-        ))
+        rows.append(
+            IndicatorRow(
+                id=ind.id,
+                dimension=text.pick(ind.dimension),
+                name=text.pick(ind.name),
+                kind=ind.kind,
+                category=ind.category,
+                metric=ind.metric,
+                target=ind.target,
+                value=result.value,
+                previous=measure(ind, previous.get((scope, ind.category))),
+                points=result.points,
+                max_points=ind.points,
+                met=result.met,
+                verified=ind.verified,
+            )
+        )
     return rows
 
 
@@ -63,33 +75,50 @@ def _failed_checks(cell: Aggregate, catalog: Catalog, text: Text, top: int) -> t
     return tuple(found)
 
 
-def category_rows(cells: Cells, previous: Cells, scope: str | None, catalog: Catalog, text: Text,
-                  top: int = 5) -> list[CategoryRow]:
+def category_rows(
+    cells: Cells, previous: Cells, scope: str | None, catalog: Catalog, text: Text, top: int = 5
+) -> list[CategoryRow]:
     """'all' first, then each category audited in this round (in the model's order)."""
     rows = []
     for category in CATEGORY_ORDER:
         cell, before = cells.get((scope, category)), previous.get((scope, category))
         if cell is None:
             continue
-        rows.append(CategoryRow(
-            category=category, subjects=cell.subjects, scored=cell.scored, mean_score=cell.mean_score,
-            compliance_rate=cell.compliance_rate, grades=dict(cell.grades), top_failed=_failed_checks(cell, catalog, text, top),
-            previous_mean=before.mean_score if before else None, previous_rate=before.compliance_rate if before else None,
-            previous_subjects=before.subjects if before else None,
-        ))
+        rows.append(
+            CategoryRow(
+                category=category,
+                subjects=cell.subjects,
+                scored=cell.scored,
+                mean_score=cell.mean_score,
+                compliance_rate=cell.compliance_rate,
+                grades=dict(cell.grades),
+                top_failed=_failed_checks(cell, catalog, text, top),
+                previous_mean=before.mean_score if before else None,
+                previous_rate=before.compliance_rate if before else None,
+                previous_subjects=before.subjects if before else None,
+            )
+        )
     return rows
 
 
-def load_views(store: Store, pairs: Sequence[RoundPair], version: str, area: str | None
-               ) -> tuple[dict[str, RoundView], dict[str, RoundView]]:
+def load_views(
+    store: Store, pairs: Sequence[RoundPair], version: str, area: str | None
+) -> tuple[dict[str, RoundView], dict[str, RoundView]]:
     """Current and compared RoundViews per kind, from the scores already in the store."""
     current = {p.kind: RoundView.load(store, p.current.id, version, area) for p in pairs}
     previous = {p.kind: RoundView.load(store, p.previous.id, version, area) for p in pairs if p.previous}
     return current, previous
 
 
-def build_report(store: Store, catalog: Catalog, pairs: Sequence[RoundPair], area: str | None = None,
-                 lang: str = "zh", circles: Sequence[Circle] = (), today: date | None = None) -> Report:
+def build_report(
+    store: Store,
+    catalog: Catalog,
+    pairs: Sequence[RoundPair],
+    area: str | None = None,
+    lang: str = "zh",
+    circles: Sequence[Circle] = (),
+    today: date | None = None,
+) -> Report:
     """The whole report for `area` (None: everything stored). Scores must already be in the store.
 
     `circles` are the tourism service circles (`audit.circles.load_circles`); their coverage is analysed
@@ -101,7 +130,10 @@ def build_report(store: Store, catalog: Catalog, pairs: Sequence[RoundPair], are
     scope = scope_code(area, list(current.values()))
     division = division_namer(store, text)
     report = Report(
-        text=text, area_code=area, area_name=area_title(store, area, text), generated=(today or date.today()).isoformat(),
+        text=text,
+        area_code=area,
+        area_name=area_title(store, area, text),
+        generated=(today or date.today()).isoformat(),
         rounds=[RoundLine(p.kind, p.current, p.previous) for p in pairs],
         grade_labels={g.code: text.pick(g.label, g.code) for g in catalog.policy.grades},
     )
@@ -111,7 +143,10 @@ def build_report(store: Store, catalog: Catalog, pairs: Sequence[RoundPair], are
     facilities = next((p for p in pairs if p.kind == "facility"), None)
     whole = RoundView.load(store, facilities.current.id, catalog.policy.version) if facilities and circles else None
     report.circles = circle_rows(circles, whole, area, text, division)
-    rows = [row for kind, view in current.items()
-            for row in rectification_rows(store, view, previous.get(kind), catalog.checks, text, division)]
+    rows = [
+        row
+        for kind, view in current.items()
+        for row in rectification_rows(store, view, previous.get(kind), catalog.checks, text, division)
+    ]
     report.rectification = sort_rows(rows)
     return report

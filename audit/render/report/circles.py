@@ -17,8 +17,12 @@ def _gap(item: Item, text: Text) -> CircleGap:
     need = text.pick(item.requirement.name, item.requirement.type)
     if not item.requirement.verified:
         need += f" [{text.t('report.unverified')}]"
-    what = text.t("report.circles.need", need=need, within=text.number(item.requirement.within_m, 0),
-                  reason=text.t(f"report.circles.reason.{item.reason or 'missing'}"))
+    what = text.t(
+        "report.circles.need",
+        need=need,
+        within=text.number(item.requirement.within_m, 0),
+        reason=text.t(f"report.circles.reason.{item.reason or 'missing'}"),
+    )
     where = text.t("report.sep.paren", text=text.pick(item.point.name, item.point.id), inner=coordinates(item.location))
     return CircleGap(what, where)
 
@@ -28,11 +32,18 @@ def _row(result: CircleCoverage, text: Text, division: Callable[[str | None], st
     name = text.pick(circle.name, circle.id)
     if circle.approximate:
         name += f" [{text.t('report.circles.approximate')}]"
-    return CircleRow(circle.key, name, division(circle.county), result.coverage, tuple(_gap(i, text) for i in result.gaps))
+    return CircleRow(
+        circle.key, name, division(circle.county), result.coverage, tuple(_gap(i, text) for i in result.gaps)
+    )
 
 
-def circle_rows(circles: Sequence[Circle], facility_view: RoundView | None, area: str | None, text: Text,
-                division: Callable[[str | None], str]) -> list[CircleRow]:
+def circle_rows(
+    circles: Sequence[Circle],
+    facility_view: RoundView | None,
+    area: str | None,
+    text: Text,
+    division: Callable[[str | None], str],
+) -> list[CircleRow]:
     """Circles in `area`, analysed against every facility of the round (a circle may reach across a county line).
 
     `facility_view` must not be limited to the area. No facility round: nothing has been assessed yet.

@@ -15,8 +15,13 @@ HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 def environment() -> Environment:
     """Autoescape everything: names of facilities and portals come from the field and the web."""
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def _describe(report: Report, bars: list[Bar], fmt) -> str:
@@ -34,17 +39,35 @@ def progress_charts(report: Report) -> list[Chart]:
     rate_bars = [Bar(tx.category(r.category), r.previous_rate, r.compliance_rate) for r in rows]
     mean_bars = [Bar(tx.category(r.category), r.previous_mean, r.mean_score) for r in rows]
     return [
-        bar_chart("chart-rate", tx.t("report.chart.rate-title"), _describe(report, rate_bars, tx.percent),
-                  rate_bars, 1.0, tx.percent, series),
-        bar_chart("chart-mean", tx.t("report.chart.mean-title"), _describe(report, mean_bars, tx.number),
-                  mean_bars, 100.0, tx.number, series),
+        bar_chart(
+            "chart-rate",
+            tx.t("report.chart.rate-title"),
+            _describe(report, rate_bars, tx.percent),
+            rate_bars,
+            1.0,
+            tx.percent,
+            series,
+        ),
+        bar_chart(
+            "chart-mean",
+            tx.t("report.chart.mean-title"),
+            _describe(report, mean_bars, tx.number),
+            mean_bars,
+            100.0,
+            tx.number,
+            series,
+        ),
     ]
 
 
 def render_html(report: Report) -> str:
     template = environment().get_template("report.html.j2")
-    return template.render(report=report, tx=report.text, html_lang=HTML_LANG.get(report.lang, report.lang),
-                           charts=progress_charts(report) if report.has_previous else [])
+    return template.render(
+        report=report,
+        tx=report.text,
+        html_lang=HTML_LANG.get(report.lang, report.lang),
+        charts=progress_charts(report) if report.has_previous else [],
+    )
 
 
 def write_html(report: Report, path: Path) -> Path:

@@ -13,8 +13,10 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 Launcher = Callable[[Playwright], Browser]
 
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#333">'
-          '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center;color:#333">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 
 
 def write_pdf(html: Path, pdf: Path, launch: Launcher, timeout_ms: int = 60_000) -> Path:
@@ -26,9 +28,15 @@ def write_pdf(html: Path, pdf: Path, launch: Launcher, timeout_ms: int = 60_000)
             page = browser.new_page()
             page.goto(html.resolve().as_uri(), wait_until="load", timeout=timeout_ms)
             page.emulate_media(media="print")
-            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True, display_header_footer=True,
-                     header_template="<span></span>", footer_template=FOOTER,
-                     margin={"top": "12mm", "bottom": "14mm", "left": "10mm", "right": "10mm"})
+            page.pdf(
+                path=str(pdf),
+                prefer_css_page_size=True,
+                print_background=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=FOOTER,
+                margin={"top": "12mm", "bottom": "14mm", "left": "10mm", "right": "10mm"},
+            )
         finally:
             browser.close()
     return pdf

@@ -43,8 +43,12 @@ def critical_counts(view: RoundView, portal_keys: set[str], checks: Mapping[str,
     return counts
 
 
-def portal_rows(view: RoundView | None, previous: RoundView | None, checks: Mapping[str, Check],
-                division: Callable[[str | None], str]) -> list[PortalRow]:
+def portal_rows(
+    view: RoundView | None,
+    previous: RoundView | None,
+    checks: Mapping[str, Check],
+    division: Callable[[str | None], str],
+) -> list[PortalRow]:
     """Lowest score first, so the portals needing most work lead the table."""
     if view is None:
         return []
@@ -55,10 +59,18 @@ def portal_rows(view: RoundView | None, previous: RoundView | None, checks: Mapp
     for portal in portals:
         score = view.scores.get(portal.key)
         before = previous.scores.get(portal.key) if previous else None
-        rows.append(PortalRow(
-            key=portal.key, name=portal.name, url=portal.url or "", division=division(portal.area_code),
-            score=score.score if score else None, grade=score.grade if score else None,
-            compliant=score.compliant if score else None, critical=critical.get(portal.key, 0),
-            previous_score=before.score if before else None, audited_before=before is not None,
-        ))
+        rows.append(
+            PortalRow(
+                key=portal.key,
+                name=portal.name,
+                url=portal.url or "",
+                division=division(portal.area_code),
+                score=score.score if score else None,
+                grade=score.grade if score else None,
+                compliant=score.compliant if score else None,
+                critical=critical.get(portal.key, 0),
+                previous_score=before.score if before else None,
+                audited_before=before is not None,
+            )
+        )
     return sorted(rows, key=lambda r: (r.score is None, r.score if r.score is not None else 0, r.name))

@@ -22,8 +22,11 @@ def failed_items(findings: Iterable[Finding]) -> dict[Item, Finding]:
 
 def _complete_rounds_back_from(store: Store, start: Round) -> list[Round]:
     """Complete rounds of `start`'s kind up to and including it, newest first."""
-    rounds = [r for r in store.rounds(start.kind)
-              if r.id == start.id or (r.status == "complete" and (r.started_at, r.id) < (start.started_at, start.id))]
+    rounds = [
+        r
+        for r in store.rounds(start.kind)
+        if r.id == start.id or (r.status == "complete" and (r.started_at, r.id) < (start.started_at, start.id))
+    ]
     return sorted(rounds, key=lambda r: (r.started_at, r.id), reverse=True)
 
 
@@ -37,8 +40,11 @@ def first_seen(store: Store, start: Round, items: set[Item]) -> dict[Item, Round
     for round_ in _complete_rounds_back_from(store, start):
         if not remaining:
             break
-        failing = {(f.subject_key, f.check_id) for f in store.findings(round_.id)
-                   if f.outcome is Outcome.FAIL and (f.subject_key, f.check_id) in remaining}
+        failing = {
+            (f.subject_key, f.check_id)
+            for f in store.findings(round_.id)
+            if f.outcome is Outcome.FAIL and (f.subject_key, f.check_id) in remaining
+        }
         for item in failing:
             seen[item] = round_
         remaining = failing
@@ -61,18 +67,31 @@ class _RowMaker:
         check = self.checks.get(finding.check_id)
         severity = effective_severity(finding, check).value if check else (finding.severity or Severity.MINOR).value
         return RectifyRow(
-            subject_key=subject.key, subject=subject.name, location=location(subject),
-            division=self.division(subject.area_code), check_id=finding.check_id,
+            subject_key=subject.key,
+            subject=subject.name,
+            location=location(subject),
+            division=self.division(subject.area_code),
+            check_id=finding.check_id,
             item=self.text.pick(check.title, finding.check_id) if check else finding.check_id,
             clauses=clause_labels(check.clauses, self.text) if check else (),
-            measured=value_text(finding.measured), required=required_text(finding.required, check, self.text),
-            photo=photo_of(finding.evidence, subject), first_seen=seen.started_at if seen else None,
-            status=status, severity=severity, round_kind=kind,
+            measured=value_text(finding.measured),
+            required=required_text(finding.required, check, self.text),
+            photo=photo_of(finding.evidence, subject),
+            first_seen=seen.started_at if seen else None,
+            status=status,
+            severity=severity,
+            round_kind=kind,
         )
 
 
-def rectification_rows(store: Store, view: RoundView, previous: RoundView | None, checks: Mapping[str, Check],
-                       text: Text, division: Callable[[str | None], str]) -> list[RectifyRow]:
+def rectification_rows(
+    store: Store,
+    view: RoundView,
+    previous: RoundView | None,
+    checks: Mapping[str, Check],
+    text: Text,
+    division: Callable[[str | None], str],
+) -> list[RectifyRow]:
     """Open and new items of the current round, and items fixed since the compared round.
 
     Fixed means the compared round failed the check and this round answered it pass or n/a; a subject
@@ -87,12 +106,16 @@ def rectification_rows(store: Store, view: RoundView, previous: RoundView | None
     if previous:
         seen.update(first_seen(store, previous.round, set(fixed)))
     maker = _RowMaker(checks, text, division)
-    rows = [maker.row(f, view.subjects[item[0]], _status(item, now_failed, before_failed), seen.get(item), view.round.kind)
-            for item, f in {**now_failed, **fixed}.items()]
+    rows = [
+        maker.row(f, view.subjects[item[0]], _status(item, now_failed, before_failed), seen.get(item), view.round.kind)
+        for item, f in {**now_failed, **fixed}.items()
+    ]
     return rows
 
 
 def sort_rows(rows: list[RectifyRow]) -> list[RectifyRow]:
     """Open before new before fixed; within each, the worst severity first, then by division and subject."""
     rank = {s.value: s.rank for s in Severity}
-    return sorted(rows, key=lambda r: (STATUSES.index(r.status), -rank.get(r.severity, 0), r.division, r.subject, r.item))
+    return sorted(
+        rows, key=lambda r: (STATUSES.index(r.status), -rank.get(r.severity, 0), r.division, r.subject, r.item)
+    )

@@ -43,7 +43,9 @@ def match_rounds(store: Store, value: str) -> list[Round]:
     for kind in ROUND_KINDS:
         same_kind = [r for r in matches if r.kind == kind]
         if len(same_kind) > 1:
-            raise RoundNotFound("report.cli.ambiguous-round", value=value, matches=", ".join(str(r.id) for r in same_kind))
+            raise RoundNotFound(
+                "report.cli.ambiguous-round", value=value, matches=", ".join(str(r.id) for r in same_kind)
+            )
     return matches
 
 

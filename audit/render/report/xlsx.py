@@ -39,8 +39,13 @@ def _append(sheet: Worksheet, values: Sequence[Any], formats: Sequence[str | Non
             cell.number_format = fmt
 
 
-def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
-           formats: Sequence[str | None] = ()) -> Worksheet:
+def _sheet(
+    book: Workbook,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    formats: Sequence[str | None] = (),
+) -> Worksheet:
     sheet = book.create_sheet(title=title[:31])
     _append(sheet, headers)
     for cell in sheet[1]:
@@ -62,46 +67,95 @@ def _met(tx: Text, met: bool | None) -> str:
 
 def _indicators(book: Workbook, report: Report) -> None:
     tx = report.text
-    headers = [tx.t(f"report.indicators.{k}") for k in ("dimension", "indicator", "kind", "target", "value", "previous",
-                                                          "points", "max-points", "met")] + [tx.t("report.unverified")]
-    rows = [[r.dimension, r.name, tx.t(f"report.indicators.{r.kind}"), r.target, r.value, r.previous, r.points,
-             r.max_points, _met(tx, r.met), "" if r.verified else tx.t("report.unverified")] for r in report.indicators]
-    _sheet(book, tx.t("report.sheet.indicators"), headers, rows,
-           (None, None, None, PERCENT, PERCENT, PERCENT, DECIMAL, DECIMAL))
+    headers = [
+        tx.t(f"report.indicators.{k}")
+        for k in ("dimension", "indicator", "kind", "target", "value", "previous", "points", "max-points", "met")
+    ] + [tx.t("report.unverified")]
+    rows = [
+        [
+            r.dimension,
+            r.name,
+            tx.t(f"report.indicators.{r.kind}"),
+            r.target,
+            r.value,
+            r.previous,
+            r.points,
+            r.max_points,
+            _met(tx, r.met),
+            "" if r.verified else tx.t("report.unverified"),
+        ]
+        for r in report.indicators
+    ]
+    _sheet(
+        book,
+        tx.t("report.sheet.indicators"),
+        headers,
+        rows,
+        (None, None, None, PERCENT, PERCENT, PERCENT, DECIMAL, DECIMAL),
+    )
 
 
 def _categories(book: Workbook, report: Report) -> None:
     tx = report.text
     codes = list(report.grade_labels)
-    headers = ([tx.t(f"report.categories.{k}") for k in ("category", "audited", "scored", "mean", "rate")]
-               + [tx.t("report.progress.mean-before"), tx.t("report.progress.rate-before")]
-               + [tx.t("report.grade", code=c, label=report.grade_labels[c]) for c in codes]
-               + [tx.t("report.categories.top-failed")])
+    headers = (
+        [tx.t(f"report.categories.{k}") for k in ("category", "audited", "scored", "mean", "rate")]
+        + [tx.t("report.progress.mean-before"), tx.t("report.progress.rate-before")]
+        + [tx.t("report.grade", code=c, label=report.grade_labels[c]) for c in codes]
+        + [tx.t("report.categories.top-failed")]
+    )
     rows = []
     for r in report.categories:
-        failed = tx.t("report.sep.list").join(f"{c.title} ({', '.join(c.clauses) or '—'}): {c.subjects}" for c in r.top_failed)
-        rows.append([tx.category(r.category), r.subjects, r.scored, r.mean_score, r.compliance_rate, r.previous_mean,
-                     r.previous_rate] + [r.grades.get(c, 0) for c in codes] + [failed])
-    _sheet(book, tx.t("report.sheet.categories"), headers, rows,
-           (None, INTEGER, INTEGER, DECIMAL, PERCENT, DECIMAL, PERCENT) + (INTEGER,) * len(codes))
+        failed = tx.t("report.sep.list").join(
+            f"{c.title} ({', '.join(c.clauses) or '—'}): {c.subjects}" for c in r.top_failed
+        )
+        rows.append(
+            [
+                tx.category(r.category),
+                r.subjects,
+                r.scored,
+                r.mean_score,
+                r.compliance_rate,
+                r.previous_mean,
+                r.previous_rate,
+            ]
+            + [r.grades.get(c, 0) for c in codes]
+            + [failed]
+        )
+    _sheet(
+        book,
+        tx.t("report.sheet.categories"),
+        headers,
+        rows,
+        (None, INTEGER, INTEGER, DECIMAL, PERCENT, DECIMAL, PERCENT) + (INTEGER,) * len(codes),
+    )
 
 
 def _portals(book: Workbook, report: Report) -> None:
     tx = report.text
     headers = [tx.t(f"report.portals.{k}") for k in ("portal", "division", "score", "grade", "compliant", "critical")]
     headers += ["URL", tx.t("report.portals.previous")]
-    rows = [[p.name, p.division, p.score, p.grade or "", _met(tx, p.compliant), p.critical, p.url, p.previous_score]
-            for p in report.portals]
+    rows = [
+        [p.name, p.division, p.score, p.grade or "", _met(tx, p.compliant), p.critical, p.url, p.previous_score]
+        for p in report.portals
+    ]
     _sheet(book, tx.t("report.sheet.portals"), headers, rows, (None, None, DECIMAL, None, None, INTEGER, None, DECIMAL))
 
 
 def _circles(book: Workbook, report: Report) -> None:
     tx = report.text
-    headers = [tx.t("report.circles.circle"), tx.t("report.portals.division"), tx.t("report.circles.coverage"),
-               tx.t("report.circles.gap"), tx.t("report.circles.where")]
+    headers = [
+        tx.t("report.circles.circle"),
+        tx.t("report.portals.division"),
+        tx.t("report.circles.coverage"),
+        tx.t("report.circles.gap"),
+        tx.t("report.circles.where"),
+    ]
     rows = []
     for c in report.circles:
-        rows += [[c.name, c.division, c.coverage, g.item, g.where] for g in c.gaps] or [[c.name, c.division, c.coverage, "", ""]]
+        rows += [[c.name, c.division, c.coverage, g.item, g.where] for g in c.gaps] or [
+            [c.name, c.division, c.coverage, "", ""]
+        ]
     _sheet(book, tx.t("report.sheet.circles"), headers, rows, (None, None, PERCENT))
 
 
@@ -109,12 +163,30 @@ def _rectification(book: Workbook, report: Report) -> None:
     tx = report.text
     keys = ("subject", "location", "division", "item", "severity", "clause")
     headers = [tx.t(f"report.rectify.{k}") for k in keys] + [
-        tx.t("report.rectify.measured"), tx.t("report.rectify.photo"), tx.t("report.rectify.first-seen"),
-        tx.t("report.rectify.status"), "subject_key", "check_id"]
-    rows = [[r.subject, r.location, r.division, r.item, tx.t(f"report.severity.{r.severity}"),
-             tx.t("report.sep.list").join(r.clauses), tx.t("report.rectify.vs", measured=r.measured, required=r.required),
-             r.photo, tx.day(r.first_seen) if r.first_seen else "", tx.t(f"report.status.{r.status}"), r.subject_key,
-             r.check_id] for r in report.rectification]
+        tx.t("report.rectify.measured"),
+        tx.t("report.rectify.photo"),
+        tx.t("report.rectify.first-seen"),
+        tx.t("report.rectify.status"),
+        "subject_key",
+        "check_id",
+    ]
+    rows = [
+        [
+            r.subject,
+            r.location,
+            r.division,
+            r.item,
+            tx.t(f"report.severity.{r.severity}"),
+            tx.t("report.sep.list").join(r.clauses),
+            tx.t("report.rectify.vs", measured=r.measured, required=r.required),
+            r.photo,
+            tx.day(r.first_seen) if r.first_seen else "",
+            tx.t(f"report.status.{r.status}"),
+            r.subject_key,
+            r.check_id,
+        ]
+        for r in report.rectification
+    ]
     _sheet(book, tx.t("report.sheet.rectification"), headers, rows)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
@@ -63,8 +64,12 @@ class PlaywrightTab:
         if self.crashed:
             return NavigationError("crashed", str(exc).splitlines()[0] if str(exc) else "renderer crashed")
         error = classify(exc)
-        if isinstance(error, BrowserGone) and self.page.context.browser and self.page.context.browser.is_connected() \
-                and not self.page.is_closed():
+        if (
+            isinstance(error, BrowserGone)
+            and self.page.context.browser
+            and self.page.context.browser.is_connected()
+            and not self.page.is_closed()
+        ):
             return NavigationError("navigation", str(error))
         return error
 
@@ -135,8 +140,9 @@ class PlaywrightTab:
                 if self.resized:
                     await asyncio.wait_for(self.page.set_viewport_size(VIEWPORT), CLOSE_TIMEOUT_S)
                     self.resized = False
-                await asyncio.wait_for(self.page.goto("about:blank", wait_until="commit", timeout=5000),
-                                       CLOSE_TIMEOUT_S)
+                await asyncio.wait_for(
+                    self.page.goto("about:blank", wait_until="commit", timeout=5000), CLOSE_TIMEOUT_S
+                )
                 self.pool.append(self)
                 return
             except Exception:  # it would not leave the page: not worth keeping
@@ -152,7 +158,9 @@ class PlaywrightLauncher:
 
     name = "playwright"
 
-    def __init__(self, executable: str | None = None, headless: bool = True, init_scripts: Sequence[str] = (), **_: Any):
+    def __init__(
+        self, executable: str | None = None, headless: bool = True, init_scripts: Sequence[str] = (), **_: Any
+    ):
         self.executable = executable or find_chromium()
         self.headless = headless
         self.init_scripts = list(init_scripts)  # run in every frame before the page's own scripts
@@ -167,9 +175,11 @@ class PlaywrightLauncher:
         if self._pw is None:
             self._pw = await async_playwright().start()
         self.browser = await self._pw.chromium.launch(
-            executable_path=self.executable, headless=self.headless, args=list(LAUNCH_ARGS))
-        self.context = await self.browser.new_context(viewport=VIEWPORT, ignore_https_errors=False,
-                                                      service_workers="block")
+            executable_path=self.executable, headless=self.headless, args=list(LAUNCH_ARGS)
+        )
+        self.context = await self.browser.new_context(
+            viewport=VIEWPORT, ignore_https_errors=False, service_workers="block"
+        )
         for script in self.init_scripts:
             await self.context.add_init_script(script)
 

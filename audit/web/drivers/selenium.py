@@ -15,7 +15,8 @@ import os
 import shutil
 import signal
 import threading
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
@@ -138,7 +139,7 @@ class SeleniumTab:
         future.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved even if abandoned
         try:
             return await asyncio.wait_for(asyncio.shield(future), budget or self.budget)
-        except (asyncio.TimeoutError, TimeoutError):
+        except TimeoutError:
             self.session.kill()
             raise NavigationError("timeout", "a WebDriver call hung; the session was ended") from None
         except asyncio.CancelledError:
@@ -164,6 +165,7 @@ class SeleniumTab:
             if "chrome-error://" in self.driver.current_url:
                 raise NavigationError("navigation", self.driver.title or "error page")
             return Navigation(status, self.driver.current_url, content_type or "text/html")
+
         return await self._call(load, budget=timeout_s + CALL_MARGIN, navigation=True)
 
     def _enter(self, frame_path: Sequence[Any]) -> None:
@@ -180,15 +182,18 @@ class SeleniumTab:
             raw = self.driver.execute_async_script(_ASYNC_WRAPPER % function, arg)
             result = json.loads(raw)
             if "error" in result:
-                raise NavigationError("navigated-away" if "destroyed" in result["error"] else "navigation",
-                                      result["error"][:300])
+                raise NavigationError(
+                    "navigated-away" if "destroyed" in result["error"] else "navigation", result["error"][:300]
+                )
             return result["ok"]
+
         return await self._call(run)
 
     async def inject(self, source: str, frame_path: Sequence[Any] = ()) -> None:
         def run():
             self._enter(frame_path)
             self.driver.execute_script(source)
+
         await self._call(run)
 
     async def press_tab(self) -> None:
@@ -198,16 +203,20 @@ class SeleniumTab:
         def press():
             self.driver.switch_to.default_content()
             ActionChains(self.driver).send_keys(Keys.TAB).perform()
+
         await self._call(press)
 
     async def set_viewport(self, width: int, height: int) -> None:
         def resize():
             # window size includes browser chrome; set the layout viewport through CDP when local
             try:
-                self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+                self.driver.execute_cdp_cmd(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                )
             except Exception:
                 self.driver.set_window_size(width, height)
+
         await self._call(resize)
 
     async def screenshot(self, selector: str, path: str) -> bool:
@@ -216,6 +225,7 @@ class SeleniumTab:
 
             self.driver.switch_to.default_content()
             return self.driver.find_element(By.CSS_SELECTOR, selector).screenshot(path)
+
         try:
             return bool(await self._call(shot))
         except Exception:
@@ -223,12 +233,14 @@ class SeleniumTab:
 
     async def close(self, reuse: bool = False) -> None:
         """Blank the session's window and hand the session back to the pool (sessions are always reused)."""
+
         def reset():
             try:
                 self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
             except Exception:
                 pass
             self.driver.get("about:blank")
+
         try:
             if not self.session.broken:
                 await self._call(reset, budget=10)
@@ -243,8 +255,14 @@ class SeleniumLauncher:
 
     name = "selenium"
 
-    def __init__(self, remote_url: str | None = None, executable: str | None = None, sessions: int = 2,
-                 init_scripts: Sequence[str] = (), **_: Any):
+    def __init__(
+        self,
+        remote_url: str | None = None,
+        executable: str | None = None,
+        sessions: int = 2,
+        init_scripts: Sequence[str] = (),
+        **_: Any,
+    ):
         self.remote_url = remote_url
         self.init_scripts = list(init_scripts)
         self.executable = executable or find_chromium()

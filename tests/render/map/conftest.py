@@ -19,8 +19,10 @@ EVIL_NAME = '<script>alert("x")</script> 坡子街 "公厕" \'quote\' & <b>bold<
 
 
 def box(west: float, south: float, east: float, north: float) -> dict:
-    return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north],
-                                                [west, south]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]],
+    }
 
 
 def point(lon: float, lat: float) -> dict:
@@ -50,8 +52,9 @@ AREAS = [
 
 
 def _toilet(key: str, name: str, lon: float, lat: float, area: str = "430102", **attributes) -> Subject:
-    return Subject(f"facility:map-test-toilets:{key}", "toilet", Category.TOILETS, name, area, None,
-                   point(lon, lat), attributes)
+    return Subject(
+        f"facility:map-test-toilets:{key}", "toilet", Category.TOILETS, name, area, None, point(lon, lat), attributes
+    )
 
 
 def sample_subjects() -> list[Subject]:
@@ -60,24 +63,64 @@ def sample_subjects() -> list[Subject]:
         _toilet("t2", EVIL_NAME, 113.01, 28.20, photos=["t2-door.jpg"]),
         _toilet("t3", "坡子街公厕", 112.97, 28.15, area="430103"),
         _toilet("t4", "黄兴路公厕", 112.99, 28.16, area="430103"),
-        Subject("facility:map-test-roads:r1", "road-segment", Category.ROADS, "解放西路（北侧）", "430102", None,
-                {"type": "LineString", "coordinates": [[112.98, 28.19], [113.00, 28.19], [113.02, 28.19]]}),
-        Subject("facility:map-test-roads:r2", "road-segment", Category.ROADS, "五一大道", "430102", None,
-                {"type": "LineString", "coordinates": [[112.98, 28.20], [113.03, 28.20]]}),
-        Subject("facility:map-test-scenic:s1", "scenic-spot", Category.SCENIC, "橘子洲", "430104", None,
-                point(112.96, 28.19)),
-        Subject("circle:juzizhou", "service-circle", Category.SCENIC, "橘子洲旅游无障碍服务圈", "430104", None,
-                box(112.955, 28.17, 112.965, 28.21)),
+        Subject(
+            "facility:map-test-roads:r1",
+            "road-segment",
+            Category.ROADS,
+            "解放西路（北侧）",
+            "430102",
+            None,
+            {"type": "LineString", "coordinates": [[112.98, 28.19], [113.00, 28.19], [113.02, 28.19]]},
+        ),
+        Subject(
+            "facility:map-test-roads:r2",
+            "road-segment",
+            Category.ROADS,
+            "五一大道",
+            "430102",
+            None,
+            {"type": "LineString", "coordinates": [[112.98, 28.20], [113.03, 28.20]]},
+        ),
+        Subject(
+            "facility:map-test-scenic:s1",
+            "scenic-spot",
+            Category.SCENIC,
+            "橘子洲",
+            "430104",
+            None,
+            point(112.96, 28.19),
+        ),
+        Subject(
+            "circle:juzizhou",
+            "service-circle",
+            Category.SCENIC,
+            "橘子洲旅游无障碍服务圈",
+            "430104",
+            None,
+            box(112.955, 28.17, 112.965, 28.21),
+        ),
         Subject("facility:map-test-toilets:nowhere", "toilet", Category.TOILETS, "位置未知的公厕", None),
     ]
 
 
 def web_subjects() -> list[Subject]:
     return [
-        Subject("site:https://www.changsha.gov.cn", "website", Category.INFORMATION, "长沙市人民政府", "430100",
-                "https://www.changsha.gov.cn/"),
-        Subject("site:https://www.furong.gov.cn", "website", Category.INFORMATION, "芙蓉区人民政府", "430102",
-                "https://www.furong.gov.cn/"),
+        Subject(
+            "site:https://www.changsha.gov.cn",
+            "website",
+            Category.INFORMATION,
+            "长沙市人民政府",
+            "430100",
+            "https://www.changsha.gov.cn/",
+        ),
+        Subject(
+            "site:https://www.furong.gov.cn",
+            "website",
+            Category.INFORMATION,
+            "芙蓉区人民政府",
+            "430102",
+            "https://www.furong.gov.cn/",
+        ),
     ]
 
 
@@ -92,15 +135,23 @@ def facility_findings(round_no: int) -> list[Finding]:
     t = "facility:map-test-toilets:"
     findings = _all_pass(t + "t1", TOILET_CHECKS)
     findings += [  # t2: door too narrow (critical) -> D, with a photo and measured vs required
-        Finding(t + "t2", "map-test-door-width", Outcome.FAIL, measured={"value": 700, "text": "700 mm"},
-                required="≥ 800 mm", evidence=({"photo": "t2-door-narrow.jpg", "row": 3},)),
+        Finding(
+            t + "t2",
+            "map-test-door-width",
+            Outcome.FAIL,
+            measured={"value": 700, "text": "700 mm"},
+            required="≥ 800 mm",
+            evidence=({"photo": "t2-door-narrow.jpg", "row": 3},),
+        ),
         Finding(t + "t2", "map-test-grab-bars", Outcome.FAIL, measured="无", required="有"),
         Finding(t + "t2", "map-test-sign", Outcome.PASS),
     ]
     if round_no == 1:  # t3 lacks grab bars in round 1 (C), fixed in round 2 (A)
-        findings += [Finding(t + "t3", "map-test-door-width", Outcome.PASS),
-                     Finding(t + "t3", "map-test-grab-bars", Outcome.FAIL, measured="无", required="有"),
-                     Finding(t + "t3", "map-test-sign", Outcome.PASS)]
+        findings += [
+            Finding(t + "t3", "map-test-door-width", Outcome.PASS),
+            Finding(t + "t3", "map-test-grab-bars", Outcome.FAIL, measured="无", required="有"),
+            Finding(t + "t3", "map-test-sign", Outcome.PASS),
+        ]
     else:
         findings += _all_pass(t + "t3", TOILET_CHECKS)
     findings += [  # t4: some grab bars missing -> B
@@ -110,15 +161,31 @@ def facility_findings(round_no: int) -> list[Finding]:
     ]
     gap = {"type": "LineString", "coordinates": [[112.995, 28.19], [113.005, 28.19]]}
     findings += [
-        Finding("facility:map-test-roads:r1", "map-test-tactile-continuous", Outcome.FAIL, passed=0, failed=1,
-                measured="中断 45 m", required="连续",
-                evidence=({"geometry": gap, "position_m": 1470, "length_m": 45},
-                          {"geometry": point(113.015, 28.19), "position_m": 3400})),
+        Finding(
+            "facility:map-test-roads:r1",
+            "map-test-tactile-continuous",
+            Outcome.FAIL,
+            passed=0,
+            failed=1,
+            measured="中断 45 m",
+            required="连续",
+            evidence=(
+                {"geometry": gap, "position_m": 1470, "length_m": 45},
+                {"geometry": point(113.015, 28.19), "position_m": 3400},
+            ),
+        ),
         Finding("facility:map-test-roads:r2", "map-test-tactile-continuous", Outcome.PASS),
         Finding("facility:map-test-scenic:s1", "map-test-route", Outcome.PASS),
-        Finding("circle:juzizhou", "map-test-route", Outcome.FAIL, passed=2, failed=1, measured="2/3",
-                required="≤ 300 m", evidence=({"geometry": point(112.96, 28.205), "where": "橘子洲头",
-                                                "reason": "missing"},)),
+        Finding(
+            "circle:juzizhou",
+            "map-test-route",
+            Outcome.FAIL,
+            passed=2,
+            failed=1,
+            measured="2/3",
+            required="≤ 300 m",
+            evidence=({"geometry": point(112.96, 28.205), "where": "橘子洲头", "reason": "missing"},),
+        ),
         Finding("facility:map-test-toilets:nowhere", "map-test-door-width", Outcome.REVIEW),
     ]
     return findings
@@ -128,8 +195,9 @@ def web_findings() -> list[Finding]:
     return [
         Finding("site:https://www.changsha.gov.cn", "map-test-image-alt", Outcome.PASS),
         Finding("site:https://www.changsha.gov.cn", "map-test-contrast", Outcome.PASS),
-        Finding("site:https://www.furong.gov.cn", "map-test-image-alt", Outcome.FAIL, passed=10, failed=2,
-                severity=None),
+        Finding(
+            "site:https://www.furong.gov.cn", "map-test-image-alt", Outcome.FAIL, passed=10, failed=2, severity=None
+        ),
         Finding("site:https://www.furong.gov.cn", "map-test-contrast", Outcome.PASS),
     ]
 

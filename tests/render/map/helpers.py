@@ -13,7 +13,7 @@ STYLE = RECORD_FIELDS.index("style")
 
 
 def payload_of(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="a11y-map-data">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/json" id="a11y-map-data">(.*?)</script>', html, re.DOTALL)
     assert match, "the map page has no JSON payload"
     return json.loads(match.group(1))
 

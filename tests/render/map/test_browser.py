@@ -18,8 +18,10 @@ pytestmark = pytest.mark.browser
 def served_map(sample, map_catalog, tmp_path, loopback_server):
     """The sample map written to disk and served on 127.0.0.1; no tiles, so nothing else is contacted."""
     version = map_catalog.policy.version
-    views = [RoundView.load(sample.store, sample.facility_rounds[-1], version),
-             RoundView.load(sample.store, sample.web_round, version)]
+    views = [
+        RoundView.load(sample.store, sample.facility_rounds[-1], version),
+        RoundView.load(sample.store, sample.web_round, version),
+    ]
     files = write_map(views, map_catalog, tmp_path / "maps" / "map.html", MapOptions(tiles="none"))
     server = loopback_server(files.map_path.parent)
     return server.url(files.map_path.name), server.url(files.table_path.name)
@@ -33,8 +35,10 @@ def served_paged_map(sample, map_catalog, tmp_path, loopback_server, monkeypatch
     monkeypatch.setattr(table, "STATIC_ROW_LIMIT", 3)
     monkeypatch.setattr(table, "PAGE_SIZE", 4)
     version = map_catalog.policy.version
-    views = [RoundView.load(sample.store, sample.facility_rounds[-1], version),
-             RoundView.load(sample.store, sample.web_round, version)]
+    views = [
+        RoundView.load(sample.store, sample.facility_rounds[-1], version),
+        RoundView.load(sample.store, sample.web_round, version),
+    ]
     files = write_map(views, map_catalog, tmp_path / "paged" / "map.html", MapOptions(tiles="none"))
     server = loopback_server(files.map_path.parent)
     return server.url(files.table_path.name)
@@ -51,8 +55,14 @@ def page(chromium_executable):
         tab = browser.new_page(viewport={"width": 1200, "height": 800})
         # Only loopback: anything else (tiles, CDNs) would mean the page is not self-contained.
         outside: list[str] = []
-        tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            ("http://127.0.0.1", "data:")) else (outside.append(route.request.url), route.abort()))
+        tab.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("http://127.0.0.1", "data:"))
+                else (outside.append(route.request.url), route.abort())
+            ),
+        )
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
         tab.outside, tab.errors = outside, errors
@@ -75,7 +85,9 @@ def pixel_spread(page, png: bytes) -> float:
               resolve(Math.sqrt(sq / n - (sum / n) ** 2));
             };
             img.src = src;
-        })""", "data:image/png;base64," + base64.b64encode(png).decode())
+        })""",
+        "data:image/png;base64," + base64.b64encode(png).decode(),
+    )
 
 
 def test_map_draws_every_layer_and_is_not_blank(served_map, page):

@@ -15,7 +15,11 @@ def test_map_command_writes_map_and_table(sample, map_catalog, tmp_path):
     out = tmp_path / "maps" / "cs.html"
     result = run(sample, map_catalog, "--area", "430100", "--out", str(out), "--tiles", "amap", "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert out.exists() and (tmp_path / "maps" / "cs-table.html").exists() and (tmp_path / "maps" / "cs-table.csv").exists()
+    assert (
+        out.exists()
+        and (tmp_path / "maps" / "cs-table.html").exists()
+        and (tmp_path / "maps" / "cs-table.csv").exists()
+    )
     assert "cs-table.csv" in result.output
     assert "Amap" in out.read_text(encoding="utf-8") and "map written to" in result.output
 

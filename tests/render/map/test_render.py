@@ -17,8 +17,10 @@ from .helpers import Outline, grade_counts, payload_of
 
 def views_of(sample, catalog, area=None, facility_round=-1):
     version = catalog.policy.version
-    return [RoundView.load(sample.store, sample.facility_rounds[facility_round], version, area),
-            RoundView.load(sample.store, sample.web_round, version, area)]
+    return [
+        RoundView.load(sample.store, sample.facility_rounds[facility_round], version, area),
+        RoundView.load(sample.store, sample.web_round, version, area),
+    ]
 
 
 @pytest.fixture
@@ -28,7 +30,15 @@ def rendered(sample, map_catalog):
 
 def test_one_layer_per_category_present_plus_circles_counties_and_gaps(rendered):
     layers = [json.loads(name) for name in re.findall(r'("[^"]+") : a11y_\w+', rendered.map_html)]
-    assert layers == ["县区达标率", "旅游无障碍服务圈", "道路与盲道", "公共厕所", "景区景点", "政府网站", "盲道缺口与问题点"]
+    assert layers == [
+        "县区达标率",
+        "旅游无障碍服务圈",
+        "道路与盲道",
+        "公共厕所",
+        "景区景点",
+        "政府网站",
+        "盲道缺口与问题点",
+    ]
     assert "L.control.layers(" in rendered.map_html
 
 
@@ -110,7 +120,16 @@ def test_legend_has_text_labels_for_every_symbol(rendered, map_catalog):
     legend = page.find("div", id="a11y-legend")
     assert legend and legend[0]["role"] == "region"
     text = "".join(page.text)
-    for label in ("优秀 (A)", "良好 (B)", "合格 (C)", "不合格 (D)", "实线：达标路段", "虚线：不达标路段", "无数据", "0–20%"):
+    for label in (
+        "优秀 (A)",
+        "良好 (B)",
+        "合格 (C)",
+        "不合格 (D)",
+        "实线：达标路段",
+        "虚线：不达标路段",
+        "无数据",
+        "0–20%",
+    ):
         assert label in text
 
 
@@ -154,14 +173,18 @@ def test_amap_tiles_convert_points_to_gcj02(sample, map_catalog):
 def test_tianditu_needs_a_key(sample, map_catalog):
     with pytest.raises(TileKeyMissing):
         render_map(views_of(sample, map_catalog), map_catalog, MapOptions(tiles="tianditu", environ={}))
-    html = render_map(views_of(sample, map_catalog), map_catalog,
-                      MapOptions(tiles="tianditu", environ={"TIANDITU_KEY": "k123"})).map_html
+    html = render_map(
+        views_of(sample, map_catalog), map_catalog, MapOptions(tiles="tianditu", environ={"TIANDITU_KEY": "k123"})
+    ).map_html
     assert "tianditu.gov.cn" in html and "tk=k123" in html and "天地图" in html
 
 
 def test_area_limits_the_map(sample, map_catalog):
     rendered = render_map(views_of(sample, map_catalog, area="430103"), map_catalog)
-    assert {r[4] for c in rendered.payload["categories"] for r in c["points"] + c["lines"]} == {"坡子街公厕", "黄兴路公厕"}
+    assert {r[4] for c in rendered.payload["categories"] for r in c["points"] + c["lines"]} == {
+        "坡子街公厕",
+        "黄兴路公厕",
+    }
     assert [f["properties"]["name"] for f in rendered.payload["counties"]["geojson"]["features"]] == ["天心区"]
 
 
@@ -188,7 +211,7 @@ def test_complete_table_as_csv(rendered):
 def test_csv_cells_never_start_like_a_formula():
     from audit.render.map.table import _cell
 
-    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert _cell("+1") == "'+1" and _cell("@a") == "'@a" and _cell("公厕") == "公厕"
 
 
@@ -201,8 +224,9 @@ def test_large_tables_are_paged_with_every_row_as_data(sample, map_catalog, monk
     page = Outline(rendered.table_html)
     assert len(page.find("th", scope="row")) == 4 + len(rendered.data.counties)  # the first page, readable
     assert page.find("nav", id="pager") and "map-table.csv" in rendered.table_html
-    match = re.search(r'<script type="application/json" id="a11y-table-data">(.*?)</script>', rendered.table_html,
-                      re.S)
+    match = re.search(
+        r'<script type="application/json" id="a11y-table-data">(.*?)</script>', rendered.table_html, re.DOTALL
+    )
     data = json.loads(match.group(1))
     assert len(data["r"]) == len(rendered.data.items)
     assert EVIL_NAME in [r[0] for r in data["r"]] and "<script>alert" not in rendered.table_html

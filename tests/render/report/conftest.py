@@ -117,8 +117,10 @@ indicators:
 """
 
 AREAS = [
-    Area("430000", "湖南省", "province"), Area("430100", "长沙市", "city", "430000"),
-    Area("430102", "芙蓉区", "county", "430100"), Area("430300", "湘潭市", "city", "430000"),
+    Area("430000", "湖南省", "province"),
+    Area("430100", "长沙市", "city", "430000"),
+    Area("430102", "芙蓉区", "county", "430100"),
+    Area("430300", "湘潭市", "city", "430000"),
     Area("430302", "雨湖区", "county", "430300"),
 ]
 
@@ -130,8 +132,12 @@ def report_root(tmp_path_factory) -> Path:
     shutil.copytree(REPO / "checklists" / "schema", root / "schema")
     shutil.copytree(REPO / "checklists" / "messages", root / "messages")
     shutil.copy(REPO / "checklists" / "scoring.yaml", root / "scoring.yaml")
-    for folder, name, text in (("facility", "toilets", TOILETS), ("facility", "roads", ROADS), ("web", "web", WEB),
-                               ("creation", "indicators", INDICATORS)):
+    for folder, name, text in (
+        ("facility", "toilets", TOILETS),
+        ("facility", "roads", ROADS),
+        ("web", "web", WEB),
+        ("creation", "indicators", INDICATORS),
+    ):
         (root / folder).mkdir(exist_ok=True)
         (root / folder / f"{name}.yaml").write_text(text, encoding="utf-8")
     return root
@@ -143,14 +149,27 @@ def report_catalog(report_root):
 
 
 def _toilet(n: int, name: str, area: str, lon: float, lat: float) -> Subject:
-    return Subject(f"facility:test-toilets:t{n}", "toilet", Category.TOILETS, name, area,
-                   geometry={"type": "Point", "coordinates": [lon, lat]}, attributes={"submission_id": f"t{n}"})
+    return Subject(
+        f"facility:test-toilets:t{n}",
+        "toilet",
+        Category.TOILETS,
+        name,
+        area,
+        geometry={"type": "Point", "coordinates": [lon, lat]},
+        attributes={"submission_id": f"t{n}"},
+    )
 
 
 def _road(n: int, name: str, area: str) -> Subject:
-    return Subject(f"facility:test-roads:r{n}", "road-crossing", Category.ROADS, name, area,
-                   geometry={"type": "Point", "coordinates": [112.98 + n / 100, 28.19]},
-                   attributes={"address": f"五一大道 {n} 号路口"})
+    return Subject(
+        f"facility:test-roads:r{n}",
+        "road-crossing",
+        Category.ROADS,
+        name,
+        area,
+        geometry={"type": "Point", "coordinates": [112.98 + n / 100, 28.19]},
+        attributes={"address": f"五一大道 {n} 号路口"},
+    )
 
 
 def _site(origin: str, name: str, area: str) -> Subject:
@@ -165,7 +184,13 @@ R1 = _road(1, "五一大道与黄兴路口", "430102")
 R2 = _road(2, FORMULA_NAME, "430102")
 S1 = _site("https://www.changsha.gov.cn", "长沙市人民政府", "430100")
 S2 = _site("https://www.xiangtan.gov.cn", "湘潭市人民政府", "430300")
-DOOR, GRAB, CURB, ALT, CONTRAST = "toilet-door-width", "toilet-grab-bar", "curb-ramp-slope", "image-alt", "color-contrast"
+DOOR, GRAB, CURB, ALT, CONTRAST = (
+    "toilet-door-width",
+    "toilet-grab-bar",
+    "curb-ramp-slope",
+    "image-alt",
+    "color-contrast",
+)
 
 PASS, FAIL = Outcome.PASS, Outcome.FAIL
 
@@ -176,14 +201,18 @@ def door(subject: Subject, outcome: Outcome, mm: int = 900) -> Finding:
 
 def grab(subject: Subject, outcome: Outcome, photo: str | None = None) -> Finding:
     evidence = ({"photo": photo},) if photo else ()
-    return Finding(subject.key, GRAB, outcome, measured="无" if outcome is FAIL else "有", required="有", evidence=evidence)
+    return Finding(
+        subject.key, GRAB, outcome, measured="无" if outcome is FAIL else "有", required="有", evidence=evidence
+    )
 
 
 def curb(subject: Subject, outcome: Outcome) -> Finding:
     return Finding(subject.key, CURB, outcome, measured="1:8" if outcome is FAIL else "1:13", required="≤ 1:12")
 
 
-def web(subject: Subject, check: str, outcome: Outcome, passed: int | None = None, failed: int | None = None) -> Finding:
+def web(
+    subject: Subject, check: str, outcome: Outcome, passed: int | None = None, failed: int | None = None
+) -> Finding:
     severity = Severity.CRITICAL if check == ALT else Severity.SERIOUS
     return Finding(subject.key, check, outcome, passed=passed, failed=failed, severity=severity)
 
@@ -214,17 +243,64 @@ def rounds(store, report_catalog) -> Rounds:
     store.put_areas(AREAS)
     store.upsert_subjects([T1, T2, T3, T4, R1, R2, S1, S2])
     c = report_catalog
-    f0 = _round(store, c, "facility", "2023-autumn", "2023-09-01T09:00:00+00:00",
-                [door(T2, PASS), grab(T2, PASS), curb(R1, FAIL)])
-    f1 = _round(store, c, "facility", "2024-spring", "2024-03-01T09:00:00+00:00",
-                [door(T1, FAIL, 700), grab(T1, PASS), door(T2, PASS), grab(T2, FAIL, "t2-grab.jpg"),
-                 door(T3, PASS), grab(T3, PASS), curb(R1, FAIL)])
-    w1 = _round(store, c, "web", "2024-spring", "2024-03-02T09:00:00+00:00",
-                [web(S1, ALT, FAIL, passed=8, failed=2), web(S1, CONTRAST, PASS)])
-    f2 = _round(store, c, "facility", "2024-autumn", "2024-09-01T09:00:00+00:00",
-                [door(T1, PASS), grab(T1, PASS), door(T2, PASS), grab(T2, FAIL, "t2-grab-2.jpg"),
-                 door(T3, FAIL, 750), grab(T3, PASS), door(T4, PASS), grab(T4, PASS), curb(R1, FAIL), curb(R2, PASS)])
-    w2 = _round(store, c, "web", "2024-autumn", "2024-09-02T09:00:00+00:00",
-                [web(S1, ALT, PASS), web(S1, CONTRAST, PASS), web(S2, ALT, FAIL), web(S2, CONTRAST, FAIL)])
+    f0 = _round(
+        store,
+        c,
+        "facility",
+        "2023-autumn",
+        "2023-09-01T09:00:00+00:00",
+        [door(T2, PASS), grab(T2, PASS), curb(R1, FAIL)],
+    )
+    f1 = _round(
+        store,
+        c,
+        "facility",
+        "2024-spring",
+        "2024-03-01T09:00:00+00:00",
+        [
+            door(T1, FAIL, 700),
+            grab(T1, PASS),
+            door(T2, PASS),
+            grab(T2, FAIL, "t2-grab.jpg"),
+            door(T3, PASS),
+            grab(T3, PASS),
+            curb(R1, FAIL),
+        ],
+    )
+    w1 = _round(
+        store,
+        c,
+        "web",
+        "2024-spring",
+        "2024-03-02T09:00:00+00:00",
+        [web(S1, ALT, FAIL, passed=8, failed=2), web(S1, CONTRAST, PASS)],
+    )
+    f2 = _round(
+        store,
+        c,
+        "facility",
+        "2024-autumn",
+        "2024-09-01T09:00:00+00:00",
+        [
+            door(T1, PASS),
+            grab(T1, PASS),
+            door(T2, PASS),
+            grab(T2, FAIL, "t2-grab-2.jpg"),
+            door(T3, FAIL, 750),
+            grab(T3, PASS),
+            door(T4, PASS),
+            grab(T4, PASS),
+            curb(R1, FAIL),
+            curb(R2, PASS),
+        ],
+    )
+    w2 = _round(
+        store,
+        c,
+        "web",
+        "2024-autumn",
+        "2024-09-02T09:00:00+00:00",
+        [web(S1, ALT, PASS), web(S1, CONTRAST, PASS), web(S2, ALT, FAIL), web(S2, CONTRAST, FAIL)],
+    )
     running = _round(store, c, "facility", "2025-spring", "2025-03-01T09:00:00+00:00", [door(T1, FAIL)], status=None)
     return Rounds(store, c, f0, f1, f2, w1, w2, running)

@@ -37,13 +37,13 @@ def _pgm_ink(data: bytes) -> float:
     """Share of non-white pixels in a binary PGM (P5) image as pdftoppm writes it."""
     fields, pos = [], 0
     while len(fields) < 4:  # magic, width, height, maxval, separated by whitespace
-        while data[pos:pos + 1].isspace():
+        while data[pos : pos + 1].isspace():
             pos += 1
         start = pos
-        while not data[pos:pos + 1].isspace():
+        while not data[pos : pos + 1].isspace():
             pos += 1
         fields.append(data[start:pos])
-    pixels = data[pos + 1:]
+    pixels = data[pos + 1 :]
     return sum(1 for b in pixels if b < 200) / max(len(pixels), 1)
 
 

@@ -14,8 +14,22 @@ def _run(rounds, report_root, *args):
 
 
 def test_html_and_xlsx_for_a_city_with_a_named_round_and_compare(tmp_path, rounds, report_root):
-    result = _run(rounds, report_root, "--area", "430100", "--round", "2024-autumn", "--compare", "2023-autumn",
-                  "--format", "html,xlsx", "--out", str(tmp_path / "changsha.html"), "--lang", "en")
+    result = _run(
+        rounds,
+        report_root,
+        "--area",
+        "430100",
+        "--round",
+        "2024-autumn",
+        "--compare",
+        "2023-autumn",
+        "--format",
+        "html,xlsx",
+        "--out",
+        str(tmp_path / "changsha.html"),
+        "--lang",
+        "en",
+    )
     assert result.exit_code == 0, result.output
     html = (tmp_path / "changsha.html").read_text(encoding="utf-8")
     assert "round 1 2023-autumn" in html and "Rectification list" in html
@@ -33,8 +47,11 @@ def test_default_output_goes_to_reports_with_area_and_date(tmp_path, rounds, rep
 
 
 def test_errors_name_the_problem_in_both_languages(tmp_path, rounds, report_root):
-    for args, words in ((["--round", "nope"], "找不到轮次"), (["--area", "43"], "地区代码"),
-                        (["--format", "docx"], "未知的报告格式")):
+    for args, words in (
+        (["--round", "nope"], "找不到轮次"),
+        (["--area", "43"], "地区代码"),
+        (["--format", "docx"], "未知的报告格式"),
+    ):
         result = _run(rounds, report_root, *args, "--out", str(tmp_path))
         assert result.exit_code == 1 and words in result.output and "Error:" in result.output
 

@@ -46,7 +46,11 @@ def test_indicators_failed_floor_first_with_hand_computed_values_and_points(repo
     # toilets: T1 100 (ok), T2 41.18 (veto), T3 58.82, T4 100 (ok) -> 2/4; roads: R1 fail, R2 pass -> 1/2;
     # information mean: S1 100, S2 0 -> 50 -> 0.5 of target 0.5; parking: nothing audited.
     assert rows[0] == ("toilet-rate", 0.5, False, 0.0)
-    assert rows[1:] == [("road-rate", 0.5, False, 3.75), ("info-mean", 0.5, True, 4.0), ("parking-rate", None, None, 0.0)]
+    assert rows[1:] == [
+        ("road-rate", 0.5, False, 3.75),
+        ("info-mean", 0.5, True, 4.0),
+        ("parking-rate", None, None, 0.0),
+    ]
     previous = {r.id: r.previous for r in report.indicators}
     assert previous["toilet-rate"] == pytest.approx(1 / 3) and previous["road-rate"] == 0.0
     assert previous["info-mean"] == pytest.approx(0.7059)  # S1 in w1: (10*0.5 + 7) / 17
@@ -72,8 +76,13 @@ def test_categories_compliance_rates_means_grades_and_top_failed_with_clauses(re
 def test_rectification_statuses_open_new_fixed_and_first_seen(report, rounds):
     rows = _rows(report)
     expected = {
-        (T1.key, DOOR): "fixed", (T2.key, GRAB): "open", (T3.key, DOOR): "new", (R1.key, CURB): "open",
-        (S1.key, ALT): "fixed", (S2.key, ALT): "new", (S2.key, CONTRAST): "new",
+        (T1.key, DOOR): "fixed",
+        (T2.key, GRAB): "open",
+        (T3.key, DOOR): "new",
+        (R1.key, CURB): "open",
+        (S1.key, ALT): "fixed",
+        (S2.key, ALT): "new",
+        (S2.key, CONTRAST): "new",
     }
     assert {k: r.status for k, r in rows.items()} == expected
     assert report.status_counts() == {"open": 2, "new": 3, "fixed": 2}
@@ -89,7 +98,12 @@ def test_rectification_rows_carry_place_clause_measured_required_and_photo(repor
     rows = _rows(report)
     grab = rows[(T2.key, GRAB)]
     assert (grab.subject, grab.division, grab.location) == ("五一广场公厕", "芙蓉区（430102）", "28.20000, 112.98000")
-    assert (grab.measured, grab.required, grab.photo, grab.severity) == ("无", "有 [待核实]", "t2-grab-2.jpg", "critical")
+    assert (grab.measured, grab.required, grab.photo, grab.severity) == (
+        "无",
+        "有 [待核实]",
+        "t2-grab-2.jpg",
+        "critical",
+    )
     door = rows[(T3.key, DOOR)]
     assert (door.measured, door.required, door.clauses) == ("750 mm", "≥ 800 mm", ("GB 55019-2021 3.6.2",))
     assert rows[(R1.key, CURB)].location == "五一大道 1 号路口"
@@ -116,8 +130,9 @@ def test_a_city_report_counts_only_the_city(rounds):
 
 
 def test_the_first_round_has_no_progress_and_everything_failing_is_new(rounds):
-    report = build_report(rounds.store, rounds.catalog, select_rounds(rounds.store, rounds=[str(rounds.f0.id)]),
-                          area="430100")
+    report = build_report(
+        rounds.store, rounds.catalog, select_rounds(rounds.store, rounds=[str(rounds.f0.id)]), area="430100"
+    )
     assert next(line for line in report.rounds if line.kind == "facility").previous is None
     assert {r.status for r in report.rectification if r.round_kind == "facility"} == {"new"}
 

@@ -47,8 +47,8 @@ def test_failed_floor_indicator_comes_first_and_unverified_rows_are_marked(repor
     html = render_html(report)
     order = [html.index(f'id="indicator-{i}"') for i in ("toilet-rate", "road-rate", "info-mean", "parking-rate")]
     assert order == sorted(order)
-    info_row = html[order[2]:order[3]]
-    assert "[待核实]" in info_row and "无数据" in html[order[3]:]
+    info_row = html[order[2] : order[3]]
+    assert "[待核实]" in info_row and "无数据" in html[order[3] :]
 
 
 def test_xlsx_opens_with_its_sheets_and_a_formula_in_a_name_is_neutralised(tmp_path, report):
@@ -85,7 +85,9 @@ def test_a_formula_name_stored_as_a_subject_reaches_the_workbook_as_text(tmp_pat
     sheet = load_workbook(write_xlsx(report, tmp_path / "r.xlsx"))["整改清单"]
     names = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert "'" + FORMULA_NAME in names
-    assert any(row[6].value.startswith("=1+2") is False and "=1+2" in row[6].value for row in sheet.iter_rows(min_row=2))
+    assert any(
+        row[6].value.startswith("=1+2") is False and "=1+2" in row[6].value for row in sheet.iter_rows(min_row=2)
+    )
 
 
 def test_every_id_in_the_page_is_unique(report):
