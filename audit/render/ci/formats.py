@@ -34,9 +34,8 @@ TEXT = {
         "clauses": "依据条款",
         "reason": "原因",
         "origin": "来源",
-        "site": "网站自身",
-        "third-party-toolbar": "第三方无障碍工具条",
-        "mixed": "网站自身与第三方工具条",
+        # origin labels live apart from the column headers: "site" is also a header key
+        "origins": {"site": "网站自身", "third-party-toolbar": "第三方无障碍工具条", "mixed": "网站自身与第三方工具条"},
     },
     "en": {
         "title": "Web accessibility report",
@@ -62,9 +61,11 @@ TEXT = {
         "clauses": "Clauses",
         "reason": "Reason",
         "origin": "Origin",
-        "site": "the site",
-        "third-party-toolbar": "third-party toolbar",
-        "mixed": "the site and a third-party toolbar",
+        "origins": {
+            "site": "the site",
+            "third-party-toolbar": "third-party toolbar",
+            "mixed": "the site and a third-party toolbar",
+        },
     },
 }
 
@@ -83,11 +84,12 @@ def _selector_text(selector) -> str:
 
 def origin_text(t: dict, failure_or_evidence: dict) -> str:
     """'the site' / 'third-party toolbar (2 of 3)' for a failure; the label alone for one evidence item."""
+    labels = t["origins"]
     origin = failure_or_evidence.get("origin") or "site"
     counts = failure_or_evidence.get("origins") or {}
     if origin == "mixed" and counts:
-        return "; ".join(f"{t.get(k, k)} {n}" for k, n in sorted(counts.items()))
-    return t.get(origin, origin)
+        return "; ".join(f"{labels.get(k, k)} {n}" for k, n in sorted(counts.items()))
+    return labels.get(origin, origin)
 
 
 def render_junit(report: dict) -> str:
@@ -152,7 +154,9 @@ def render_sarif(report: dict) -> str:
             for evidence in failure["evidence"] or [{}]:
                 location = {"physicalLocation": {"artifactLocation": {"uri": page["url"]}}}
                 if evidence.get("html"):
-                    location["physicalLocation"]["region"] = {"snippet": {"text": evidence["html"]}}
+                    # not a region: SARIF 2.1.0 requires a region to have a startLine/charOffset/byteOffset, and
+                    # a rendered page's element has none; the markup goes in the location's property bag
+                    location["properties"] = {"html": evidence["html"]}
                 if evidence.get("selector"):
                     location["logicalLocations"] = [
                         {"fullyQualifiedName": _selector_text(evidence["selector"]), "kind": "element"}

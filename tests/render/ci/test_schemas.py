@@ -1,0 +1,70 @@
+"""The SARIF and JUnit outputs validate against the official SARIF 2.1.0 schema and the JUnit XSD CI tools read."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xmlschema
+
+from audit.render.ci.formats import render_junit, render_sarif
+from tests.render.ci.sample_round import sample_report
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+@pytest.fixture(scope="module")
+def sarif_validator():
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+
+@pytest.fixture(scope="module")
+def junit_schema():
+    return xmlschema.XMLSchema10(SCHEMAS / "junit-10.xsd")
+
+
+def _errors(validator, document) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sarif_validates_against_the_oasis_schema(sarif_validator, lang):
+    sarif = json.loads(render_sarif(sample_report(lang)))
+    assert _errors(sarif_validator, sarif) == []
+    assert len(sarif["runs"][0]["results"]) == 3  # two located instances + one aggregated failure
+
+
+def test_sarif_of_an_empty_round_validates(sarif_validator):
+    report = sample_report()
+    report.update(pages=[], errors=[], checks={})
+    assert _errors(sarif_validator, json.loads(render_sarif(report))) == []
+
+
+def test_the_schema_refuses_a_region_with_a_snippet_and_no_start(sarif_validator):
+    """The check above can fail: the region the writer used to emit (snippet, no startLine) is invalid."""
+    sarif = json.loads(render_sarif(sample_report()))
+    bad = copy.deepcopy(sarif)
+    bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] = {"snippet": {"text": "<img>"}}
+    assert _errors(sarif_validator, bad)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_junit_validates_against_the_jenkins_xsd(junit_schema, lang):
+    xml = render_junit(sample_report(lang))
+    assert list(junit_schema.iter_errors(xml)) == []
+
+
+def test_junit_of_an_empty_round_validates(junit_schema):
+    report = sample_report()
+    report.update(pages=[], errors=[])
+    xml = render_junit(report)
+    assert list(junit_schema.iter_errors(xml)) == []
+
+
+def test_the_xsd_refuses_a_testsuite_without_counts(junit_schema):
+    assert list(junit_schema.iter_errors('<testsuites><testsuite name="x"/></testsuites>'))
