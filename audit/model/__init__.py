@@ -25,6 +25,8 @@ from audit.model.vocab import Category, Outcome, Severity
 # "auditors never compute scores" can then forbid those modules outright.
 _LAZY = {
     "SubjectScore": "scoring",
+    "GRADED": "scoring",
+    "INSUFFICIENT": "scoring",
     "score_subject": "scoring",
     "ALL": "rollup",
     "Aggregate": "rollup",

@@ -1,4 +1,4 @@
-"""The scoring policy: severity weights, grade bands and the partial-credit cap, loaded from data."""
+"""The scoring policy: weights, grade bands, partial-credit cap and the insufficient-data rule, loaded from data."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import Any
 
 from audit.model.vocab import Severity
 
-MODEL_VERSION = "1"
+# 2: a blocking failure grades D, and thin or veto-less data is "insufficient" instead of graded.
+MODEL_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,42 @@ class Grade:
     label: Mapping[str, str]
 
 
+INSUFFICIENT_ACTIONS = ("insufficient", "ignore")
+
+
+class PolicyError(ValueError):
+    """A bad value in `scoring.yaml`; the message starts with the key."""
+
+
+@dataclass(frozen=True)
+class InsufficientPolicy:
+    """When a subject is not graded but listed for re-inspection (待补充) instead."""
+
+    coverage_floor: float
+    veto_unanswered: str
+    label: Mapping[str, str]
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> InsufficientPolicy:
+        floor = _number(data, "coverage_floor", "insufficient.coverage_floor")
+        if not 0.0 <= floor <= 1.0:
+            raise PolicyError(f"insufficient.coverage_floor: {floor} is not a share between 0 and 1")
+        action = data.get("veto_unanswered")
+        if action not in INSUFFICIENT_ACTIONS:
+            raise PolicyError(f"insufficient.veto_unanswered: {action!r}; expected one of {INSUFFICIENT_ACTIONS}")
+        label = data.get("label")
+        if not isinstance(label, Mapping) or not all(isinstance(label.get(k), str) and label[k] for k in ("zh", "en")):
+            raise PolicyError("insufficient.label: expected {zh: ..., en: ...} with both texts")
+        return cls(floor, action, dict(label))
+
+
+def _number(data: Mapping[str, Any], key: str, name: str) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PolicyError(f"{name}: expected a number, got {value!r}")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class ScoringPolicy:
     """Everything a province may tune without code. Its digest is part of the scoring version."""
@@ -31,6 +68,8 @@ class ScoringPolicy:
     weights: Mapping[Severity, float]
     grades: tuple[Grade, ...]
     failed_check_max_credit: float
+    non_compliant_grade: str
+    insufficient: InsufficientPolicy
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ScoringPolicy:
@@ -47,7 +86,22 @@ class ScoringPolicy:
         )
         if not grades or grades[-1].minimum > 0:
             raise ValueError("grade bands must cover 0 (the lowest band needs minimum: 0)")
-        return cls(weights, grades, float(data["failed_check_max_credit"]))
+        by_code = {g.code: g for g in grades}
+        verdict = data.get("non_compliant_grade")
+        if verdict not in by_code or by_code[verdict].passing:
+            failing = sorted(code for code, g in by_code.items() if not g.passing)
+            raise ValueError(
+                f"non_compliant_grade: {verdict!r}; expected a grade that is not passing, one of {failing}"
+            )
+        if not isinstance(data.get("insufficient"), Mapping):
+            raise PolicyError("insufficient: expected a mapping with coverage_floor, veto_unanswered and label")
+        return cls(
+            weights,
+            grades,
+            float(data["failed_check_max_credit"]),
+            verdict,
+            InsufficientPolicy.from_mapping(data["insufficient"]),
+        )
 
     def weight(self, severity: Severity) -> float:
         return self.weights[severity]
@@ -58,6 +112,9 @@ class ScoringPolicy:
             if score >= grade.minimum:
                 return grade
         return self.grades[-1]
+
+    def grade(self, code: str) -> Grade:
+        return next(g for g in self.grades if g.code == code)
 
     @cached_property
     def version(self) -> str:
@@ -70,6 +127,8 @@ class ScoringPolicy:
                 "weights": {s.value: w for s, w in sorted(self.weights.items(), key=lambda kv: kv[0].value)},
                 "grades": [[g.code, g.minimum, g.passing] for g in self.grades],
                 "cap": self.failed_check_max_credit,
+                "non_compliant_grade": self.non_compliant_grade,
+                "insufficient": [self.insufficient.coverage_floor, self.insufficient.veto_unanswered],
             },
             sort_keys=True,
         )

@@ -14,13 +14,19 @@ ALL = "all"
 
 @dataclass(frozen=True)
 class Aggregate:
-    """One (area, category) cell. `area_code` None collects subjects with no known area."""
+    """One (area, category) cell. `area_code` None collects subjects with no known area.
+
+    `scored` counts graded subjects; `insufficient` those listed for re-inspection (待补充). The mean
+    score is over graded subjects only; the compliance rate is compliant / (graded + insufficient):
+    an insufficient subject counts against the rate, so an area cannot raise it by not inspecting.
+    """
 
     area_code: str | None
     category: str
     subjects: int
     scored: int
     compliant: int
+    insufficient: int
     mean_score: float | None
     compliance_rate: float | None
     grades: Mapping[str, int]
@@ -48,8 +54,10 @@ def _cell_keys(subject: Subject) -> list[tuple[str | None, str]]:
 
 
 def _summarise(key: tuple[str | None, str], scores: list[SubjectScore], top: int) -> Aggregate:
-    scored = [s for s in scores if s.score is not None]
+    scored = [s for s in scores if s.score is not None and not s.insufficient]
+    insufficient = sum(1 for s in scores if s.insufficient)
     compliant = sum(1 for s in scored if s.compliant)
+    rated = len(scored) + insufficient
     failed = Counter(check for s in scores for check in s.failed_checks)
     return Aggregate(
         area_code=key[0],
@@ -57,8 +65,9 @@ def _summarise(key: tuple[str | None, str], scores: list[SubjectScore], top: int
         subjects=len(scores),
         scored=len(scored),
         compliant=compliant,
+        insufficient=insufficient,
         mean_score=round(sum(s.score for s in scored) / len(scored), 2) if scored else None,
-        compliance_rate=compliant / len(scored) if scored else None,
+        compliance_rate=compliant / rated if rated else None,
         grades=dict(Counter(s.grade for s in scored)),
         top_failed=tuple(sorted(failed.items(), key=lambda kv: (-kv[1], kv[0]))[:top]),
     )

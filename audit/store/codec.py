@@ -159,10 +159,23 @@ def score_row(round_id: int, score: SubjectScore) -> tuple:
         dumps(dict(score.counts)),
         dumps(list(score.failed_checks)),
         dumps(list(score.blocking_checks)),
+        score.state,
+        dumps(_state_detail(score)),
     )
 
 
+def _state_detail(score: SubjectScore) -> dict[str, list[str]]:
+    if not score.insufficient:
+        return {}
+    return {
+        "reasons": list(score.reasons),
+        "unanswered_vetoes": list(score.unanswered_vetoes),
+        "unanswered_checks": list(score.unanswered_checks),
+    }
+
+
 def score_from(row: Mapping[str, Any]) -> SubjectScore:
+    detail = loads(row["state_detail"], {})
     return SubjectScore(
         subject_key=row["subject_key"],
         score=row["score"],
@@ -173,4 +186,8 @@ def score_from(row: Mapping[str, Any]) -> SubjectScore:
         failed_checks=tuple(loads(row["failed_checks"], [])),
         blocking_checks=tuple(loads(row["blocking_checks"], [])),
         version=row["version"],
+        state=row["state"],
+        reasons=tuple(detail.get("reasons", ())),
+        unanswered_vetoes=tuple(detail.get("unanswered_vetoes", ())),
+        unanswered_checks=tuple(detail.get("unanswered_checks", ())),
     )

@@ -39,7 +39,8 @@ FINDING_COLUMNS = (
 )
 SCORE_COLUMNS = (
     "round_id, subject_key, version, score, grade, compliant, coverage, counts::text AS counts, "
-    "failed_checks::text AS failed_checks, blocking_checks::text AS blocking_checks"
+    "failed_checks::text AS failed_checks, blocking_checks::text AS blocking_checks, state, "
+    "state_detail::text AS state_detail"
 )
 ROUND_COLUMNS = "id, kind, label, started_at, finished_at, status, meta::text AS meta"
 AREA_COLUMNS = "code, name, level, parent, geometry::text AS geometry"
@@ -277,10 +278,11 @@ class PostgisStore:
     def put_scores(self, round_id: int, scores: Iterable[SubjectScore]) -> None:
         with self.transaction():
             self._executemany(
-                "INSERT INTO scores VALUES (%s, %s, %s, %s, %s, %s::int4::boolean, %s, %s, %s, %s) "
+                "INSERT INTO scores VALUES (%s, %s, %s, %s, %s, %s::int4::boolean, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (round_id, subject_key, version) DO UPDATE SET score = excluded.score, "
                 "grade = excluded.grade, compliant = excluded.compliant, coverage = excluded.coverage, "
-                "counts = excluded.counts, failed_checks = excluded.failed_checks, blocking_checks = excluded.blocking_checks",
+                "counts = excluded.counts, failed_checks = excluded.failed_checks, blocking_checks = excluded.blocking_checks, "
+                "state = excluded.state, state_detail = excluded.state_detail",
                 (score_row(round_id, s) for s in scores),
             )
 

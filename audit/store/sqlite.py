@@ -259,7 +259,7 @@ class SqliteStore:
     def put_scores(self, round_id: int, scores: Iterable[SubjectScore]) -> None:
         with self.transaction():
             self.db.executemany(
-                "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (score_row(round_id, s) for s in scores),
             )
 

@@ -88,8 +88,27 @@ def test_aggregate_of_one_subject_equals_that_subject(catalog, outcomes, area, c
             cell = aggregate([(subject, score)])[(code, cat)]
             assert cell.subjects == 1
             assert cell.mean_score == score.score
-            expected_rate = None if score.score is None else (1.0 if score.compliant else 0.0)
-            assert cell.compliance_rate == expected_rate
+            # every subject counts in the rate's denominator, an insufficient one as not compliant
+            assert cell.compliance_rate == (1.0 if score.compliant else 0.0)
+            assert cell.insufficient == int(score.insufficient)
+            assert cell.scored == int(not score.insufficient)
+
+
+def test_insufficient_subjects_are_counted_apart_and_never_as_compliant(catalog):
+    p = catalog.policy
+    answered_one = [Outcome.PASS] + [Outcome.REVIEW] * 14  # 1 of 15 answered: scored 100 / A before
+    cells = aggregate(
+        [
+            scored("a", "430102", Category.TOILETS, [Outcome.PASS, Outcome.PASS], p),  # 100, compliant
+            scored("b", "430102", Category.TOILETS, [Outcome.PASS, Outcome.FAIL], p),  # 50, not compliant
+            scored("thin", "430102", Category.TOILETS, answered_one, p),
+        ]
+    )
+    cell = cells[("430102", "toilets")]
+    assert (cell.subjects, cell.scored, cell.insufficient, cell.compliant) == (3, 2, 1, 1)
+    assert cell.mean_score == 75.0  # the insufficient subject is not in the mean
+    assert cell.compliance_rate == 1 / 3  # ... but it is in the rate's denominator
+    assert cell.grades == {"A": 1, "D": 1}
 
 
 def test_indicators_floor_first_and_points(catalog):

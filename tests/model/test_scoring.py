@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audit.model import Check, Finding, Outcome, Severity, score_subject
+from audit.model import MODEL_VERSION, Check, Finding, Outcome, Severity, score_subject
 from tests.model.strategies import subject_findings
 
 
@@ -42,6 +42,7 @@ def test_one_failed_instance_among_200_still_costs_half_the_check(catalog):
     result = score_subject("p", findings, checks, catalog.policy)
     assert result.score == 75.0  # (10 * 0.5 + 10) / 20
     assert result.compliant is False  # a failed critical is never compliant
+    assert result.grade == "D"  # ... and never graded as passing, though its score is 75
     assert result.blocking_checks == ("img",)
 
 
@@ -65,17 +66,116 @@ def test_veto_failure_is_never_compliant_even_at_high_score(catalog):
     findings = [Finding("p", cid, Outcome.PASS) for cid in checks if cid != "floor"]
     findings.append(Finding("p", "floor", Outcome.FAIL))
     result = score_subject("p", findings, checks, catalog.policy)
-    assert result.grade == "A" and result.compliant is False and result.blocking_checks == ("floor",)
+    assert result.score > 95 and result.grade == "D" and result.compliant is False
+    assert result.blocking_checks == ("floor",) and result.state == "graded"
 
 
-def test_nothing_applicable_means_no_score_not_zero(catalog):
+def test_critical_failure_at_70_is_graded_d_with_its_score_shown(catalog):
+    # W3C's inaccessible demo: half the images without alt (critical), scoring 70, was C 合格.
+    checks = {
+        "alt": check("alt", Severity.CRITICAL),
+        "label": check("label", Severity.MINOR),
+        "ok": check("ok", Severity.SERIOUS),
+        "n1": check("n1", Severity.MINOR),
+        "n2": check("n2", Severity.MINOR),
+    }
+    findings = [Finding("w3c", "alt", Outcome.FAIL, passed=33, failed=33), Finding("w3c", "label", Outcome.FAIL)]
+    findings += [Finding("w3c", cid, Outcome.PASS) for cid in ("ok", "n1", "n2")]
+    result = score_subject("w3c", findings, checks, catalog.policy)
+    assert result.score == 70.0  # (10 * 0.5 + 0 + 7 + 1 + 1) / 20, still shown
+    assert result.grade == catalog.policy.non_compliant_grade == "D"
+    assert catalog.policy.grade("D").label["zh"] == "不合格"
+    assert result.compliant is False and result.state == "graded"
+
+
+def test_nothing_applicable_is_insufficient_never_a_grade(catalog):
     checks = {"a": check("a"), "b": check("b")}
     result = score_subject(
         "p", [Finding("p", "a", Outcome.REVIEW), Finding("p", "b", Outcome.NA)], checks, catalog.policy
     )
-    assert (result.score, result.grade, result.compliant) == (None, None, None)
-    assert result.coverage == 0.5
+    assert (result.score, result.grade, result.compliant, result.state) == (None, None, False, "insufficient")
+    assert result.reasons == ("nothing-applicable",)
+    assert result.coverage == 0.0 and result.unanswered_checks == ("a",)
     assert result.counts == {"pass": 0, "fail": 0, "review": 1, "n/a": 1}
+    nothing = score_subject("p", [Finding("p", "b", Outcome.NA)], checks, catalog.policy)
+    assert (nothing.grade, nothing.compliant, nothing.state) == (None, False, "insufficient")
+    empty = score_subject("p", [], checks, catalog.policy)
+    assert (empty.grade, empty.compliant, empty.state) == (None, False, "insufficient")
+
+
+def test_toilet_with_1_of_15_answered_is_insufficient_not_100_a(catalog):
+    checks = {f"c{i}": check(f"c{i}") for i in range(15)}
+    checks["c14"] = check("c14", Severity.CRITICAL, veto=True)
+    findings = [Finding("t", "c0", Outcome.PASS)] + [Finding("t", f"c{i}", Outcome.REVIEW) for i in range(1, 15)]
+    result = score_subject("t", findings, checks, catalog.policy)
+    assert (result.score, result.grade, result.compliant, result.state) == (None, None, False, "insufficient")
+    assert result.reasons == ("coverage-below-floor", "veto-unanswered")
+    assert result.unanswered_vetoes == ("c14",)
+    assert len(result.unanswered_checks) == 14
+    assert result.coverage == round(1 / 15, 4)
+
+
+def test_an_unanswered_veto_alone_makes_a_subject_insufficient(catalog):
+    checks = {f"c{i}": check(f"c{i}") for i in range(9)}
+    checks["veto"] = check("veto", Severity.MINOR, veto=True)
+    findings = [Finding("t", f"c{i}", Outcome.PASS) for i in range(9)] + [Finding("t", "veto", Outcome.REVIEW)]
+    result = score_subject("t", findings, checks, catalog.policy)
+    assert result.coverage == 0.9
+    assert (result.grade, result.compliant, result.state, result.reasons) == (
+        None,
+        False,
+        "insufficient",
+        ("veto-unanswered",),
+    )
+
+
+def test_coverage_exactly_at_the_floor_is_graded(catalog):
+    assert catalog.policy.insufficient.coverage_floor == 0.6
+    checks = {f"c{i}": check(f"c{i}") for i in range(5)}
+    findings = [Finding("t", f"c{i}", Outcome.PASS) for i in range(3)]
+    findings += [Finding("t", f"c{i}", Outcome.REVIEW) for i in range(3, 5)]
+    findings.append(Finding("t", "na", Outcome.NA))  # n/a is not applicable: not in the coverage
+    result = score_subject("t", findings, {**checks, "na": check("na")}, catalog.policy)
+    assert (result.coverage, result.state, result.score, result.grade, result.compliant) == (
+        0.6,
+        "graded",
+        100.0,
+        "A",
+        True,
+    )
+    below = score_subject("t", findings[:2] + findings[3:], checks | {"na": check("na")}, catalog.policy)
+    assert below.state == "insufficient" and below.reasons == ("coverage-below-floor",)
+
+
+def test_a_known_blocking_failure_wins_over_missing_data(catalog):
+    checks = {f"c{i}": check(f"c{i}") for i in range(10)}
+    checks["veto"] = check("veto", Severity.MINOR, veto=True)
+    findings = [Finding("t", "veto", Outcome.FAIL)] + [Finding("t", f"c{i}", Outcome.REVIEW) for i in range(10)]
+    result = score_subject("t", findings, checks, catalog.policy)
+    assert (result.state, result.grade, result.compliant, result.score) == ("graded", "D", False, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"non_compliant_grade": "A"}, "non_compliant_grade"),
+        ({"non_compliant_grade": "Z"}, "non_compliant_grade"),
+        ({"insufficient": None}, "insufficient"),
+        ({"insufficient": {"coverage_floor": 1.5, "veto_unanswered": "insufficient"}}, "coverage_floor"),
+        ({"insufficient": {"coverage_floor": "most", "veto_unanswered": "insufficient"}}, "coverage_floor"),
+        ({"insufficient": {"coverage_floor": 0.6, "veto_unanswered": "pass"}}, "veto_unanswered"),
+        ({"insufficient": {"coverage_floor": 0.6, "veto_unanswered": "insufficient", "label": {"zh": "x"}}}, "label"),
+    ],
+)
+def test_bad_policy_values_are_errors_naming_the_key(change, message):
+    import yaml
+
+    from audit.catalog.load import default_root
+    from audit.model import ScoringPolicy
+
+    data = yaml.safe_load((default_root() / "scoring.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match=message):
+        ScoringPolicy.from_mapping(data | change)
 
 
 def test_grade_bands(catalog):
@@ -96,7 +196,9 @@ def test_grade_bands(catalog):
 def test_scoring_version_changes_with_the_policy(catalog):
     changed = replace(catalog.policy, failed_check_max_credit=0.4)
     assert changed.version != catalog.policy.version
-    assert catalog.policy.version.startswith("1+")
+    assert catalog.policy.version.startswith(f"{MODEL_VERSION}+")
+    stricter = replace(catalog.policy, insufficient=replace(catalog.policy.insufficient, coverage_floor=0.8))
+    assert stricter.version != catalog.policy.version
 
 
 @given(subject_findings())
@@ -117,18 +219,62 @@ def test_turning_a_fail_into_a_pass_never_lowers_the_score(catalog, data, draw):
     before = score_subject("s", findings, checks, catalog.policy)
     fixed = findings[:i] + [replace(findings[i], outcome=Outcome.PASS, failed=0)] + findings[i + 1 :]
     after = score_subject("s", fixed, checks, catalog.policy)
-    assert after.score >= before.score
+    # Fixing a blocking failure may reveal that the rest was never answered: insufficient, not a lower score.
+    assert after.insufficient or after.score >= before.score
+    assert after.compliant or not before.compliant
 
 
-@given(subject_findings(), st.sampled_from([Outcome.NA, Outcome.REVIEW]), st.sampled_from(list(Severity)))
-def test_na_and_review_never_change_the_score(catalog, data, outcome, severity):
+@given(subject_findings(), st.sampled_from(list(Severity)), st.booleans())
+def test_na_never_changes_the_verdict(catalog, data, severity, veto):
     checks, findings = data
-    extra = check("extra-check", severity, veto=True)
+    extra = check("extra-check", severity, veto=veto)
     before = score_subject("s", findings, checks, catalog.policy)
     after = score_subject(
-        "s", findings + [Finding("s", extra.id, outcome)], {**checks, extra.id: extra}, catalog.policy
+        "s", findings + [Finding("s", extra.id, Outcome.NA)], {**checks, extra.id: extra}, catalog.policy
     )
-    assert (after.score, after.grade, after.compliant) == (before.score, before.grade, before.compliant)
+    assert (after.score, after.grade, after.compliant, after.state) == (
+        before.score,
+        before.grade,
+        before.compliant,
+        before.state,
+    )
+
+
+@given(subject_findings(), st.sampled_from(list(Severity)), st.booleans())
+def test_an_unanswered_check_never_improves_the_verdict(catalog, data, severity, veto):
+    checks, findings = data
+    extra = check("extra-check", severity, veto=veto)
+    before = score_subject("s", findings, checks, catalog.policy)
+    after = score_subject(
+        "s", findings + [Finding("s", extra.id, Outcome.REVIEW)], {**checks, extra.id: extra}, catalog.policy
+    )
+    assert after.score in (before.score, None)
+    assert after.compliant is False or before.compliant is True
+    if veto and not after.blocking_checks:
+        assert after.state == "insufficient" and extra.id in after.unanswered_vetoes
+
+
+@given(subject_findings())
+def test_no_failed_critical_or_veto_has_a_passing_grade(catalog, data):
+    checks, findings = data
+    result = score_subject("s", findings, checks, catalog.policy)
+    passing = {g.code for g in catalog.policy.grades if g.passing}
+    if result.blocking_checks:
+        assert result.grade == catalog.policy.non_compliant_grade and result.grade not in passing
+        assert result.compliant is False and result.score is not None
+
+
+@given(subject_findings())
+def test_no_insufficient_subject_is_compliant_or_graded(catalog, data):
+    checks, findings = data
+    result = score_subject("s", findings, checks, catalog.policy)
+    assert result.state in ("graded", "insufficient")
+    assert result.compliant is not None  # every verdict is explicit
+    if result.insufficient:
+        assert (result.score, result.grade, result.compliant) == (None, None, False) and result.reasons
+    else:
+        assert result.score is not None and result.grade is not None
+        assert result.coverage >= catalog.policy.insufficient.coverage_floor - 1e-9 or result.blocking_checks
 
 
 @given(subject_findings(min_size=1), st.sampled_from([True, False]))

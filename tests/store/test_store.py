@@ -155,6 +155,23 @@ def test_scores_are_cached_per_version(any_store):
     assert len(list(any_store.scores(r.id))) == 2
     any_store.put_scores(r.id, [v1])  # rescoring the same version replaces
     assert len(list(any_store.scores(r.id, "1+aaaa"))) == 1
+    thin = SubjectScore(
+        TOILET.key,
+        None,
+        None,
+        False,
+        0.0667,
+        {"pass": 1, "fail": 0, "review": 14, "n/a": 0},
+        (),
+        (),
+        "1+cccc",
+        state="insufficient",
+        reasons=("coverage-below-floor", "veto-unanswered"),
+        unanswered_vetoes=("toilet-door-width",),
+        unanswered_checks=("toilet-door-width", "toilet-grab-bars"),
+    )
+    any_store.put_scores(r.id, [thin])
+    assert list(any_store.scores(r.id, "1+cccc")) == [thin]  # the state and its reasons survive the store
 
 
 def test_areas(any_store):
