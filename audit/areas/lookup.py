@@ -11,6 +11,8 @@ from shapely.strtree import STRtree
 
 from audit.areas.registry import Area, registry
 
+OUTSIDE_TOLERANCE_DEG = 1e-6  # ~0.1 m: what floating-point intersection leaves over is not "outside"
+
 
 class CountyIndex:
     """An STRtree over the exact county polygons; ~10 µs a point, ~2 µs a point in batches."""
@@ -45,6 +47,26 @@ class CountyIndex:
             found[i] = self.areas[t]
         return found
 
+    def along(self, coords: Sequence[Sequence[float]]) -> list[tuple[Area | None, float]]:
+        """Every county a line passes through with the length of it inside (degrees: for ranking only),
+        longest first; `(None, length)` stands for any part outside every county."""
+        line = shapely.LineString(coords)
+        if line.length == 0:
+            return [(self.at(*coords[0][:2]), 0.0)]
+        ends = self.many(coords)
+        if ends[0] is not None and all(area is ends[0] for area in ends):
+            # The common case, a line inside one county: one prepared containment test, no intersection.
+            polygon = self.tree.geometries[self.areas.index(ends[0])]
+            if shapely.contains(polygon, line):
+                return [(ends[0], line.length)]
+        hits = self.tree.query(line, predicate="intersects")
+        parts = [(self.areas[t], shapely.intersection(line, self.tree.geometries[t]).length) for t in hits.tolist()]
+        parts = [(area, length) for area, length in parts if length > 0] or [(a, 0.0) for a in ends if a]
+        outside = line.length - sum(length for _, length in parts)
+        if outside > OUTSIDE_TOLERANCE_DEG or None in ends:
+            parts.append((None, max(outside, 0.0)))
+        return sorted(parts, key=lambda pair: (-pair[1], pair[0].code if pair[0] else "~"))
+
 
 _lock = threading.Lock()
 _index: CountyIndex | None = None
@@ -67,3 +89,8 @@ def county_at(lon: float, lat: float) -> Area | None:
 def counties_at(points: Iterable[Sequence[float]]) -> list[Area | None]:
     """`county_at` for many (lon, lat) points at once, in order; much faster for a whole upload."""
     return county_index().many(points)
+
+
+def counties_along(coords: Sequence[Sequence[float]]) -> list[tuple[Area | None, float]]:
+    """The counties a WGS-84 line passes through, with the length inside each, longest first."""
+    return county_index().along(coords)

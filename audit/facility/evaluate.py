@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
-from audit.facility.county import county_codes_at
 from audit.facility.ingest import Submission
-from audit.facility.location import representative
 from audit.facility.shapes import Catalog, Checklist
 from audit.facility.spatial import place_marks
 from audit.facility.values import NA, UNIT_DISPLAY, UNKNOWN, Answer, Measure, Slope, convert, threshold_slope
@@ -16,30 +14,14 @@ from audit.model.findings import Finding
 from audit.model.subjects import Subject
 from audit.model.vocab import Category, Outcome
 
-CountyLookup = Callable[[Sequence[Sequence[float]]], list[str | None]]
 SLOPE_TEXT = {"max": "≤", "min": "≥"}
 
 
-def evaluate_all(
-    submissions: Iterable[Submission], catalog: Catalog, county_of: CountyLookup = county_codes_at, batch: int = 2000
-) -> Iterator[tuple[Subject, list[Finding]]]:
-    """Yield (subject, findings) per submission; county codes are looked up a batch at a time."""
-    pending: list[Submission] = []
+def evaluate_all(submissions: Iterable[Submission], catalog: Catalog) -> Iterator[tuple[Subject, list[Finding]]]:
+    """Yield (subject, findings) per submission, filed under the county the ingest placed it in."""
     for submission in submissions:
-        pending.append(submission)
-        if len(pending) >= batch:
-            yield from _evaluate_batch(pending, catalog, county_of)
-            pending = []
-    yield from _evaluate_batch(pending, catalog, county_of)
-
-
-def _evaluate_batch(batch: list[Submission], catalog: Catalog, county_of: CountyLookup):
-    if not batch:
-        return
-    codes = county_of([representative(s.geometry) for s in batch])
-    for submission, code in zip(batch, codes):
         checklist = catalog.checklists[submission.checklist]
-        yield subject_of(submission, checklist, code), findings_of(submission, checklist, catalog)
+        yield subject_of(submission, checklist, submission.county), findings_of(submission, checklist, catalog)
 
 
 def subject_of(submission: Submission, checklist: Checklist, area_code: str | None) -> Subject:
@@ -56,6 +38,8 @@ def subject_of(submission: Submission, checklist: Checklist, area_code: str | No
     }
     if submission.notes:
         attributes["notes"] = submission.notes
+    if submission.geometry.get("type") == "LineString":
+        attributes["counties"] = list(submission.counties)  # a line is authorised only where it all lies
     return Subject(
         key=submission.key,
         kind=checklist.subject_kind or "facility",

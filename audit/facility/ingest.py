@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.facility.columns import ColumnMap, fit, map_columns
+from audit.facility.county import place
 from audit.facility.derived import fill_derived
 from audit.facility.location import (
     Region,
@@ -73,10 +74,19 @@ class Submission:
     inspected_on: str | None = None
     notes: str = ""
     photos: tuple[PhotoRef, ...] = ()
+    county: str | None = None  # the county the facility is filed under (see audit.facility.county.place)
+    counties: tuple[str | None, ...] = ()  # every county any part of it lies in
 
     @property
     def key(self) -> str:
-        return f"facility:{self.checklist}:{self.submission_id}"
+        return facility_key(self.checklist, self.county, self.submission_id)
+
+
+def facility_key(checklist: str, county: str | None, submission_id: str) -> str:
+    """A facility is its checklist, the county it lies in and the inspector's 编号 there: the same 编号 in
+    two counties is two facilities, so an upload can only ever address facilities of the county its row
+    lies in. `-` stands for a location outside every Hunan county."""
+    return f"facility:{checklist}:{county or '-'}:{submission_id}"
 
 
 @dataclass
@@ -134,6 +144,8 @@ def read_submission(
         return result
     result.rows = [r for r in rows if r is not None and r.row not in bad_rows]
     result.skipped_rows = len(rows) - len(result.rows)
+    for submission, placement in zip(result.rows, place([r.geometry for r in result.rows])):
+        submission.county, submission.counties = placement.county, placement.touched
     return result
 
 

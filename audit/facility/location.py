@@ -6,7 +6,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import shapely
 from shapely import wkt
 from shapely.errors import ShapelyError
 
@@ -111,12 +110,3 @@ def point_geometry(lon: float, lat: float) -> dict:
 
 def line_geometry(points: list[tuple[float, float]]) -> dict:
     return {"type": "LineString", "coordinates": [list(p) for p in points]}
-
-
-def representative(geometry: dict) -> tuple[float, float]:
-    """The point used for the county lookup: the point itself, or the middle of a line."""
-    if geometry["type"] == "Point":
-        lon, lat = geometry["coordinates"]
-        return lon, lat
-    middle = shapely.line_interpolate_point(shapely.geometry.shape(geometry), 0.5, normalized=True)
-    return middle.x, middle.y

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.areas import get_area
 from audit.catalog import Catalog
+from audit.model import Subject
 from audit.service import facility_bridge
 from audit.service.accounts import User
 from audit.service.config import ServiceConfig
@@ -82,28 +84,63 @@ def process(
             upload_id,
             Outcome(422, "rejected", problems=notes or [Problem(_t(catalog, "upload.no-rows", lang))]),
         )
-    refused = [
-        Problem(
-            _t(
-                catalog,
-                "upload.outside-areas",
-                lang,
-                name=s.name,
-                area=s.area_code or "?",
-                areas=", ".join(user.areas) or "-",
-            ),
-            file=s.attributes.get("source"),
-            row=s.attributes.get("row"),
-        )
-        for s in parsed.subjects
-        if not user.covers(s.area_code)
-    ]
+    refused = outside_areas(store, catalog, parsed, user, lang)
     if refused:
         return _finish(store, log, upload_id, Outcome(403, "refused", problems=refused))
     with store.transaction():  # the data and the record of it commit together, or neither does
         round_id, facilities = facility_bridge.persist(store, catalog, parsed, user, upload_id)
         log.finish(upload_id, "accepted", round_id, [f["key"] for f in facilities], [p.as_dict() for p in notes])
     return Outcome(201, "accepted", upload_id, round_id, notes, facilities)
+
+
+def outside_areas(
+    store: Store, catalog: Catalog, parsed: facility_bridge.Parsed, user: User, lang: str
+) -> list[Problem]:
+    """Each row that would touch a facility outside the uploader's areas: the whole of its geometry (every
+    county a line passes through), and the facility already stored under its key, must lie in them."""
+    refused = []
+    for subject in parsed.subjects:
+        touched = parsed.submissions[subject.key].counties or (subject.area_code,)
+        outside = [code for code in touched if not user.covers(code)]
+        if outside:
+            key = "upload.outside-areas" if len(touched) == 1 else "upload.line-outside-areas"
+            refused.append(_refusal(catalog, key, lang, subject, user, outside))
+    named = {(p.file, p.row) for p in refused}
+    asked = [s for s in parsed.subjects if (s.attributes.get("source"), s.attributes.get("row")) not in named]
+    stored = {s.key: s for s in store.subjects(keys=[s.key for s in asked])} if asked else {}
+    for subject in asked:
+        existing = stored.get(subject.key)
+        if existing is None:
+            continue
+        outside = [c for c in existing.attributes.get("counties") or [existing.area_code] if not user.covers(c)]
+        if outside:
+            refused.append(_refusal(catalog, "upload.stored-outside-areas", lang, existing, user, outside, subject))
+    return sorted(refused, key=lambda p: (p.file or "", p.row or 0))
+
+
+def _refusal(
+    catalog: Catalog,
+    key: str,
+    lang: str,
+    facility: Subject,
+    user: User,
+    outside: list[str | None],
+    row: Subject | None = None,
+) -> Problem:
+    """`facility` is what lies outside (the row's, or the stored one); `row` the uploaded row, when another."""
+    row = row or facility
+    file, number, sid = row.attributes.get("source"), row.attributes.get("row"), row.attributes.get("submission_id")
+    area = ", ".join(_area_label(catalog, code, lang) for code in outside)
+    areas = ", ".join(user.areas) or "-"
+    message = _t(catalog, key, lang, name=facility.name, area=area, areas=areas, file=file, row=number, id=sid)
+    return Problem(message, file=file, row=number, value=sid, key=f"service.{key}")
+
+
+def _area_label(catalog: Catalog, code: str | None, lang: str) -> str:
+    area = get_area(code) if code else None
+    if area is None:
+        return code or _t(catalog, "upload.outside-hunan", lang)
+    return f"{code} {area.label(lang)}"
 
 
 def _keep_photo(upload: Upload, folder: Path) -> facility_bridge.StoredPhoto:

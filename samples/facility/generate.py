@@ -516,6 +516,24 @@ def main() -> None:
             catalog,
             exp,
         )
+    write_expected(county_keyed(expected, catalog))
+
+
+def county_keyed(expected: dict[str, dict[str, list[str]]], catalog) -> dict[str, dict[str, list[str]]]:
+    """Facility keys carry the county each facility lies in: the ingest itself says where each sample row lands."""
+    from audit.facility.ingest import IngestOptions
+    from audit.runs.facility import read_files
+
+    keyed = {}
+    for rnd, exp in expected.items():
+        files = sorted(p for p in (HERE / f"round-{rnd}").iterdir() if p.suffix in (".csv", ".xlsx", ".geojson"))
+        rows = [s for r in read_files(files, catalog, IngestOptions()) for s in r.rows]
+        placed = {f"facility:{s.checklist}:{s.submission_id}": s.key for s in rows}
+        keyed[rnd] = {placed.get(k, k): v for k, v in exp.items()}
+    return keyed
+
+
+def write_expected(expected: dict[str, dict[str, list[str]]]) -> None:
     (HERE / "expected.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
     )

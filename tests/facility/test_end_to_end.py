@@ -41,20 +41,23 @@ def test_both_sample_rounds_store_the_known_defects_and_scores(tmp_path, catalog
     assert store.latest_round("facility", before=rounds["2025q4"].id).id == rounds["2025q2"].id
     scores = {s.subject_key: s for s in store.scores(rounds["2025q2"].id, catalog.policy.version)}
     assert len(scores) == len(EXPECTED["2025q2"])
-    assert scores["facility:accessible-toilets:CS-T02"].compliant is False  # inward-opening door: veto
-    assert "toilet-room-door" in scores["facility:accessible-toilets:CS-T02"].blocking_checks
+    assert scores["facility:accessible-toilets:430103:CS-T02"].compliant is False  # inward-opening door: veto
+    assert "toilet-room-door" in scores["facility:accessible-toilets:430103:CS-T02"].blocking_checks
     later = {s.subject_key: s for s in store.scores(rounds["2025q4"].id, catalog.policy.version)}
-    assert later["facility:accessible-toilets:CS-T02"].compliant is True
+    assert later["facility:accessible-toilets:430103:CS-T02"].compliant is True
     subjects = {s.key: s for s in store.subjects()}
-    assert subjects["facility:scenic-spots:MS-S01"].area_code == "431022"  # Yizhang (Mangshan)
-    assert subjects["facility:scenic-spots:SS-S02"].area_code == "430382"  # Shaoshan
-    assert subjects["facility:scenic-spots:WL-S01"].area_code == "430811"  # Wulingyuan
-    assert subjects["facility:accessible-toilets:CS-T01"].attributes["coord_system_in"] == "gcj02"
+    assert subjects["facility:scenic-spots:431022:MS-S01"].area_code == "431022"  # Yizhang (Mangshan)
+    assert subjects["facility:scenic-spots:430382:SS-S02"].area_code == "430382"  # Shaoshan
+    assert subjects["facility:scenic-spots:430811:WL-S01"].area_code == "430811"  # Wulingyuan
+    assert subjects["facility:accessible-toilets:430102:CS-T01"].attributes["coord_system_in"] == "gcj02"
     photos = list((tmp_path / "photos").iterdir())
     assert photos and all(not p.name.startswith("CS-") for p in photos)
     assert {p.safe_name for p in store.photos()} == {p.name for p in photos}
     raw = {r.subject_key: r for r in store.submissions(rounds["2025q2"].id)}
-    assert set(raw) == set(EXPECTED["2025q2"]) and raw["facility:accessible-toilets:CS-T01"].coord_system_in == "gcj02"
+    assert (
+        set(raw) == set(EXPECTED["2025q2"])
+        and raw["facility:accessible-toilets:430102:CS-T01"].coord_system_in == "gcj02"
+    )
     store.close()
 
 
@@ -68,7 +71,7 @@ def test_reupload_updates_and_never_duplicates(tmp_path, catalog):
     path.write_bytes(csv_bytes([TOILET_HEADER, toilet_row("T1", door="推拉")]))
     report = ingest(store, catalog, read_files([path], catalog, IngestOptions()), "2025q2")
     assert len(store.rounds("facility")) == 1
-    assert [s.key for s in store.subjects()] == ["facility:accessible-toilets:T1"]
+    assert [s.key for s in store.subjects()] == ["facility:accessible-toilets:430102:T1"]
     door = next(f for f in store.findings(report.round.id) if f.check_id == "toilet-room-door")
     assert door.outcome.value == "pass"
     db = sqlite3.connect(tmp_path / "s.db")

@@ -49,7 +49,7 @@ def test_missing_answer_is_review_and_unknown_is_review_and_na_is_na(read, catal
     assert found["ramp-handrails"].outcome is Outcome.NA
     assert found["ramp-landing"].outcome is Outcome.REVIEW and "not answered" in found["ramp-landing"].note
     assert subject.area_code == "430102" and subject.kind == "ramp" and subject.category.value == "buildings"
-    assert subject.key == "facility:wheelchair-ramps:W1"
+    assert subject.key == "facility:wheelchair-ramps:430102:W1"
 
 
 def test_units_convert_before_comparing(read, catalog):

@@ -127,7 +127,7 @@ def test_concurrent_uploads_lose_nothing_and_never_duplicate(served):
     try:
         keys = [s.key for s in store.subjects()]
         expected = {
-            f"facility:accessible-toilets:c-{i}"
+            f"facility:accessible-toilets:430104:c-{i}"
             for n in range(18)
             for i in (range(3) if n % 3 == 0 else range(n * 10, n * 10 + 3))
         }

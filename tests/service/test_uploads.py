@@ -32,7 +32,7 @@ def test_an_accepted_upload_is_scored_stored_and_recorded(app, tokens):
     assert body["result"] == "accepted" and len(body["facilities"]) == 2
     assert all(f["grade"] in "ABCD" and f["area_code"] == "430104" for f in body["facilities"])
     store = app.extensions["a11y"].stores.get()
-    subject = store.get_subject("facility:accessible-toilets:yl-001")
+    subject = store.get_subject("facility:accessible-toilets:430104:yl-001")
     assert subject.attributes["photos"][0].endswith(".jpg") and subject.attributes["photos"][0] != "door1.jpg"
     [record] = uploads(app)
     assert (record["username"], record["result"], record["round_id"]) == ("yuelu", "accepted", body["round_id"])
@@ -42,7 +42,7 @@ def test_an_accepted_upload_is_scored_stored_and_recorded(app, tokens):
     # written by the CLI's facility round path: raw rows and photo records behind the Store interface
     rows = list(store.submissions(body["round_id"]))
     assert [r.submission_id for r in rows] == ["yl-001", "yl-002"] and all(r.source == "toilets.csv" for r in rows)
-    [photo] = store.photos("facility:accessible-toilets:yl-001")
+    [photo] = store.photos("facility:accessible-toilets:430104:yl-001")
     assert (photo.safe_name, photo.original_name) == (subject.attributes["photos"][0], "door1.jpg")
     assert store.get_round(body["round_id"]).meta["upload_id"] == record["id"]
 
@@ -58,8 +58,8 @@ def test_uploading_the_same_submission_twice_updates_and_never_duplicates(app, t
         )
     subjects = client.get("/api/subjects?area=430104", headers=bearer(tokens["viewer"])).json
     assert sorted(s["key"] for s in subjects) == [
-        "facility:accessible-toilets:yl-001",
-        "facility:accessible-toilets:yl-002",
+        "facility:accessible-toilets:430104:yl-001",
+        "facility:accessible-toilets:430104:yl-002",
     ]
 
 
@@ -85,7 +85,7 @@ def test_partial_keeps_the_good_rows_and_lists_the_bad(app, tokens):
     )
     response = submit(app.test_client(), tokens["yuelu"], [("t.csv", data)], partial="true")
     assert response.status_code == 201
-    assert [f["key"] for f in response.json["facilities"]] == ["facility:accessible-toilets:yl-103"]
+    assert [f["key"] for f in response.json["facilities"]] == ["facility:accessible-toilets:430104:yl-103"]
     assert len([p for p in response.json["problems"] if p.get("level") == "error"]) >= 2
 
 
