@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
+import logging
 import re
 import urllib.error
 import urllib.request
-import urllib.robotparser
+import zlib
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from defusedxml import ElementTree
+import charset_normalizer
+from protego import Protego
+from usp.objects.sitemap import AbstractIndexSitemap, InvalidSitemap
+from usp.tree import sitemap_from_str
 
 from audit.web.urls import in_scope, is_document, normalise, template_of
 
@@ -19,6 +25,10 @@ USER_AGENT = "a11y-audit/0.1 (+https://github.com/; accessibility audit)"
 SKIP_LIST_CAP = 5000  # reasons are always counted; the URL list itself is capped to keep rounds small
 SITEMAP_URL_CAP = 10000
 SITEMAP_FILE_CAP = 20
+SITEMAP_BYTES_CAP = 50 * 1024 * 1024  # sitemaps.org: at most 50 MB uncompressed per file
+ROBOTS_BYTES_CAP = 500 * 1024  # RFC 9309: crawlers may stop parsing robots.txt after 500 KiB
+FETCH_BYTES_CAP = 5_000_000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,56 +83,180 @@ class CrawlRecord:
         }
 
 
-def fetch_text(url: str, options: CrawlOptions) -> tuple[int, str]:
-    """GET a small text resource (robots.txt, a sitemap); (status, text), status 0 on network errors."""
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched body (decompressed), or the reason it was refused."""
+
+    status: int
+    body: bytes
+    content_type: str
+    problem: str = ""
+
+    def _refused(self, problem: str) -> Fetched:
+        return Fetched(self.status, b"", self.content_type, problem)
+
+    def _gunzipped(self, limit: int) -> Fetched:
+        try:
+            return Fetched(self.status, gunzip(self.body, limit), self.content_type)
+        except ValueError as exc:
+            return self._refused(str(exc))
+
+
+def fetch_bytes(url: str, options: CrawlOptions, limit: int = FETCH_BYTES_CAP) -> Fetched:
+    """GET a small resource (robots.txt, a sitemap) within `limit` bytes, undoing Content-Encoding: gzip.
+
+    Status 0 on network errors; `problem` says why a body was refused (too large, broken gzip)."""
     try:
-        request = urllib.request.Request(url, headers={"User-Agent": options.user_agent})
+        request = urllib.request.Request(url, headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=options.fetch_timeout) as response:
-            return response.status, response.read(5_000_000).decode("utf-8", errors="replace")
+            body = response.read(limit + 1)
+            fetched = Fetched(response.status, body, response.headers.get("Content-Type", ""))
+            if len(body) > limit:
+                return fetched._refused(f"larger than {limit} bytes")
+            if "gzip" in response.headers.get("Content-Encoding", "").lower():
+                return fetched._gunzipped(limit)
+            return fetched
     except urllib.error.HTTPError as exc:
-        return exc.code, ""
-    except (urllib.error.URLError, OSError, ValueError):
-        return 0, ""
+        return Fetched(exc.code, b"", "")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return Fetched(0, b"", "", f"{type(exc).__name__}: {exc}"[:200])
 
 
-def read_robots(site_origin: str, options: CrawlOptions) -> tuple[urllib.robotparser.RobotFileParser, str]:
-    """The site's robots.txt through the stdlib parser; a missing file allows everything (as browsers do)."""
-    parser = urllib.robotparser.RobotFileParser(site_origin + "/robots.txt")
-    status, text = fetch_text(site_origin + "/robots.txt", options)
-    if status == 200:
-        parser.parse(text.splitlines())
-        return parser, "obeyed"
-    parser.parse([])
-    return parser, "absent" if status else "unreachable"
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress gzip data, refusing (ValueError) anything that inflates past `limit` bytes: a gzip bomb
+    (a 1 GB sitemap compresses to 1 MB) must cost at most `limit` bytes of memory, never the whole."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise ValueError(f"broken gzip data: {exc}") from None
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise ValueError(f"inflates to more than {limit} bytes (gzip bomb?)")
+    return out
 
 
-def sitemap_urls(roots: Iterable[str], options: CrawlOptions) -> list[str]:
-    """Page URLs from sitemaps, following sitemap indexes, within the file and URL caps."""
-    pending, seen_files, pages = deque(dict.fromkeys(roots)), set(), []
+def fetch_text(url: str, options: CrawlOptions) -> tuple[int, str]:
+    """GET a small text resource; (status, text), status 0 on network errors."""
+    fetched = fetch_bytes(url, options)
+    return fetched.status, decode_text(fetched.body, fetched.content_type)
+
+
+_XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_HTTP_DECLARED = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+# Portals labelled GB2312 or GBK routinely carry characters only GB18030 (their superset) defines.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+
+
+def decode_text(body: bytes, content_type: str = "") -> str:
+    """Text of a body: the charset its HTTP header or XML declaration names, else UTF-8, else detected
+    (charset-normalizer), so GBK / GB2312 sitemaps of Chinese portals read as they were written."""
+    if body.startswith(codecs.BOM_UTF8):
+        return body[3:].decode("utf-8", errors="replace")
+    declared = _HTTP_DECLARED.search(content_type)
+    xml = _XML_DECLARED.match(body[:200])
+    for name in (declared and declared.group(1), xml and xml.group(1).decode("ascii")):
+        if name:
+            encoding = _SUPERSETS.get(name.lower(), name)
+            try:
+                return body.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(body[:200_000]).best()
+        encoding = _SUPERSETS.get(best.encoding.lower(), best.encoding) if best else "utf-8"
+        return body.decode(encoding, errors="replace")
+
+
+class Robots:
+    """A site's robots.txt through Protego: wildcards (`*`, `$`), longest match wins, Allow, Sitemap lines."""
+
+    def __init__(self, text: str = ""):
+        self._parser = Protego.parse(text)
+
+    def can_fetch(self, user_agent: str, url: str) -> bool:  # the stdlib's argument order, as callers use it
+        return self._parser.can_fetch(url, user_agent)
+
+    def site_maps(self) -> list[str]:
+        return list(self._parser.sitemaps)
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        return self._parser.crawl_delay(user_agent)
+
+
+def read_robots(site_origin: str, options: CrawlOptions) -> tuple[Robots, str]:
+    """The site's robots.txt; a missing file allows everything (as browsers do)."""
+    fetched = fetch_bytes(site_origin + "/robots.txt", options, ROBOTS_BYTES_CAP)
+    if fetched.status == 200 and not fetched.problem:
+        return Robots(decode_text(fetched.body, fetched.content_type)), "obeyed"
+    return Robots(), "absent" if fetched.status else "unreachable"
+
+
+class SitemapPages(list):
+    """Page URLs found in sitemaps; `problems` lists each sitemap file that was refused or unreadable, and why."""
+
+    def __init__(self):
+        super().__init__()
+        self.problems: list[dict[str, str]] = []
+
+    def refuse(self, url: str, problem: str) -> None:
+        log.warning("sitemap %s not read: %s", url, problem)
+        self.problems.append({"url": url, "problem": problem})
+
+
+def sitemap_urls(roots: Iterable[str], options: CrawlOptions) -> SitemapPages:
+    """Page URLs from sitemaps (XML, text; gzip; any declared or detected charset), following sitemap
+    indexes, within the file, size and URL caps."""
+    pending, seen_files, pages = deque(dict.fromkeys(roots)), set(), SitemapPages()
     while pending and len(seen_files) < SITEMAP_FILE_CAP and len(pages) < SITEMAP_URL_CAP:
         url = pending.popleft()
         if url in seen_files:
             continue
         seen_files.add(url)
-        status, text = fetch_text(url, options)
-        if status != 200 or not text.strip():
+        sitemap, problem = read_sitemap(url, options)
+        if problem:
+            if problem != "absent":
+                pages.refuse(url, problem)
             continue
-        try:
-            root = ElementTree.fromstring(text.encode("utf-8"))
-        except Exception:  # a broken sitemap is the site's problem, not a reason to stop the crawl
-            continue
-        locs = [el.text.strip() for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "loc" and el.text]
-        if root.tag.rsplit("}", 1)[-1] == "sitemapindex":
-            pending.extend(locs)
+        if isinstance(sitemap, AbstractIndexSitemap):
+            pending.extend(child.url for child in sitemap.sub_sitemaps)
         else:
-            pages.extend(locs[: SITEMAP_URL_CAP - len(pages)])
+            for page in sitemap.all_pages():
+                if len(pages) >= SITEMAP_URL_CAP:
+                    break
+                pages.append(page.url)
     return pages
+
+
+def read_sitemap(url: str, options: CrawlOptions) -> tuple[Any, str]:
+    """One sitemap file, parsed by ultimate-sitemap-parser from text we fetched ourselves (its own HTTP
+    client would bypass our user agent, timeouts and size caps); (sitemap, problem)."""
+    fetched = fetch_bytes(url, options, SITEMAP_BYTES_CAP)
+    if fetched.problem:
+        return None, fetched.problem
+    if fetched.status in (404, 410):  # the guessed /sitemap.xml of a site without one
+        return None, "absent"
+    if fetched.status != 200:
+        return None, f"HTTP {fetched.status}" if fetched.status else "unreachable"
+    if not fetched.body.strip():
+        return None, "empty"
+    body = fetched.body
+    if body[:2] == b"\x1f\x8b":  # a .xml.gz file (whatever its Content-Type says), possibly gzipped twice
+        try:
+            body = gunzip(body, SITEMAP_BYTES_CAP)
+        except ValueError as exc:
+            return None, str(exc)
+    sitemap = sitemap_from_str(decode_text(body, fetched.content_type))
+    if isinstance(sitemap, InvalidSitemap):
+        return None, f"not a sitemap: {sitemap.reason}"[:200]
+    return sitemap, ""
 
 
 class Frontier:
     """Breadth-first queue of one site with WCAG-EM sampling: key pages first, then at most K per template."""
 
-    def __init__(self, start: str, options: CrawlOptions, robots: urllib.robotparser.RobotFileParser | None = None):
+    def __init__(self, start: str, options: CrawlOptions, robots: Robots | None = None):
         self.start = normalise(start) or start
         self.options = options
         self.robots = robots
@@ -134,6 +268,9 @@ class Frontier:
         self._exclude = [re.compile(p) for p in options.exclude]
         self.in_flight = 0
         self._changed = asyncio.Event()
+        # Key pages are queued now, linked or not; each goes to the front, so the start page ends up first.
+        for key_page in reversed([self.start, *(normalise(k, self.start) or k for k in options.key_pages)]):
+            self.add(key_page, 0)
 
     def add(self, raw: str, depth: int, base: str | None = None) -> None:
         """Consider one discovered link; it is queued, listed as a document, or skipped with a reason."""
@@ -152,6 +289,18 @@ class Frontier:
         else:
             self.queue.append((url, depth))
         self._changed.set()
+
+    def add_start(self, raw: str) -> None:
+        """Another start URL of this site (several on one origin, or a start page's meta-refresh target): a key
+        page at depth 0. The caller checks its scope; a start URL is audited even if a link already queued it."""
+        url = normalise(raw, self.start) or raw
+        self.key_pages.add(url)
+        if url in self.seen:
+            if any(u == url for u, _ in self.queue):
+                self.queue = deque([(u, d) for u, d in self.queue if u != url])
+                self.queue.appendleft((url, 0))
+            return
+        self.add(url, 0)
 
     def _refusal(self, url: str, depth: int) -> str | None:
         if url in self.key_pages:

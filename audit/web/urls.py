@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from publicsuffixlist import PublicSuffixList
 
 # Tracking parameters that make one page look like many (utm_* is matched by prefix).
 TRACKING_PARAMS = frozenset(
@@ -110,20 +114,33 @@ def origin(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
+@functools.cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()  # the list bundled with the package: no download at run time
+
+
 def registrable_domain(host: str) -> str:
-    """A cheap stand-in for the public suffix list: gov.cn style second levels keep three labels."""
-    labels = host.split(".")
-    if len(labels) >= 3 and labels[-2] in {"gov", "com", "net", "org", "edu", "ac"} and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    """The host's registrable domain by the Public Suffix List ('www.hunan.gov.cn' -> 'hunan.gov.cn',
+    'a.github.io' -> 'a.github.io'); an IP address, 'localhost' or a bare public suffix is its own site."""
+    host = host.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return host
+    except ValueError:
+        pass
+    return _public_suffixes().privatesuffix(host) or host
+
+
+def same_site(url: str, other: str) -> bool:
+    """Both URLs on one registrable domain (the 'site' of the HTML standard, scheme aside)."""
+    host, other_host = urlsplit(url).hostname or "", urlsplit(other).hostname or ""
+    return bool(host and other_host) and registrable_domain(host) == registrable_domain(other_host)
 
 
 def in_scope(url: str, start: str, scope: str = "host") -> bool:
     """'host': the start URL's origin only; 'domain': any subdomain of its registrable domain too."""
     if scope == "domain":
-        host, start_host = urlsplit(url).hostname or "", urlsplit(start).hostname or ""
-        base = registrable_domain(start_host)
-        return host == base or host.endswith("." + base)
+        return same_site(url, start)
     return origin(url) == origin(start)
 
 
