@@ -11,6 +11,10 @@ if [ -f scripts/ci/postgis.sh ] && { [ "${CI:-}" = true ] || [ -n "${A11Y_AUDIT_
   source scripts/ci/postgis.sh
 fi
 
+echo "==> lint and format (ruff)"
+ruff check --no-cache .
+ruff format --no-cache --check .
+
 echo "==> import contracts (lint-imports)"
 lint-imports --no-cache
 

@@ -29,5 +29,6 @@ def catalog_from(ctx: click.Context) -> Catalog:
 def store_from(ctx: click.Context) -> Store:
     try:
         return open_store(ctx.obj["db"])
-    except Exception as exc:  # the message names the cause; a traceback would not help a user here
+    except Exception as exc:  # noqa: BLE001 - any backend's error (SQLite, PostgreSQL, a bad URL): its message
+        # names the cause, and a traceback would not help a user here
         fail(f"无法打开数据库 {ctx.obj['db']}：{exc}", f"cannot open the store {ctx.obj['db']}: {exc}")

@@ -234,7 +234,7 @@ def command(
     except KeyboardInterrupt:
         progress.stop()
         sys.exit(130)
-    except Exception as exc:  # the browser could not start, the store failed: a clear message, exit 1
+    except Exception as exc:  # noqa: BLE001 - the browser could not start, the store failed: a clear message, exit 1
         progress.stop()
         fail("web.cli.failed", detail=f"{type(exc).__name__}: {exc}")
     progress.stop()

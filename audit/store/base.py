@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, ContextManager, Protocol
+from typing import Any, Protocol
 
 from audit.model import Finding, Outcome, Subject, SubjectScore
 
@@ -76,7 +77,7 @@ class Store(Protocol):
     url: str
 
     def close(self) -> None: ...
-    def transaction(self) -> ContextManager[None]: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
     def schema_version(self) -> list[str]: ...
 
     # rounds

@@ -92,7 +92,8 @@ async def attribute(tab: Any, results: Mapping[str, Any], options: Mapping[str, 
     for frame_path, items in by_frame.values():
         try:
             origins = await tab.evaluate(_LOOKUP, [[s for s, _ in items], containers, attributes], frame_path)
-        except Exception:  # a frame gone since axe ran: its nodes stay unattributed (the site's)
+        except Exception:  # noqa: BLE001, S112 - a frame gone since axe ran (any driver's error): its nodes stay
+            # unattributed (the site's)
             continue
         for (_, node), how in zip(items, origins or []):
             if how:

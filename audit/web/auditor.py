@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,10 +18,10 @@ from audit.model.vocab import Category, Severity
 from audit.web.attribution import attribute, init_script
 from audit.web.axe import axe_version, loader_script, run_axe
 from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
-from audit.web.crawl import CrawlOptions, Frontier, read_robots, sitemap_urls
+from audit.web.crawl import CrawlOptions, Frontier, fetch_text, read_robots, sitemap_urls
 from audit.web.drivers import BrowserGone, NavigationError, launcher
 from audit.web.findings import page_findings
-from audit.web.urls import normalise, origin, template_of
+from audit.web.urls import in_scope, normalise, origin, template_of
 
 LINKS_CAP = 500
 META_REFRESH_MAX_DELAY = 5  # seconds; a quicker refresh is a redirect, a slower one is axe's meta-refresh rule
@@ -32,19 +33,63 @@ _META_REFRESH = """() => { const m = document.querySelector('meta[http-equiv="re
   if (!m) return null; const c = m.getAttribute('content') || '';
   const found = /^\\s*(\\d+)\\s*(?:[;,]\\s*(?:url\\s*=\\s*)?['"]?([^'"]*))?/i.exec(c);
   return found ? {delay: parseInt(found[1], 10), url: found[2] ? new URL(found[2], location.href).href : ''} : null; }"""
+# The same, read from the served HTML, for a start page the browser left before it could be asked.
+_META_REFRESH_HTML = re.compile(
+    r"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']\s*(\d+)\s*[;,]\s*(?:url\s*=\s*)?"""
+    r"""['"]?([^'">]+)""",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Site:
-    """One portal to audit: its start URL, GB/T 2260 code and name (from sites.txt or the command line)."""
+    """One portal to audit: its start URL(s), GB/T 2260 code and name (from sites.txt or the command line)."""
 
     url: str
     area_code: str | None = None
     name: str | None = None
+    more_starts: tuple[str, ...] = ()  # further start URLs on the same origin (merge_sites)
 
     @property
     def key(self) -> str:
         return f"site:{origin(normalise(self.url) or self.url)}"
+
+    @property
+    def start_urls(self) -> list[str]:
+        return list(dict.fromkeys(normalise(u) or u for u in (self.url, *self.more_starts)))
+
+    @property
+    def label(self) -> str:
+        """How people call the portal: its name from sites.txt, else its start URL."""
+        return self.name or self.url
+
+
+def merge_sites(sites: Iterable[Site]) -> list[Site]:
+    """One origin is one site: start URLs sharing an origin become one Site with all of them, in order."""
+    merged: dict[str, Site] = {}
+    for site in sites:
+        first = merged.get(site.key)
+        if first is None:
+            merged[site.key] = site
+            continue
+        merged[site.key] = Site(
+            first.url,
+            first.area_code or site.area_code,
+            first.name or site.name,
+            (*first.more_starts, site.url, *site.more_starts),
+        )
+    return list(merged.values())
+
+
+@dataclass
+class _SiteState:
+    """What one site's crawl learns as it goes: its start and home URLs, pages audited, why starts failed."""
+
+    starts: set[str]
+    homes: set[str]
+    audited: int = 0
+    referrers: dict[str, str] = field(default_factory=dict)  # URL -> the first page that linked to it
+    start_problems: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,9 +124,12 @@ class PageFailed:
 
 @dataclass(frozen=True)
 class SiteFinished:
+    """A site's crawl is over. `problem` (a web.error.* key and its values) when not one page was audited."""
+
     site: Site
     subject: Subject
     record: Mapping[str, Any]
+    problem: tuple[str, Mapping[str, Any]] | None = None
 
 
 def page_subject(site: Site, url: str, **attributes: Any) -> Subject:
@@ -104,7 +152,12 @@ def site_subject(site: Site, record: Mapping[str, Any], browser: str) -> Subject
         name=site.name or site.url,
         area_code=site.area_code,
         url=normalise(site.url) or site.url,
-        attributes={"crawl": dict(record), "browser": browser, "axe_core": axe_version()},
+        attributes={
+            "crawl": dict(record),
+            "start_urls": site.start_urls,
+            "browser": browser,
+            "axe_core": axe_version(),
+        },
     )
 
 
@@ -128,7 +181,7 @@ class Auditor:
     def run(self, sites: Iterable[Site]) -> Iterator[PageAudited | PageFailed | SiteFinished]:
         """Yield results as pages finish; the caller persists each before asking for the next."""
         loop = asyncio.new_event_loop()
-        stream = self.stream(list(sites))
+        stream = self.stream(merge_sites(sites))
         try:
             while True:
                 try:
@@ -169,13 +222,17 @@ class Auditor:
 
     async def _site(self, site: Site) -> AsyncIterator[PageAudited | PageFailed | SiteFinished]:
         options = self.options.crawl
-        start = normalise(site.url) or site.url
+        starts = site.start_urls
+        start = starts[0]
         robots, robots_state = (
             (await asyncio.to_thread(read_robots, origin(start), options)) if options.obey_robots else (None, "ignored")
         )
         frontier = Frontier(start, options, robots)
         frontier.record.robots = robots_state
         frontier.add(start, 0)
+        for other in starts[1:]:
+            frontier.add_start(other)
+        state = _SiteState(starts=set(starts), homes={start})
         if options.use_sitemaps:
             roots = [origin(start) + "/sitemap.xml", *(robots.site_maps() or [] if robots else [])]
             found = await asyncio.to_thread(sitemap_urls, roots, options)
@@ -184,7 +241,7 @@ class Auditor:
                 frontier.add(url, 1)
         results: asyncio.Queue = asyncio.Queue()
         workers = [
-            asyncio.create_task(self._worker(site, start, frontier, results))
+            asyncio.create_task(self._worker(site, state, frontier, results))
             for _ in range(max(1, options.per_host_concurrency))
         ]
         finished = asyncio.gather(*workers)
@@ -200,28 +257,35 @@ class Auditor:
         while not results.empty():
             yield results.get_nowait()
         frontier.leftovers()
-        yield SiteFinished(
-            site, site_subject(site, frontier.record.as_dict(), self.browser_version), frontier.record.as_dict()
-        )
+        record = frontier.record.as_dict()
+        problem = None if state.audited else _nothing_audited(site, state, record)
+        yield SiteFinished(site, site_subject(site, record, self.browser_version), record, problem)
 
-    async def _worker(self, site: Site, start: str, frontier: Frontier, results: asyncio.Queue) -> None:
+    async def _worker(self, site: Site, state: _SiteState, frontier: Frontier, results: asyncio.Queue) -> None:
         last = 0.0
         while (item := await frontier.next()) is not None:
             url, depth = item
             if url in self.done:  # audited before a resume: only its links matter now
+                state.audited += self.done[url] is not None
                 frontier.finished(self.done[url] or [], depth, url)
                 continue
             wait = frontier.options.delay - (time.monotonic() - last)
             if wait > 0:
                 await asyncio.sleep(wait)
             last = time.monotonic()
-            event, links = await self._page(site, url, is_home=(url == start), frontier=frontier)
+            event, links = await self._page(site, url, state=state, frontier=frontier)
+            state.audited += isinstance(event, PageAudited)
+            for link in links:
+                target = normalise(link, url)
+                if target:
+                    state.referrers.setdefault(target, url)
             frontier.finished(links, depth, url)
             if event is not None:
                 await results.put(event)
 
-    async def _page(self, site: Site, url: str, *, is_home: bool, frontier: Frontier):
+    async def _page(self, site: Site, url: str, *, state: _SiteState, frontier: Frontier):
         """Audit one URL within the page timeout; any failure becomes a PageFailed, never a clean page."""
+        is_home = url in state.homes
         try:
             tab = await self.browser.new_tab()
         except BrowserGone:
@@ -237,23 +301,49 @@ class Auditor:
         except NavigationError as exc:
             if exc.kind == "not-html":
                 frontier.record.documents.append(url)
+                state.start_problems.setdefault(url, ("document", {"url": url, "content_type": exc.detail}))
                 return None, []
             values = {"seconds": self.options.timeout, **_values(exc)}
             if exc.kind == "meta-refresh" and "target" not in values:
                 values.update(target=exc.detail, links=[exc.detail])
+            if url in state.starts and exc.kind in ("meta-refresh", "navigated-away"):
+                return await self._start_redirect(url, values.get("target"), state, frontier), []
+            if exc.kind == "http" and url not in state.starts and url not in frontier.key_pages:
+                # a link to a missing page is a finding of the site (it is listed), not a page the tool failed on
+                values["referrer"] = state.referrers.get(url, "")
+                return self._failed(site, url, "broken-link", **values), []
+            state.start_problems.setdefault(url, (exc.kind, values))
             return self._failed(site, url, exc.kind, exc.detail, **values), values.get("links", [])
         except BrowserGone as exc:
             await self._restart()
             return self._failed(site, url, "browser", str(exc)), []
-        except Exception as exc:  # an unexpected driver error on one page must not end the crawl
+        except Exception as exc:  # noqa: BLE001 - an unexpected driver error on one page must not end the crawl
             if not self.browser.alive():
                 await self._restart()
             return self._failed(site, url, "navigation", f"{type(exc).__name__}: {exc}"[:300]), []
         finally:
             try:
                 await asyncio.wait_for(tab.close(reuse=reuse), 10)
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 - closing is best effort: the launcher reclaims the tab
                 pass
+
+    async def _start_redirect(self, url: str, target: str | None, state: _SiteState, frontier: Frontier) -> None:
+        """A start page that sends the browser on by meta refresh is a redirect: its target becomes a start URL
+        when it is in scope; off-site, the start page is recorded as leading elsewhere (nothing to audit there)."""
+        target = normalise(target or "") or await asyncio.to_thread(_refresh_target, url, frontier.options)
+        if target is None:
+            state.start_problems[url] = ("navigated-away", {"url": url})
+            return None
+        if not in_scope(target, frontier.start, frontier.options.scope):
+            frontier.record.skip(target, "scope")
+            state.start_problems[url] = ("refresh-elsewhere", {"url": url, "target": target})
+            return None
+        frontier.record.skip(url, "redirect")
+        state.starts.add(target)
+        if url in state.homes:
+            state.homes.add(target)
+        frontier.add_start(target)
+        return None
 
     def _failed(self, site: Site, url: str, reason: str, detail: str = "", **values: Any) -> PageFailed:
         values = {k: v for k, v in values.items() if k != "links"}
@@ -271,8 +361,7 @@ class Auditor:
         if nav.status is not None and nav.status >= 400:
             raise _Failure("http", status=nav.status)
         if "html" not in nav.content_type.lower() and nav.content_type:
-            frontier.record.documents.append(url)
-            return None, []
+            raise NavigationError("not-html", nav.content_type)
         if final != url and not frontier.redirected(url, final):
             frontier.record.skip(url, "duplicate")
             return None, []
@@ -320,7 +409,11 @@ class Auditor:
 
     async def _still_on(self, tab, url: str) -> None:
         """Raise if the page went elsewhere by itself (meta refresh, script redirect) since it loaded."""
-        here = normalise(await tab.evaluate("() => location.href") or "") or url
+        href = await tab.evaluate("() => location.href") or ""
+        if not href.startswith(("http:", "https:")):
+            # left for a browser error page (an unreachable or blocked target): never audit Chromium's own page
+            raise _Failure("navigated-away", detail=href[:200])
+        here = normalise(href) or url
         if here != url:
             raise _Failure("meta-refresh", target=here, links=[here])
 
@@ -355,3 +448,24 @@ class _Failure(NavigationError):
 
 def _values(exc: NavigationError) -> dict[str, Any]:
     return dict(getattr(exc, "values", {}))
+
+
+def _refresh_target(url: str, options: CrawlOptions) -> str | None:
+    """The meta-refresh target written in a page's HTML, for a page the browser left before it was read."""
+    status, text = fetch_text(url, options)
+    found = _META_REFRESH_HTML.search(text[:200_000]) if status == 200 else None
+    if not found or int(found.group(1)) > META_REFRESH_MAX_DELAY:
+        return None
+    return normalise(found.group(2).strip(), url)
+
+
+def _nothing_audited(site: Site, state: _SiteState, record: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Why a site has not one audited page, as a web.error.* key: the start URL's own fate when known."""
+    values: dict[str, Any] = {"site": site.label, "url": site.start_urls[0]}
+    for url in site.start_urls:
+        if url in state.start_problems:
+            cause, detail = state.start_problems[url]
+            values.update({k: v for k, v in detail.items() if isinstance(v, (str, int, float))}, url=url)
+            key = {"document": "nothing-audited-document", "refresh-elsewhere": "nothing-audited-elsewhere"}
+            return key.get(cause, "nothing-audited-start"), {"cause": cause, **values}
+    return "nothing-audited", {"skipped": dict(record.get("skip_counts", {})), **values}

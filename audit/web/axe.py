@@ -110,14 +110,15 @@ _LOADER_KEY = "Symbol.for('a11y-audit.axe')"
 _PREPARE = (
     """(lang) => {
   if (!(typeof window.axe === 'object' && axe.__a11yAudit)) {
-    const load = window[%s];
+    const load = window["""
+    + _LOADER_KEY
+    + """];
     if (typeof load !== 'function') return false;
     load();
   }
   axe.__a11yAudit.configure(lang);
   return true;
 }"""
-    % _LOADER_KEY
 )
 _FRAME_CONTEXTS = "([context, options]) => axe.utils.getFrameContexts(context, options)"
 _RUN_HERE = """([context, options, small]) => small ? axe.__a11yAudit.runCounted(context, options)
@@ -141,8 +142,9 @@ def loader_script() -> str:
     """
     return (
         "(() => { const __a11yNativeJSON = {stringify: JSON.stringify, parse: JSON.parse};\n"
-        "Object.defineProperty(window, %s, {configurable: true, enumerable: false, value: function () {\n%s\n}});\n})();"
-        % (_LOADER_KEY, axe_bundle())
+        f"Object.defineProperty(window, {_LOADER_KEY}, {{configurable: true, enumerable: false, value: function () {{\n"
+        + axe_bundle()
+        + "\n}});\n})();"
     )
 
 
@@ -168,7 +170,8 @@ async def _partials(tab: FrameScripting, frame_path: list, context: Any, options
         child = frame_path + [item["frameSelector"]]
         try:
             results += await _partials(tab, child, item["frameContext"], options, locale)
-        except Exception:  # a frame that vanished or refuses scripts: axe reports it via a null partial
+        except Exception:  # noqa: BLE001 - a frame that vanished or refuses scripts (any driver's error): axe
+            # reports it via a null partial
             results.append(None)
     return results
 

@@ -158,7 +158,7 @@ _OLD_FIXED = """() => { if (!window.aria || typeof window.aria.oldFixedStart !==
 async def _main_text(tab: Any) -> dict | None:
     try:
         return await tab.evaluate(_MAIN_TEXT_SIZE)
-    except Exception:  # the page is navigating: no answer yet
+    except Exception:  # noqa: BLE001 - the page is navigating (any driver's error): no answer yet
         return None
 
 
@@ -171,7 +171,7 @@ async def _activate(
     try:
         if not await tab.evaluate(action, arg):
             return False, None
-    except Exception:  # the click navigated at once: the new document answers below
+    except Exception:  # noqa: BLE001, S110 - the click navigated at once: the new document answers below
         pass
     after, deadline = None, time.monotonic() + wait
     while time.monotonic() < deadline:
@@ -233,7 +233,7 @@ async def elder_mode_entry(tab: Any, options: Mapping[str, Any], facts: PageFact
     before = start["px"]
     try:
         activated, after = await _activate(tab, action, arg, before, activation)
-    except Exception as exc:  # the page refused the click or script: a person must look
+    except Exception as exc:  # noqa: BLE001 - the page refused the click or script: a person must look
         activated, after = False, None
         evidence = {**evidence, "detail": f"{type(exc).__name__}: {exc}"[:200]}
     measured = {

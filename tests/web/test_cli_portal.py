@@ -210,6 +210,7 @@ def test_resume_after_a_killed_run_continues_the_same_round(portal_server, tmp_p
             "--out",
             str(tmp_path / "out"),
         ],
+        check=False,  # the exit code is asserted below
         capture_output=True,
         text=True,
         cwd=str(tmp_path),

@@ -33,6 +33,6 @@ def test_crawl_survives_a_renderer_crash_and_a_killed_browser(sites_server, cata
     # every other page, including those after the browser died, was audited by the relaunched browser
     assert set(audited) == {"index.html", "first.html", "second.html", "third.html"}
     assert all(audited[p].findings for p in audited)
-    assert isinstance(events[-1], SiteFinished) and set(events[-1].record["sampled"]) >= set(
+    assert isinstance(events[-1], SiteFinished) and set(events[-1].record["sampled"]) >= {
         e.subject.url for e in events if not isinstance(e, SiteFinished)
-    )
+    }

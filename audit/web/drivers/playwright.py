@@ -43,7 +43,7 @@ async def _answer_dialog(dialog: Any) -> None:
     """Leave pages that ask before unloading (a reused tab moves on); dismiss alerts as Playwright would."""
     try:
         await (dialog.accept() if dialog.type == "beforeunload" else dialog.dismiss())
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - a dialog already gone with its page needs no answer
         pass
 
 
@@ -124,7 +124,7 @@ class PlaywrightTab:
         try:
             await self.page.locator(selector).first.screenshot(path=path, timeout=3000)
             return True
-        except Exception:  # an element off-screen or gone: the screenshot is optional evidence
+        except Exception:  # noqa: BLE001 - an element off-screen or gone: the screenshot is optional evidence
             return False
 
     async def close(self, reuse: bool = False) -> None:
@@ -145,11 +145,11 @@ class PlaywrightTab:
                 )
                 self.pool.append(self)
                 return
-            except Exception:  # it would not leave the page: not worth keeping
+            except Exception:  # noqa: BLE001, S110 - it would not leave the page: not worth keeping
                 pass
         try:
             await asyncio.wait_for(self.page.close(run_before_unload=False), CLOSE_TIMEOUT_S)
-        except Exception:  # closing is best effort: the browser's own close at the end reclaims the tab
+        except Exception:  # noqa: BLE001 - closing is best effort: the browser's own close at the end reclaims the tab
             self.crashed = True
 
 
@@ -209,7 +209,8 @@ class PlaywrightLauncher:
         try:
             if self.browser:
                 await asyncio.wait_for(self.browser.close(), CLOSE_TIMEOUT_S)
-        except Exception:  # a browser that will not close is ended with Playwright's driver in close()
+        except Exception:  # noqa: BLE001, S110 - a browser that will not close is ended with Playwright's
+            # driver in close()
             pass
         self.browser = self.context = None
 

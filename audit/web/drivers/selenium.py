@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -113,14 +114,14 @@ class Session:
                     pass
             try:
                 process.wait(5)
-            except Exception:
+            except subprocess.TimeoutExpired:  # killed above: the kernel reaps it soon
                 pass
         threading.Thread(target=self._quit, name="webdriver-quit", daemon=True).start()
 
     def _quit(self) -> None:
         try:
             self.driver.quit()  # a remote session: DELETE it (bounded by the HTTP client timeout)
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - a session already gone: nothing left to end
             pass
 
 
@@ -214,7 +215,7 @@ class SeleniumTab:
                     "Emulation.setDeviceMetricsOverride",
                     {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
                 )
-            except Exception:
+            except Exception:  # noqa: BLE001 - no CDP (a Grid node): size the window instead
                 self.driver.set_window_size(width, height)
 
         await self._call(resize)
@@ -228,7 +229,7 @@ class SeleniumTab:
 
         try:
             return bool(await self._call(shot))
-        except Exception:
+        except Exception:  # noqa: BLE001 - an element off-screen or gone: the screenshot is optional evidence
             return False
 
     async def close(self, reuse: bool = False) -> None:
@@ -237,14 +238,14 @@ class SeleniumTab:
         def reset():
             try:
                 self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 - no CDP (a Grid node): nothing was overridden
                 pass
             self.driver.get("about:blank")
 
         try:
             if not self.session.broken:
                 await self._call(reset, budget=10)
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - a session that will not blank is marked broken by _call
             pass
         finally:
             self.lock.release()
@@ -299,7 +300,7 @@ class SeleniumLauncher:
         for script in self.init_scripts:  # Chromium's CDP; a Grid node without it just skips attribution hooks
             try:
                 driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
-            except Exception:
+            except Exception:  # noqa: BLE001 - see above: no CDP, no hooks
                 break
         return driver
 
@@ -314,7 +315,7 @@ class SeleniumLauncher:
     def alive(self) -> bool:
         try:
             return all(s.broken or (s.driver.session_id and s.driver.window_handles) for s in self.sessions)
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever the driver raises, a browser that cannot answer is not alive
             return False
 
     async def new_tab(self) -> SeleniumTab:
@@ -339,6 +340,6 @@ class SeleniumLauncher:
                 continue
             try:
                 await asyncio.wait_for(in_daemon_thread(session.driver.quit), 30)
-            except Exception:
+            except Exception:  # noqa: BLE001 - a session that will not quit is killed
                 session.kill()
         self.sessions = []
