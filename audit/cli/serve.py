@@ -34,6 +34,24 @@ def _t(ctx: click.Context, key: str, **values: object) -> str:
 @click.option("--max-rows", default=5000, show_default=True, type=click.IntRange(1), help="Rows per upload.")
 @click.option("--max-mb", default=32, show_default=True, type=click.IntRange(1, 1024), help="Megabytes per upload.")
 @click.option("--secure-cookies", is_flag=True, help="Send session cookies over HTTPS only (behind a TLS proxy).")
+@click.option(
+    "--login-limit-account",
+    default="10 per 15 minutes",
+    show_default=True,
+    help="Failed sign-ins allowed for one user name before HTTP 429.",
+)
+@click.option(
+    "--login-limit-address",
+    default="30 per 15 minutes",
+    show_default=True,
+    help="Failed sign-ins allowed from one client address before HTTP 429.",
+)
+@click.option(
+    "--throttle-storage",
+    default="memory://",
+    show_default=True,
+    help="Where the throttle counts (memory:// per process; redis://host:6379 shared by several).",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -47,6 +65,9 @@ def command(
     max_rows: int,
     max_mb: int,
     secure_cookies: bool,
+    login_limit_account: str,
+    login_limit_address: str,
+    throttle_storage: str,
 ) -> None:
     """Serve the upload page and the HTTP API (docs/service.md).
 
@@ -76,6 +97,9 @@ def command(
         maps_dir=Path(maps_dir),
         reports_dir=Path(reports_dir),
         secure_cookies=secure_cookies,
+        login_limit_account=login_limit_account,
+        login_limit_address=login_limit_address,
+        throttle_storage=throttle_storage,
     )
     try:
         app = create_app(config)
@@ -167,7 +191,7 @@ def users_areas(ctx: click.Context, username: str, areas: tuple[str, ...]) -> No
 @click.option("--password-stdin", is_flag=True)
 @click.pass_context
 def users_passwd(ctx: click.Context, username: str, password_stdin: bool) -> None:
-    """Set a new password (ends that user's sessions)."""
+    """Set a new password (ends that user's sessions and revokes their API tokens)."""
     accounts = _accounts(ctx)
     _account_call(ctx, lambda: accounts.set_password(username, _password(password_stdin)))
     click.echo(_t(ctx, "cli.user-updated", username=username))
@@ -177,7 +201,7 @@ def users_passwd(ctx: click.Context, username: str, password_stdin: bool) -> Non
 @click.argument("username")
 @click.pass_context
 def users_disable(ctx: click.Context, username: str) -> None:
-    """Disable an account and revoke its tokens."""
+    """Disable an account, end its sessions and revoke its tokens."""
     accounts = _accounts(ctx)
     _account_call(ctx, lambda: accounts.set_active(username, False))
     click.echo(_t(ctx, "cli.user-updated", username=username))
@@ -213,3 +237,13 @@ def users_revoke(ctx: click.Context, username: str) -> None:
     accounts = _accounts(ctx)
     count = _account_call(ctx, lambda: accounts.revoke_tokens(username))
     click.echo(_t(ctx, "cli.revoked", count=count))
+
+
+@users.command("signout")
+@click.argument("username")
+@click.pass_context
+def users_signout(ctx: click.Context, username: str) -> None:
+    """Sign a user out everywhere: every session cookie issued so far stops working (tokens stay)."""
+    accounts = _accounts(ctx)
+    _account_call(ctx, lambda: accounts.end_sessions(username))
+    click.echo(_t(ctx, "cli.signed-out", username=username))

@@ -1,4 +1,4 @@
-"""Accounts, roles, assigned areas and API tokens; passwords hashed with scrypt (hashlib)."""
+"""Accounts, roles, assigned areas, API tokens and session epochs; passwords hashed by werkzeug.security (scrypt)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from audit.model import is_within
 from audit.service.sql import ServiceSql
@@ -19,9 +22,11 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 AREA_CODE = re.compile(r"^\d{6}$")
 MIN_PASSWORD = 8
 # scrypt cost: 16 MiB and ~50 ms per check; OWASP's minimum recommendation is N=2^17 with r=8 at 128 MiB,
-# we keep p=1 and N=2^14 so a 2-core box can still take many logins; stored per hash, so it can grow later.
+# we keep p=1 and N=2^14 so a 2-core box can still take many logins; stored per hash, so it can grow later
+# (a hash made with other parameters is re-made at the next successful login).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 TOKEN_PREFIX = "a11y_"
+LEGACY_PREFIX = "scrypt$"  # the format written before werkzeug.security: scrypt$N$r$p$salt$digest (base64)
 
 
 class AccountError(ValueError):
@@ -39,6 +44,8 @@ class User:
     role: str
     areas: tuple[str, ...]
     active: bool = True
+    # random, rotated on logout, password change, disabling and "sign out everywhere"; sessions carry it
+    session_epoch: str = field(default="", repr=False)
 
     @property
     def is_admin(self) -> bool:
@@ -58,18 +65,31 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def password_method() -> str:
+    return f"scrypt:{SCRYPT_N}:{SCRYPT_R}:{SCRYPT_P}"
+
+
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
-    encode = lambda raw: base64.b64encode(raw).decode()
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${encode(salt)}${encode(digest)}"
+    return generate_password_hash(password, method=password_method(), salt_length=16)
 
 
 def verify_password(password: str, stored: str) -> bool:
+    if stored.startswith(LEGACY_PREFIX):
+        return _verify_legacy(password, stored)
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
+        return check_password_hash(stored, password)
+    except (ValueError, TypeError):  # a damaged or unknown stored hash never verifies
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a verified hash should be re-made: the old format, or other scrypt parameters than today's."""
+    return not stored.startswith(password_method() + "$")
+
+
+def _verify_legacy(password: str, stored: str) -> bool:
+    try:
+        _scheme, n, r, p, salt, digest = stored.split("$")
         expected = base64.b64decode(digest)
         actual = hashlib.scrypt(
             password.encode(),
@@ -85,8 +105,14 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-# a fixed hash checked when the user does not exist, so a login takes as long either way
-_DUMMY_HASH = hash_password(secrets.token_hex(8))
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash checked when the user does not exist, with today's cost, so a login takes as long either way."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def new_epoch() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def token_digest(token: str) -> str:
@@ -109,7 +135,14 @@ class Accounts:
                 "SELECT area_code FROM service_user_areas WHERE user_id = ? ORDER BY area_code", (row["id"],)
             )
         )
-        return User(id=row["id"], username=row["username"], role=row["role"], areas=areas, active=bool(row["active"]))
+        return User(
+            id=row["id"],
+            username=row["username"],
+            role=row["role"],
+            areas=areas,
+            active=bool(row["active"]),
+            session_epoch=row.get("session_epoch") or "",
+        )
 
     def add(self, username: str, password: str, role: str, areas: tuple[str, ...] = ()) -> User:
         if not USERNAME.match(username):
@@ -123,8 +156,9 @@ class Accounts:
         self._check_areas(areas)
         with self.store.transaction():
             user_id = self.sql.insert(
-                "INSERT INTO service_users (username, password_hash, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
-                (username, hash_password(password), role, now_iso()),
+                "INSERT INTO service_users (username, password_hash, role, active, created_at, session_epoch) "
+                "VALUES (?, ?, ?, 1, ?, ?)",
+                (username, hash_password(password), role, now_iso(), new_epoch()),
             )
             self._set_areas(user_id, areas)
         return self.get(username)
@@ -147,17 +181,41 @@ class Accounts:
         return self.get(username)
 
     def set_password(self, username: str, password: str) -> None:
+        """A new password; it ends every session and revokes every API token of the user."""
         user = self._require(username)
         if len(password) < MIN_PASSWORD:
             raise AccountError("account.short-password", minimum=MIN_PASSWORD)
-        self.sql.execute("UPDATE service_users SET password_hash = ? WHERE id = ?", (hash_password(password), user.id))
+        with self.store.transaction():
+            self.sql.execute(
+                "UPDATE service_users SET password_hash = ?, session_epoch = ? WHERE id = ?",
+                (hash_password(password), new_epoch(), user.id),
+            )
+            self.sql.execute("UPDATE service_tokens SET revoked = 1 WHERE user_id = ?", (user.id,))
 
     def set_active(self, username: str, active: bool) -> None:
         user = self._require(username)
         with self.store.transaction():
             self.sql.execute("UPDATE service_users SET active = ? WHERE id = ?", (int(active), user.id))
-            if not active:  # a disabled account's tokens stop working at once
+            if not active:  # a disabled account's sessions and tokens stop working at once
+                self.sql.execute("UPDATE service_users SET session_epoch = ? WHERE id = ?", (new_epoch(), user.id))
                 self.sql.execute("UPDATE service_tokens SET revoked = 1 WHERE user_id = ?", (user.id,))
+
+    def end_sessions(self, username: str) -> None:
+        """Sign the user out everywhere: every session cookie issued so far stops working."""
+        self.rotate_epoch(self._require(username).id)
+
+    def rotate_epoch(self, user_id: int) -> None:
+        self.sql.execute("UPDATE service_users SET session_epoch = ? WHERE id = ?", (new_epoch(), user_id))
+
+    def session_epoch(self, user_id: int) -> str:
+        """The user's session epoch, made if the account predates epochs (an empty one never matches)."""
+        row = self.sql.one("SELECT session_epoch FROM service_users WHERE id = ?", (user_id,))
+        if row is not None and not row["session_epoch"]:
+            self.sql.execute(
+                "UPDATE service_users SET session_epoch = ? WHERE id = ? AND session_epoch = ''", (new_epoch(), user_id)
+            )
+            row = self.sql.one("SELECT session_epoch FROM service_users WHERE id = ?", (user_id,))
+        return row["session_epoch"] if row else ""
 
     def _require(self, username: str) -> User:
         user = self.get(username)
@@ -178,10 +236,15 @@ class Accounts:
         """The active user with this password, else None (timing does not tell which part was wrong)."""
         row = self.sql.one("SELECT * FROM service_users WHERE username = ?", (username,))
         if row is None:
-            verify_password(password, _DUMMY_HASH)
+            verify_password(password, _dummy_hash(password_method()))
             return None
         if not verify_password(password, row["password_hash"]) or not row["active"]:
             return None
+        if needs_rehash(row["password_hash"]):  # the old format or an older cost: re-made while we know the password
+            self.sql.execute(
+                "UPDATE service_users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+                (hash_password(password), row["id"], row["password_hash"]),
+            )
         return self._user(row)
 
     def new_token(self, username: str, label: str = "") -> str:

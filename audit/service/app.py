@@ -17,6 +17,7 @@ from audit.service.config import ServiceConfig
 from audit.service.pages import pages
 from audit.service.stores import StorePool
 from audit.service.text import t
+from audit.service.throttle import install_throttle
 
 # our own pages load nothing from elsewhere; generated maps may use tile servers and CDNs, so they get none
 PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
@@ -51,6 +52,7 @@ def create_app(config: ServiceConfig, catalog: Catalog | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(pages)
     _install_hooks(app, state)
+    install_throttle(app, config, lambda key, **values: t(state.catalog, key, _lang(state), **values))
     return app
 
 

@@ -1,4 +1,4 @@
-"""Who is asking: a session cookie for the pages, a bearer token for the API; CSRF tokens for forms."""
+"""Who is asking: a session cookie (user id + session epoch) for the pages, a bearer token for the API; CSRF."""
 
 from __future__ import annotations
 
@@ -31,24 +31,36 @@ def current_user() -> User | None:
         if request.path.startswith("/api/"):
             token = bearer_token()
             g.user = accounts().by_token(token) if token else None
-        elif isinstance(session.get("uid"), int):
+        elif isinstance(session.get("uid"), int) and isinstance(session.get("epoch"), str):
             user = accounts().by_id(session["uid"])
-            # a password change or disabling ends the session: it carries the hash generation it began with
-            g.user = user if user and user.active and session.get("gen") == generation(user) else None
+            # logout, a password change, disabling or "sign out everywhere" rotate the epoch: older cookies fail
+            if user and user.active and _same(session["epoch"], user.session_epoch):
+                g.user = user
     return g.user
 
 
-def generation(user: User) -> str:
-    row = accounts().sql.one("SELECT password_hash FROM service_users WHERE id = ?", (user.id,))
-    return row["password_hash"][-12:] if row else ""
+def _same(sent: str, stored: str) -> bool:
+    return bool(stored) and hmac.compare_digest(sent.encode(), stored.encode())
 
 
 def sign_in(user: User) -> None:
     session.clear()  # a fresh session on login: no fixation of an earlier one
     session["uid"] = user.id
-    session["gen"] = generation(user)
+    session["epoch"] = accounts().session_epoch(user.id)
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
     session.permanent = True
+
+
+def sign_out() -> None:
+    """End the signed-in user's sessions everywhere (a copied cookie stops working too), and this cookie."""
+    user = current_user()
+    if user is not None:
+        accounts().rotate_epoch(user.id)
+    lang = session.get("lang")
+    session.clear()
+    g.pop("user", None)
+    if lang:
+        session["lang"] = lang
 
 
 def csrf_token() -> str:

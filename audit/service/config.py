@@ -24,3 +24,8 @@ class ServiceConfig:
     maps_dir: Path = Path("maps")
     reports_dir: Path = Path("reports")
     secure_cookies: bool = False  # set behind a TLS proxy: cookies then travel over HTTPS only
+    # throttles ("N per period", the `limits` notation); only failed attempts count (docs/service.md)
+    login_limit_account: str = "10 per 15 minutes"  # failed sign-ins for one user name, from anywhere
+    login_limit_address: str = "30 per 15 minutes"  # failed sign-ins from one client address, any user name
+    token_limit_address: str = "30 per 15 minutes"  # API requests with a wrong bearer token, per client address
+    throttle_storage: str = "memory://"  # per process; several processes share e.g. redis://host:6379

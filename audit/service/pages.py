@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import (
@@ -17,12 +18,13 @@ from flask import (
 )
 
 from audit.runs import current_scores
-from audit.service.auth import accounts, check_csrf, current_user, require, sign_in
+from audit.service.auth import accounts, check_csrf, current_user, require, sign_in, sign_out
 from audit.service.records import UploadLog
 from audit.service.safety import Upload, display_name
 from audit.service.submissions import process
 
 pages = Blueprint("pages", __name__)
+log = logging.getLogger("audit.service.auth")
 OUTPUT_SUFFIXES = {
     ".html",
     ".htm",
@@ -60,27 +62,29 @@ def home():
 
 @pages.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign-in form; failed POSTs are counted by the throttle (audit/service/throttle.py) through their 401."""
     failed = False
     if request.method == "POST":
         check_csrf()
-        user = accounts().authenticate(request.form.get("username", "")[:64], request.form.get("password", "")[:1024])
+        username = request.form.get("username", "")[:64]
+        user = accounts().authenticate(username, request.form.get("password", "")[:1024])
         if user is not None:
             lang = session.get("lang")
             sign_in(user)
             if lang:
                 session["lang"] = lang
+            log.info("signed in: %r from %s", user.username, request.remote_addr)
             return redirect(url_for("pages.upload_form" if user.may_upload() else "pages.home"), code=303)
+        log.info("failed sign-in: user name %r from %s", username, request.remote_addr)
         failed = True
     return render_template("login.html", failed=failed), (401 if failed else 200)
 
 
 @pages.post("/logout")
 def logout():
+    """Sign out: ends this user's sessions on every device, so a copied cookie stops working too."""
     check_csrf()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    sign_out()
     return redirect(url_for("pages.login"), code=303)
 
 
