@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from audit.facility.ingest import Submission
 from audit.facility.shapes import Catalog, Checklist
-from audit.facility.spatial import place_marks
+from audit.facility.spatial import place_marks, stretch_counts
 from audit.facility.values import NA, UNIT_DISPLAY, UNKNOWN, Answer, Measure, Slope, convert, threshold_slope
 from audit.model.checks import Check
 from audit.model.findings import Finding
@@ -213,11 +213,20 @@ def _count_marks(check: Check, submission: Submission, marks: tuple, base: dict[
     measured = {"value": len(marks), "text": f"{len(marks)}"}
     if total_length:
         measured["length_m"] = round(total_length, 1)
+    # Stretches of the segment are the instances, so the model's partial credit tells 1 gap from 10.
+    stretch_m = check.answer.get("stretch_m") if outcome is Outcome.FAIL else None
+    stretches = stretch_counts(submission.geometry, spots, stretch_m) if stretch_m else None
+    if stretches:
+        measured["stretches"] = {"intact": stretches[0], "broken": stretches[1]}
+        passed, failed = stretches
+    else:
+        passed, failed = None, len(marks) if outcome is Outcome.FAIL else 0
     return Finding(
         submission.key,
         check.id,
         outcome,
-        failed=len(marks) if outcome is Outcome.FAIL else 0,
+        passed=passed,
+        failed=failed,
         measured=measured,
         required=required,
         evidence=tuple(evidence),

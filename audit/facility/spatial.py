@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,3 +90,23 @@ def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
         return value
 
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def stretch_counts(geometry: dict[str, Any] | None, spots: list[Spot], stretch_m: float) -> tuple[int, int] | None:
+    """(intact, broken) stretches of `stretch_m` metres along a line; a stretch any spot touches is broken.
+
+    These are the check's instances, so ten gaps along a road cost more than one. None when the
+    subject is not a line or a spot has no position on it: then the check stays all-or-nothing.
+    """
+    if not geometry or geometry.get("type") != "LineString" or any(s.position_m is None for s in spots):
+        return None
+    length = Segment(geometry).length_m
+    total = max(1, math.ceil(length / stretch_m - 1e-9))
+    broken: set[int] = set()
+    for spot in spots:
+        start = min(max(spot.position_m, 0.0), length)
+        end = min(start + (spot.length_m or 0.0), length)
+        # a gap ending exactly on a stretch boundary does not break the next stretch
+        first, last = (min(int(x // stretch_m), total - 1) for x in (start, max(start, end - 1e-6)))
+        broken.update(range(first, last + 1))
+    return total - len(broken), len(broken)

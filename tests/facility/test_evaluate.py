@@ -107,3 +107,50 @@ def test_gaps_and_obstructions_are_placed_on_the_segment(read, catalog):
     assert obstruction["position_m"] == pytest.approx(510, abs=5) and obstruction["offset_m"] < 10
     assert obstruction["note"] == "电线杆"
     assert found["tactile-crossing-ramps"].outcome is Outcome.PASS
+
+
+TACTILE_HEADER = [
+    "编号",
+    "路段走向",
+    "坐标系",
+    "设有行进盲道",
+    "盲道缺口（里程或坐标）",
+    "盲道上的障碍物",
+    "无缘石坡道的路口",
+]
+TACTILE_HEADER += [
+    "行进盲道宽度",
+    "盲道颜色与周边铺装对比明显",
+    "起点、终点和转弯处设提示盲道",
+    "盲道上方净空",
+    "人行道通行净宽",
+]
+TACTILE_HEADER += ["井盖、箅子孔洞宽度"]
+TACTILE_REST = ["300", "是", "是", "2.2", "1.5", "10"]  # every other check answered and passing
+LINE_1765_M = "LINESTRING (112.9580 28.1965, 112.9760 28.1962)"
+
+
+def test_ten_gaps_on_a_segment_score_worse_than_one(read, catalog):
+    from audit.model import score_subject
+
+    def gaps(text):
+        row = ["R1", LINE_1765_M, "wgs84", "是", text, "0", "0", *TACTILE_REST]
+        _, found = findings(read, catalog, TACTILE_HEADER, row, "tactile-paving")
+        return found
+
+    one = gaps("120-125")
+    ten = gaps("; ".join(f"{50 + 100 * i}-{52 + 100 * i}" for i in range(10)))
+    # 100 m stretches along ~1765 m: 18 instances; each stretch a gap touches is one failed instance
+    assert (one["tactile-continuity"].passed, one["tactile-continuity"].failed) == (17, 1)
+    assert (ten["tactile-continuity"].passed, ten["tactile-continuity"].failed) == (8, 10)
+    assert ten["tactile-continuity"].measured["stretches"] == {"intact": 8, "broken": 10}
+    score_one = score_subject("k", list(one.values()), catalog.checks, catalog.policy)
+    score_ten = score_subject("k", list(ten.values()), catalog.checks, catalog.policy)
+    assert all(f.outcome is not Outcome.REVIEW for f in one.values())
+    assert score_ten.score < score_one.score
+
+
+def test_two_gaps_in_one_stretch_break_it_once_and_a_gap_across_a_boundary_breaks_two(read, catalog):
+    row = ["R1", LINE_1765_M, "wgs84", "是", "110-112; 150-152; 290-310", "0", "0", *TACTILE_REST]
+    _, found = findings(read, catalog, TACTILE_HEADER, row, "tactile-paving")
+    assert (found["tactile-continuity"].passed, found["tactile-continuity"].failed) == (15, 3)
