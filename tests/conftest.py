@@ -11,47 +11,25 @@ import pytest
 from audit.catalog import load_catalog
 from audit.demo.serve import LoopbackServer, QuietHandler
 from audit.store import open_store
+from tests.processes import adopt_orphans, end_our_chromium
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _chromium_pids() -> set[int]:
-    pids = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().split(b"\0", 1)[0]
-            except OSError:
-                continue
-            if b"chrom" in command.rsplit(b"/", 1)[-1]:
-                pids.add(int(entry.name))
-    return pids
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
-    session.config._chromium_before = _chromium_pids()  # type: ignore[attr-defined]
+    adopt_orphans()  # a browser orphaned by its driver stays ours, so the check below still finds it
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A browser left running by a test burns CPU for everything after it: kill it, and fail the run."""
-    import signal
+    """A browser left running by a test burns CPU for everything after it: end it, and fail the run.
+
+    Only this session's own Chromium/chromedriver processes (its descendants) are ended, by pid: other
+    programs' browsers on the machine are none of its business."""
     import time
 
     time.sleep(0.5)  # browsers closed by the last test need a moment to exit
-    before = getattr(session.config, "_chromium_before", set())
-    leaked: set[int] = set()
-    for _ in range(10):  # a killed browser's helpers may still be starting: sweep until none are left
-        found = _chromium_pids() - before
-        if not found:
-            break
-        leaked |= found
-        for pid in found:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        time.sleep(0.2)
+    leaked = end_our_chromium()
     if leaked and session.exitstatus == 0:
         print(f"\nfailed: {len(leaked)} Chromium/chromedriver processes were left running by the tests", flush=True)
         session.exitstatus = 1
