@@ -156,3 +156,13 @@ def test_cli_passwd_and_signout_end_sessions_and_passwd_revokes_tokens(app, sign
     assert client.get("/upload").status_code == 302
     assert app.test_client().get("/api/me", headers=bearer(tokens["yuelu"])).status_code == 401
     assert _login(app, "yuelu", "another-pass-2").status_code == 303
+
+
+def test_an_account_from_before_session_epochs_gets_one_at_its_next_sign_in(app, signed_in):
+    client = signed_in("yuelu")
+    ServiceSql(app.extensions["a11y"].stores.get()).execute(
+        "UPDATE service_users SET session_epoch = '' WHERE username = ?", ("yuelu",)
+    )
+    assert client.get("/upload").status_code == 302  # an empty epoch never matches
+    assert signed_in("yuelu").get("/upload").status_code == 200
+    assert _accounts(app).get("yuelu").session_epoch
