@@ -16,6 +16,7 @@ from audit.render.report.content import CategoryRow, FailedCheck, IndicatorRow, 
 from audit.render.report.places import area_title, check_title, clause_labels, division_namer
 from audit.render.report.portals import portal_rows
 from audit.render.report.rectification import rectification_rows, sort_rows
+from audit.render.report.reinspection import reinspection_rows
 from audit.render.report.selection import RoundPair
 from audit.render.report.text import Text
 from audit.render.view import RoundView
@@ -93,6 +94,7 @@ def category_rows(
                 compliance_rate=cell.compliance_rate,
                 grades=dict(cell.grades),
                 top_failed=_failed_checks(cell, catalog, text, top),
+                insufficient=cell.insufficient,
                 previous_mean=before.mean_score if before else None,
                 previous_rate=before.compliance_rate if before else None,
                 previous_subjects=before.subjects if before else None,
@@ -149,4 +151,7 @@ def build_report(
         for row in rectification_rows(store, view, previous.get(kind), catalog.checks, text, division)
     ]
     report.rectification = sort_rows(rows)
+    report.reinspection = [
+        row for view in current.values() for row in reinspection_rows(view.pairs(), catalog.checks, text, division)
+    ]
     return report

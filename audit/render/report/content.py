@@ -55,6 +55,7 @@ class CategoryRow:
     compliance_rate: float | None
     grades: Mapping[str, int]
     top_failed: tuple[FailedCheck, ...]
+    insufficient: int = 0
     previous_mean: float | None = None
     previous_rate: float | None = None
     previous_subjects: int | None = None
@@ -128,6 +129,20 @@ class RectifyRow:
 
 
 @dataclass(frozen=True)
+class ReinspectRow:
+    """A subject not graded for want of answers (待补充): why, and the checks still to answer."""
+
+    subject_key: str
+    subject: str
+    location: str
+    division: str
+    coverage: float
+    reason: str
+    missing: str
+    missing_count: int
+
+
+@dataclass(frozen=True)
 class RoundLine:
     """One kind's rounds, as the report names them."""
 
@@ -151,6 +166,7 @@ class Report:
     portals: list[PortalRow] = field(default_factory=list)
     circles: list[CircleRow] = field(default_factory=list)
     rectification: list[RectifyRow] = field(default_factory=list)
+    reinspection: list[ReinspectRow] = field(default_factory=list)
 
     @property
     def lang(self) -> str:

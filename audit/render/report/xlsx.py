@@ -99,7 +99,7 @@ def _categories(book: Workbook, report: Report) -> None:
     tx = report.text
     codes = list(report.grade_labels)
     headers = (
-        [tx.t(f"report.categories.{k}") for k in ("category", "audited", "scored", "mean", "rate")]
+        [tx.t(f"report.categories.{k}") for k in ("category", "audited", "scored", "insufficient", "mean", "rate")]
         + [tx.t("report.progress.mean-before"), tx.t("report.progress.rate-before")]
         + [tx.t("report.grade", code=c, label=report.grade_labels[c]) for c in codes]
         + [tx.t("report.categories.top-failed")]
@@ -114,6 +114,7 @@ def _categories(book: Workbook, report: Report) -> None:
                 tx.category(r.category),
                 r.subjects,
                 r.scored,
+                r.insufficient,
                 r.mean_score,
                 r.compliance_rate,
                 r.previous_mean,
@@ -127,7 +128,7 @@ def _categories(book: Workbook, report: Report) -> None:
         tx.t("report.sheet.categories"),
         headers,
         rows,
-        (None, INTEGER, INTEGER, DECIMAL, PERCENT, DECIMAL, PERCENT) + (INTEGER,) * len(codes),
+        (None, INTEGER, INTEGER, INTEGER, DECIMAL, PERCENT, DECIMAL, PERCENT) + (INTEGER,) * len(codes),
     )
 
 
@@ -190,11 +191,20 @@ def _rectification(book: Workbook, report: Report) -> None:
     _sheet(book, tx.t("report.sheet.rectification"), headers, rows)
 
 
+def _reinspection(book: Workbook, report: Report) -> None:
+    tx = report.text
+    headers = [tx.t(f"report.rectify.{k}") for k in ("subject", "location", "division")] + [
+        tx.t(f"report.reinspect.{k}") for k in ("coverage", "reason", "missing")
+    ]
+    rows = [[r.subject, r.location, r.division, r.coverage, r.reason, r.missing] for r in report.reinspection]
+    _sheet(book, tx.t("report.sheet.reinspection"), headers, rows, (None, None, None, PERCENT))
+
+
 def write_xlsx(report: Report, path: Path) -> Path:
-    """Sheets: indicators, categories, portals, service circles, rectification list."""
+    """Sheets: indicators, categories, portals, service circles, rectification list, re-inspection list."""
     book = Workbook()
     book.remove(book.active)
-    for add in (_indicators, _categories, _portals, _circles, _rectification):
+    for add in (_indicators, _categories, _portals, _circles, _rectification, _reinspection):
         add(book, report)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)

@@ -54,7 +54,7 @@ def test_failed_floor_indicator_comes_first_and_unverified_rows_are_marked(repor
 def test_xlsx_opens_with_its_sheets_and_a_formula_in_a_name_is_neutralised(tmp_path, report):
     path = write_xlsx(report, tmp_path / "r.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["考评指标", "分类情况", "政府网站", "旅游服务圈", "整改清单"]
+    assert book.sheetnames == ["考评指标", "分类情况", "政府网站", "旅游服务圈", "整改清单", "待补充清单"]
     indicators = book["考评指标"]
     assert indicators["B2"].value == "公共厕所无障碍达标率" and indicators["E2"].value == 0.5
     assert indicators["E2"].number_format == "0.0%"
