@@ -1,4 +1,4 @@
-"""Builds the folium map page and its table page from stored rounds."""
+"""Builds the map page (our own Leaflet template) and its table page from stored rounds."""
 
 from __future__ import annotations
 
@@ -7,35 +7,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import folium
-from markupsafe import escape
-
 from audit.catalog import Catalog
 from audit.render.map.data import MapData, collect
-from audit.render.map.elements import (
-    DATA_ELEMENT_ID,
-    DataLayer,
-    JsonData,
-    Legend,
-    MapPage,
-    OfflineMap,
-    PayloadSetup,
-    StartSignal,
-    inline_assets,
-)
 from audit.render.map.geometry import Projector
-from audit.render.map.payload import build_payload, to_script_json
+from audit.render.map.page import map_view, render_page
+from audit.render.map.payload import build_payload
 from audit.render.map.style import COUNTY_BINS, COUNTY_NO_DATA, GAP_STYLE, ROAD_DASH_NON_COMPLIANT, grade_styles
 from audit.render.map.table import render_csv, render_table, table_rows
-from audit.render.map.templating import render
 from audit.render.map.text import Texts, round_date
 from audit.render.map.tiles import Tiles, tiles_for
 from audit.render.view import RoundView
 
 LEGEND_ID = "a11y-legend"
 TABLE_LINK_ID = "a11y-table-link"
-# Hunan's middle, for a map with nothing to show.
-DEFAULT_CENTRE, DEFAULT_ZOOM = (27.6, 111.7), 7
 
 
 @dataclass(frozen=True)
@@ -92,7 +76,7 @@ def render_map(
         "map.rounds",
         rounds="; ".join(texts.t("map.round-item", id=r.id, date=round_date(r.started_at)) for r in data.rounds),
     )
-    page = _page(data, payload, texts, styles, tiles, title, rounds_text, table_href)
+    map_html = _page(payload, texts, styles, tiles, title, rounds_text, table_href)
     rows = table_rows(data, texts, styles)
     table = render_table(
         data,
@@ -104,7 +88,7 @@ def render_map(
         csv_href=csv_href,
         rows=rows,
     )
-    return RenderedMap(page.render(), table, payload, data, render_csv(rows, texts))
+    return RenderedMap(map_html, table, payload, data, render_csv(rows, texts))
 
 
 def write_map(views: Sequence[RoundView], catalog: Catalog, out: Path, options: MapOptions = MapOptions()) -> MapFiles:
@@ -131,93 +115,29 @@ def _table_title(data: MapData, texts: Texts) -> str:
     return texts.t("map.table-title-area", area=data.area.name) if data.area else texts.t("map.table-title")
 
 
-def _page(
-    data: MapData, payload: dict, texts: Texts, styles, tiles: Tiles, title: str, rounds_text: str, table_href: str
-) -> MapPage:
+def _page(payload: dict, texts: Texts, styles, tiles: Tiles, title: str, rounds_text: str, table_href: str) -> str:
     tiles_name = texts.t(f"map.tiles.{tiles.name}")
-    shell_top = render(
-        "map_top.html.j2",
+    has_counties = bool(payload["counties"]["geojson"]["features"])
+    return render_page(
+        texts.lang,
+        title,
+        payload,
+        map_view(payload, tiles, _bounds(payload), LEGEND_ID),
         t=texts.t,
-        title=title,
         table_href=table_href,
         table_link_id=TABLE_LINK_ID,
         rounds_text=rounds_text,
         coords_text=texts.t("map.coords", tiles=tiles_name, system=texts.t(f"map.system.{tiles.system}")),
-    )
-    has_roads = any(c["lines"] for c in payload["categories"])
-    shell_bottom = render(
-        "map_bottom.html.j2",
-        t=texts.t,
         legend_id=LEGEND_ID,
         styles=styles,
-        has_roads=has_roads,
+        has_roads=any(c["lines"] for c in payload["categories"]),
         has_gaps=bool(payload["gaps"]["items"]),
         has_circles=bool(payload["circles"]["items"]),
         road_svg=_road_svg,
         gap_svg=_gap_svg(),
-        bins=[(round(lo * 100), min(100, round(hi * 100)), c) for lo, hi, c in COUNTY_BINS]
-        if payload["counties"]["geojson"]["features"]
-        else [],
+        bins=[(round(lo * 100), min(100, round(hi * 100)), c) for lo, hi, c in COUNTY_BINS] if has_counties else [],
         no_data_colour=COUNTY_NO_DATA,
     )
-    page = MapPage(texts.lang, str(escape(title)), shell_top, shell_bottom)
-    for asset in inline_assets():
-        page.header.add_child(asset)
-    fmap = _folium_map(data, payload, tiles)
-    page.add_child(fmap)
-    page.html.add_child(JsonData(DATA_ELEMENT_ID, to_script_json(payload)))
-    _add_layers(fmap, payload)
-    return page
-
-
-def _folium_map(data: MapData, payload: dict, tiles: Tiles) -> OfflineMap:
-    fmap = OfflineMap(
-        location=DEFAULT_CENTRE,
-        zoom_start=DEFAULT_ZOOM,
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        position="absolute",
-        width="100%",
-        height="100%",
-        # markercluster needs the map's own maxZoom when no tile layer gives one
-        maxZoom=tiles.max_zoom,
-        # a province is the widest useful view; fewer zoom levels make clustering 100,000 points faster
-        minZoom=5,
-    )
-    for index, url in enumerate(tiles.urls):
-        # The second Tianditu URL is its label layer: always on top of the first, not a choice of its own.
-        # One base layer only: its datum decides where every point is drawn, so it is not switchable.
-        folium.TileLayer(
-            url,
-            attr=tiles.attribution,
-            name=f"{tiles.name}-{index}",
-            subdomains=tiles.subdomains or "abc",
-            max_zoom=tiles.max_zoom,
-            overlay=index > 0,
-            control=False,
-        ).add_to(fmap)
-    bounds = _bounds(payload)
-    if bounds:
-        fmap.fit_bounds(bounds, padding=(20, 20))
-    return fmap
-
-
-def _add_layers(fmap: OfflineMap, payload: dict) -> None:
-    setup = PayloadSetup()
-    fmap.add_child(setup)
-    if payload["counties"]["geojson"]["features"]:
-        fmap.add_child(DataLayer(setup, "countyLayer", payload["counties"]["name"]))
-    if payload["circles"]["items"]:
-        fmap.add_child(DataLayer(setup, "circleLayer", payload["circles"]["name"]))
-    for category in payload["categories"]:
-        if category["points"] or category["lines"]:
-            fmap.add_child(DataLayer(setup, "categoryLayer", category["name"], category=category["id"]))
-    if payload["gaps"]["items"]:
-        fmap.add_child(DataLayer(setup, "gapLayer", payload["gaps"]["name"]))
-    fmap.add_child(Legend(LEGEND_ID))
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    fmap.add_child(StartSignal())
 
 
 def _bounds(payload: dict) -> list[list[float]] | None:

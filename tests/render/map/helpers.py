@@ -13,8 +13,17 @@ STYLE = RECORD_FIELDS.index("style")
 
 
 def payload_of(html: str) -> dict:
-    match = re.search(r'<script type="application/json" id="a11y-map-data">(.*?)</script>', html, re.DOTALL)
-    assert match, "the map page has no JSON payload"
+    return _json_block(html, "a11y-map-data")
+
+
+def view_of(html: str) -> dict:
+    """The map's view: centre, bounds, base tiles and the overlays in drawing order."""
+    return _json_block(html, "a11y-map-view")
+
+
+def _json_block(html: str, element_id: str) -> dict:
+    match = re.search(rf'<script type="application/json" id="{element_id}">(.*?)</script>', html, re.DOTALL)
+    assert match, f"the map page has no JSON block #{element_id}"
     return json.loads(match.group(1))
 
 

@@ -12,7 +12,7 @@ from audit.render.map import MapOptions, TileKeyMissing, render_map, write_map
 from audit.render.view import RoundView
 
 from .conftest import EVIL_NAME
-from .helpers import Outline, grade_counts, payload_of
+from .helpers import Outline, grade_counts, payload_of, view_of
 
 
 def views_of(sample, catalog, area=None, facility_round=-1):
@@ -29,7 +29,7 @@ def rendered(sample, map_catalog):
 
 
 def test_one_layer_per_category_present_plus_circles_counties_and_gaps(rendered):
-    layers = [json.loads(name) for name in re.findall(r'("[^"]+") : a11y_\w+', rendered.map_html)]
+    layers = [layer["name"] for layer in view_of(rendered.map_html)["layers"]]
     assert layers == [
         "县区达标率",
         "旅游无障碍服务圈",

@@ -312,6 +312,42 @@
     start: function () {
       // Called last: the layers with markers have been added, so nothing pending means ready now.
       if (pending === 0) { pending = 1; whenLoaded(); }
-    }
+    },
+    init: function (viewId, dataId) { return init(viewId, dataId); }
   };
+
+  // Builds the map from the page's two JSON blocks: the view (tiles, bounds, overlays) and the data.
+  function init(viewId, dataId) {
+    var A = window.A11yMap;
+    var view = JSON.parse(document.getElementById(viewId).textContent);
+    var map = L.map(view.element, {center: view.centre, zoom: view.zoom, minZoom: view.minZoom,
+                                   maxZoom: view.maxZoom, preferCanvas: true, zoomControl: true});
+    A.map = map;
+    L.control.scale().addTo(map);
+    view.tiles.forEach(function (t) {
+      L.tileLayer(t.url, {attribution: t.attribution, subdomains: t.subdomains, maxZoom: t.maxZoom,
+                          maxNativeZoom: t.maxZoom}).addTo(map);
+    });
+    if (view.bounds) map.fitBounds(view.bounds, {padding: view.padding});
+    var p = A.payload(dataId);
+    var factories = {counties: A.countyLayer, circles: A.circleLayer, gaps: A.gapLayer};
+    var overlays = {};
+    view.layers.forEach(function (spec) {
+      var layer = spec.kind === "category" ? A.categoryLayer(p, spec.category) : factories[spec.kind](p);
+      layer.addTo(map);
+      // the layer control writes names as HTML
+      overlays[escapeHtml(spec.name)] = layer;
+    });
+    var node = document.getElementById(view.legend);
+    var Legend = L.Control.extend({options: {position: "bottomleft"}, onAdd: function () {
+      L.DomEvent.disableClickPropagation(node);
+      L.DomEvent.disableScrollPropagation(node);
+      node.hidden = false;
+      return node;
+    }});
+    new Legend().addTo(map);
+    L.control.layers({}, overlays, {position: "topright", collapsed: false}).addTo(map);
+    A.start();
+    return map;
+  }
 })();
