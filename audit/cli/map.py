@@ -62,7 +62,7 @@ def command(
         a11y-audit map
         a11y-audit map --area 430100 --tiles amap --lang en --out maps/changsha.html
     """
-    # Imported here so `a11y-audit --help` does not load folium.
+    # Imported here so `a11y-audit --help` does not load the map renderer and its assets.
     from audit.render.map import MapOptions, TileKeyMissing, write_map
     from audit.render.view import RoundView
 
