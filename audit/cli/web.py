@@ -10,6 +10,28 @@ from audit.cli.common import EXIT_ERROR, catalog_from, store_from
 
 FORMAT_NAMES = ("json", "junit", "sarif", "md", "html")
 SEVERITIES = ("critical", "serious", "moderate", "minor")
+FAIL_ON = (*SEVERITIES, "review", "broken-links")
+# Options a resumed round takes from its own record (the crawl it started must go on as it began).
+RECORDED = (
+    "max_pages",
+    "max_depth",
+    "per_template",
+    "scope",
+    "include",
+    "exclude",
+    "key_page",
+    "ignore_robots",
+    "no_sitemap",
+    "concurrency",
+    "delay",
+    "timeout",
+    "driver",
+    "remote_url",
+    "axe_lang",
+    "screenshots_dir",
+    "ignore_checks",
+    "no_builtins",
+)
 
 
 def read_sites(path: str, messages) -> list:
@@ -25,11 +47,13 @@ def read_sites(path: str, messages) -> list:
 
 
 class Progress:
-    """A rich progress bar on a terminal; plain lines (one per page) in CI logs and pipes."""
+    """A rich progress bar on a terminal; plain lines (one per page) in CI logs and pipes, in the user's language."""
 
-    def __init__(self, total: int, lang: str):
+    def __init__(self, total: int, lang: str, messages):
         self.lang = lang
+        self.t = messages.t
         self.count = 0
+        self.pages = 0
         self.bar = None
         if sys.stderr.isatty():
             from rich.progress import Progress as RichProgress
@@ -41,16 +65,22 @@ class Progress:
     def __call__(self, event) -> None:
         from audit.web.auditor import PageFailed, SiteFinished
 
+        t, lang = self.t, self.lang
         if isinstance(event, SiteFinished):
-            line = f"site {event.subject.url} done"
+            line = t("web.cli.site-done", lang, site=event.site.label, pages=self.pages)
+            self.pages = 0
         else:
             self.count += 1
-            status = (
-                f"ERROR {event.reason}"
-                if isinstance(event, PageFailed)
-                else f"{sum(f.outcome.value == 'fail' for f in event.findings)} failed checks"
-            )
-            line = f"[{self.count}] {event.subject.url}: {status}"
+            url = event.subject.url
+            if isinstance(event, PageFailed) and event.reason == "broken-link":
+                line = t("web.cli.page-broken", lang, n=self.count, url=url, status=event.values.get("status", ""))
+            elif isinstance(event, PageFailed):
+                line = t("web.cli.page-failed", lang, n=self.count, url=url, reason=event.reason)
+            else:
+                self.pages += 1
+                failed = sum(f.outcome.value == "fail" for f in event.findings)
+                review = sum(f.outcome.value == "review" for f in event.findings)
+                line = t("web.cli.page-audited", lang, n=self.count, url=url, failed=failed, review=review)
         if self.bar:
             self.bar.advance(self.task)
             self.bar.console.print(line, highlight=False, markup=False)
@@ -145,16 +175,18 @@ def command(
     """Audit portals: crawl, run axe-core and the portal checks, write CI outputs.
 
     \b
-    Exit codes: 0 passed, 2 a threshold was crossed, 1 the tool could not audit (a page error, bad input).
+    Exit codes: 0 audited and thresholds met, 2 audited and a threshold crossed, 1 the tool could not audit
+    what was asked (nothing audited, a page that timed out or crashed, bad input, no browser).
+    Broken links and "needs review" items are findings: --fail-on broken-links,review makes them count.
     Example:
         a11y-audit web https://www.example.gov.cn/ --fail-on critical,serious --format junit,sarif,md
     """
     from audit.model import Severity
     from audit.render.ci import build_report, write_outputs
     from audit.runs import current_scores
-    from audit.runs.web import Gate, evaluate_gate, run_web, unfinished_round
-    from audit.web.auditor import AuditOptions, Site
-    from audit.web.baseline import read_baseline, write_baseline
+    from audit.runs.web import Gate, evaluate_gate, recorded_options, recorded_sites, run_web, unfinished_round
+    from audit.web.auditor import AuditOptions, Site, merge_sites
+    from audit.web.baseline import instance_states, read_baseline, write_baseline
     from audit.web.crawl import CrawlOptions
 
     lang = ctx.obj["lang"]
@@ -177,7 +209,7 @@ def command(
         fail("web.cli.no-urls")
     severities = [s.strip() for s in fail_on.split(",") if s.strip()]
     for value in severities:
-        if value not in SEVERITIES:
+        if value not in FAIL_ON:
             fail("web.cli.bad-severity", value=value)
     for check_id in ignore_checks:
         if check_id not in catalog.checks:
@@ -200,12 +232,9 @@ def command(
             fail("web.cli.bad-baseline", file=baseline, problem=exc)
 
     store = store_from(ctx)
-    if resume:
-        previous = unfinished_round(store)
-        if previous is None:
-            fail("web.cli.no-resume")
-        if not sites:
-            sites = [Site(s["url"], s.get("area_code"), s.get("name")) for s in previous.meta.get("sites", [])]
+    previous = unfinished_round(store) if resume else None
+    if resume and previous is None:
+        fail("web.cli.no-resume")
     options = AuditOptions(
         crawl=CrawlOptions(
             max_pages=max_pages,
@@ -226,7 +255,15 @@ def command(
         lang=axe_lang,
         screenshots_dir=screenshots_dir,
     )
-    progress = Progress(max_pages * len(sites), lang)
+    if previous is not None:  # go on as the round began: its scope, budget, patterns and ignores
+        given = [name for name in RECORDED if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+        if given:
+            options_text = ", ".join("--" + n.replace("_", "-") for n in given)
+            click.echo(m.t("web.cli.resume-options", lang, round=previous.id, options=options_text), err=True)
+        options, ignore_checks = recorded_options(previous.meta, executable=options.executable)
+        sites = recorded_sites(previous.meta) or sites
+    sites = merge_sites(sites)
+    progress = Progress(options.crawl.max_pages * len(sites), lang, m)
     try:
         round_ = run_web(
             store, catalog, sites, options, resume=resume, ignore=ignore_checks, label=label, on_event=progress
@@ -240,11 +277,21 @@ def command(
     progress.stop()
 
     if update_baseline and baseline:
-        count = write_baseline(baseline, (f for f in store.findings(round_.id) if f.subject_key.startswith("page:")))
-        click.echo(f"baseline: {count} accepted instances -> {baseline}", err=True)
+        count = write_baseline(baseline, store.findings(round_.id, prefix="page:"))
+        click.echo(m.t("web.cli.baseline-written", lang, count=count, file=baseline), err=True)
         accepted = frozenset(read_baseline(baseline))
     gate = evaluate_gate(
-        store, catalog, round_.id, Gate(fail_under, frozenset(Severity(s) for s in severities), accepted), lang
+        store,
+        catalog,
+        round_.id,
+        Gate(
+            fail_under,
+            frozenset(Severity(s) for s in severities if s in SEVERITIES),
+            accepted,
+            review="review" in severities,
+            broken_links="broken-links" in severities,
+        ),
+        lang,
     )
     scores = current_scores(store, catalog, round_.id)
     report = build_report(
@@ -258,9 +305,11 @@ def command(
             "fail_under": fail_under,
             "fail_on": severities,
             "new_failures": len(gate.new_failures),
+            "new_reviews": len(gate.new_reviews),
             "baseline": baseline,
         },
         lang,
+        baseline_states=(lambda finding: instance_states(finding, accepted)) if accepted is not None else None,
     )
     written = write_outputs(report, wanted_formats, out_dir)
     pages = sum(1 for p in report["pages"])
@@ -275,7 +324,28 @@ def command(
         )
     )
     for site in report["sites"]:
-        click.echo(f"  {site['url']}: {site['score']} ({site['grade']})")
+        click.echo(
+            m.t(
+                "web.cli.site-line" if site["name"] and site["name"] != site["url"] else "web.cli.site-line-url",
+                lang,
+                site=site["name"],
+                url=site["url"],
+                score=site["score"] if site["score"] is not None else "–",
+                grade=site["grade"] or "–",
+            )
+        )
+    summary = report["summary"]
+    click.echo(
+        m.t(
+            "web.cli.counts",
+            lang,
+            failures=summary["failures"],
+            new=summary["new"],
+            known=summary["known"],
+            reviews=summary["reviews"],
+            broken=summary["broken_links"],
+        )
+    )
     for name, path in written.items():
         click.echo(f"  {name}: {path}")
     click.echo(

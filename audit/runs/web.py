@@ -10,14 +10,18 @@ from audit.model import Finding, Outcome, Severity
 from audit.model.scoring import effective_severity
 from audit.runs import current_scores, score_round
 from audit.store import Round, Store
-from audit.web.auditor import AuditOptions, Auditor, PageAudited, PageFailed, Site, SiteFinished
+from audit.web.auditor import AuditOptions, Auditor, PageAudited, PageFailed, Site, SiteFinished, merge_sites
 from audit.web.axe import axe_version
 from audit.web.baseline import is_new
+from audit.web.crawl import CrawlOptions
 from audit.web.rollup import site_findings
 from audit.web.urls import origin
 
 EXIT_OK, EXIT_ERROR, EXIT_THRESHOLD = 0, 1, 2
 UNFINISHED = ("running", "interrupted", "failed")
+# Reasons recorded per page that are findings of the site, not pages the tool failed to audit.
+SITE_FINDINGS = frozenset({"broken-link"})
+FAIL_ON_EXTRA = ("review", "broken-links")  # --fail-on values besides the severities
 
 
 def web_checks(catalog: Catalog, ignore: Iterable[str] = ()):
@@ -32,7 +36,10 @@ def round_meta(catalog: Catalog, options: AuditOptions, sites: list[Site], ignor
         "driver": options.driver,
         "checklists": {cl.id: cl.version for cl in catalog.domain("web")},
         "scoring_version": catalog.policy.version,
-        "sites": [{"url": s.url, "area_code": s.area_code, "name": s.name} for s in sites],
+        "sites": [
+            {"url": s.url, "area_code": s.area_code, "name": s.name, "start_urls": s.start_urls}
+            for s in merge_sites(sites)
+        ],
         "options": {
             "max_pages": crawl.max_pages,
             "max_depth": crawl.max_depth,
@@ -41,13 +48,56 @@ def round_meta(catalog: Catalog, options: AuditOptions, sites: list[Site], ignor
             "include": list(crawl.include),
             "exclude": list(crawl.exclude),
             "obey_robots": crawl.obey_robots,
+            "use_sitemaps": crawl.use_sitemaps,
+            "key_pages": list(crawl.key_pages),
             "concurrency": crawl.per_host_concurrency,
             "delay": crawl.delay,
             "timeout": options.timeout,
             "lang": options.lang,
+            "driver": options.driver,
+            "remote_url": options.remote_url,
+            "screenshots_dir": options.screenshots_dir,
             "ignore": sorted(set(ignore)),
         },
     }
+
+
+def recorded_sites(meta: dict) -> list[Site]:
+    """The sites a round was started with, every start URL included."""
+    sites = []
+    for s in meta.get("sites", []):
+        starts = s.get("start_urls") or [s["url"]]
+        sites.append(Site(starts[0], s.get("area_code"), s.get("name"), tuple(starts[1:])))
+    return sites
+
+
+def recorded_options(meta: dict, executable: str | None = None) -> tuple[AuditOptions, list[str]]:
+    """The options a round was started with (scope, budget, patterns, politeness, ignores), for --resume."""
+    o = meta.get("options", {})
+    default = CrawlOptions()
+    crawl = CrawlOptions(
+        max_pages=o.get("max_pages", default.max_pages),
+        max_depth=o.get("max_depth", default.max_depth),
+        per_template=o.get("per_template", default.per_template),
+        scope=o.get("scope", default.scope),
+        include=tuple(o.get("include", ())),
+        exclude=tuple(o.get("exclude", ())),
+        obey_robots=o.get("obey_robots", default.obey_robots),
+        use_sitemaps=o.get("use_sitemaps", default.use_sitemaps),
+        key_pages=tuple(o.get("key_pages", ())),
+        per_host_concurrency=o.get("concurrency", default.per_host_concurrency),
+        delay=o.get("delay", default.delay),
+    )
+    options = AuditOptions(
+        crawl=crawl,
+        driver=o.get("driver") or meta.get("driver") or "playwright",
+        remote_url=o.get("remote_url"),
+        executable=executable,
+        timeout=o.get("timeout", 30.0),
+        lang=o.get("lang"),
+        screenshots_dir=o.get("screenshots_dir"),
+    )
+    return options, list(o.get("ignore", []))
 
 
 def unfinished_round(store: Store) -> Round | None:
@@ -76,7 +126,9 @@ def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
         if isinstance(event, PageAudited):
             store.replace_findings(round_id, event.subject.key, event.findings)
         elif isinstance(event, PageFailed):
-            message = catalog.messages.both(f"web.error.{event.reason}", **_fill(event.values))
+            message = catalog.messages.both(
+                f"web.error.{event.reason}", **_fill({"url": event.subject.url, **event.values})
+            )
             store.record_error(
                 round_id, event.subject.key, message, {"reason": event.reason, "url": event.subject.url, **event.values}
             )
@@ -89,11 +141,31 @@ def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
                 if f.subject_key == prefix or f.subject_key.startswith(prefix + "/")
             )
             store.replace_findings(round_id, event.subject.key, site_findings(event.subject.key, pages))
+            if event.problem is not None:  # not one page audited: the tool could not do what it was asked
+                reason, values = event.problem
+                store.record_error(
+                    round_id,
+                    event.subject.key,
+                    nothing_audited_message(catalog, reason, values),
+                    {"reason": reason, "url": event.subject.url, **values},
+                )
+
+
+def nothing_audited_message(catalog: Catalog, reason: str, values: dict, lang: str | None = None) -> str:
+    """Chinese / English (or `lang` only), with the start page's own failure worded in each language."""
+    t = catalog.messages.t
+    texts = []
+    for each in (lang,) if lang else ("zh", "en"):
+        cause = values.get("cause")
+        cause_text = t(f"web.error.{cause}", each, **_fill(values)) if cause else ""
+        texts.append(t(f"web.error.{reason}", each, **_fill({**values, "cause": cause_text})))
+    return " / ".join(dict.fromkeys(texts))
 
 
 def _fill(values: dict) -> dict:
     """Messages may name values a given failure lacks; fill them so formatting never raises."""
-    return {"seconds": "", "status": "", "detail": "", "target": "", "content_type": "", **values}
+    blank = ("seconds", "status", "detail", "target", "content_type", "referrer", "site", "url", "cause")
+    return {**dict.fromkeys(blank, ""), **values}
 
 
 def run_web(
@@ -116,7 +188,7 @@ def run_web(
             raise LookupError("no unfinished web round")
         round_ = store.reopen_round(previous.id)
         done, finished_sites = resume_state(store, round_.id)
-        sites = [s for s in sites if s.key not in finished_sites]
+        sites = [s for s in merge_sites(sites) if s.key not in finished_sites]
     else:
         round_ = store.begin_round("web", label, round_meta(catalog, options, sites, ignore))
     auditor = Auditor(web_checks(catalog, ignore), options, done)
@@ -138,6 +210,8 @@ class Gate:
     fail_under: float | None = None
     fail_on: frozenset[Severity] = frozenset()
     accepted: frozenset[str] | None = None  # baseline keys
+    review: bool = False  # --fail-on review: new "needs review" items cross the threshold too
+    broken_links: bool = False  # --fail-on broken-links
 
 
 @dataclass
@@ -145,14 +219,22 @@ class GateResult:
     exit_code: int
     reasons: list[str] = field(default_factory=list)
     new_failures: list[Finding] = field(default_factory=list)
+    new_reviews: list[Finding] = field(default_factory=list)
     low_scores: list[tuple[str, float | None]] = field(default_factory=list)
     errors: int = 0
+    broken_links: int = 0
+    pages: int = 0
 
 
 def evaluate_gate(store: Store, catalog: Catalog, round_id: int, gate: Gate, lang: str = "zh") -> GateResult:
-    """pa11y-style exit code: 1 when a page could not be audited, 2 when a threshold is crossed, else 0."""
+    """pa11y-style exit code: 1 when the tool could not audit what it was asked (a site with no audited page, a
+    page that timed out or crashed), 2 when a threshold is crossed, else 0. Broken links are the site's findings."""
     t = catalog.messages.t
-    result = GateResult(EXIT_OK, errors=len(store.errors(round_id)))
+    errors = store.errors(round_id)
+    broken = [e for e in errors if e.detail.get("reason") in SITE_FINDINGS]
+    result = GateResult(EXIT_OK, errors=len(errors) - len(broken), broken_links=len(broken))
+    page_keys = {f.subject_key for f in store.findings(round_id, prefix="page:")}
+    result.pages = len(page_keys)
     if gate.fail_under is not None:
         for score in current_scores(store, catalog, round_id):
             if score.subject_key.startswith("site:") and (score.score is None or score.score < gate.fail_under):
@@ -166,26 +248,35 @@ def evaluate_gate(store: Store, catalog: Catalog, round_id: int, gate: Gate, lan
                         minimum=gate.fail_under,
                     )
                 )
-    if gate.fail_on:
-        for finding in store.findings(round_id):
+    if gate.fail_on or gate.review:
+        accepted = set(gate.accepted) if gate.accepted is not None else None
+        for finding in store.findings(round_id, prefix="page:"):
             check = catalog.checks.get(finding.check_id)
-            if (
-                check is None
-                or not finding.subject_key.startswith("page:")
-                or finding.outcome is not Outcome.FAIL
-                or check.answer.get("information_only")
-            ):
+            if check is None or check.answer.get("information_only"):
                 continue
-            if effective_severity(finding, check) in gate.fail_on and (
-                gate.accepted is None or is_new(finding, set(gate.accepted))
-            ):
+            new = accepted is None or is_new(finding, accepted)
+            if finding.outcome is Outcome.FAIL and effective_severity(finding, check) in gate.fail_on and new:
                 result.new_failures.append(finding)
+            elif finding.outcome is Outcome.REVIEW and gate.review and new:
+                result.new_reviews.append(finding)
         if result.new_failures:
             names = ",".join(sorted(s.value for s in gate.fail_on))
             result.reasons.append(t("web.gate.fail-on", lang, count=len(result.new_failures), severities=names))
-    if result.errors:
+        if result.new_reviews:
+            result.reasons.append(t("web.gate.review", lang, count=len(result.new_reviews)))
+    if gate.broken_links and result.broken_links:
+        result.reasons.append(t("web.gate.broken-links", lang, count=result.broken_links))
+    site_problems = [e for e in errors if e.subject_key.startswith("site:")]
+    page_errors = result.errors - len(site_problems)
+    for problem in site_problems:  # a site of which not one page was audited, and why
+        values = {k: v for k, v in problem.detail.items() if k != "reason"}
+        result.reasons.append(nothing_audited_message(catalog, problem.detail.get("reason", ""), values, lang))
+    if page_errors:
+        result.reasons.append(t("web.cli.errors", lang, count=page_errors))
+    if not result.pages and not site_problems:
+        result.reasons.append(t("web.gate.nothing-audited", lang))
+    if result.errors or not result.pages:
         result.exit_code = EXIT_ERROR
-        result.reasons.append(t("web.cli.errors", lang, count=result.errors))
     elif result.reasons:
         result.exit_code = EXIT_THRESHOLD
     return result

@@ -307,7 +307,8 @@ class Auditor:
             if exc.kind == "meta-refresh" and "target" not in values:
                 values.update(target=exc.detail, links=[exc.detail])
             if url in state.starts and exc.kind in ("meta-refresh", "navigated-away"):
-                return await self._start_redirect(url, values.get("target"), state, frontier), []
+                await self._start_redirect(url, values.get("target"), state, frontier)
+                return None, []
             if exc.kind == "http" and url not in state.starts and url not in frontier.key_pages:
                 # a link to a missing page is a finding of the site (it is listed), not a page the tool failed on
                 values["referrer"] = state.referrers.get(url, "")
@@ -333,17 +334,16 @@ class Auditor:
         target = normalise(target or "") or await asyncio.to_thread(_refresh_target, url, frontier.options)
         if target is None:
             state.start_problems[url] = ("navigated-away", {"url": url})
-            return None
+            return
         if not in_scope(target, frontier.start, frontier.options.scope):
             frontier.record.skip(target, "scope")
             state.start_problems[url] = ("refresh-elsewhere", {"url": url, "target": target})
-            return None
+            return
         frontier.record.skip(url, "redirect")
         state.starts.add(target)
         if url in state.homes:
             state.homes.add(target)
         frontier.add_start(target)
-        return None
 
     def _failed(self, site: Site, url: str, reason: str, detail: str = "", **values: Any) -> PageFailed:
         values = {k: v for k, v in values.items() if k != "links"}

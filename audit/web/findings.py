@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -12,6 +14,7 @@ from audit.web.builtins import ProbeResult
 
 HTML_CAP = 500
 EVIDENCE_PER_FINDING = 20
+FINGERPRINTS_PER_FINDING = 10000  # every failing node is fingerprinted (a baseline compares all of them)
 
 
 def _selector(target: Any) -> Any:
@@ -21,12 +24,21 @@ def _selector(target: Any) -> Any:
     return target
 
 
+def fingerprint(node: Mapping[str, Any]) -> str:
+    """A node's identity across runs: its selector and its markup, hashed (12 hex digits)."""
+    text = (
+        json.dumps(_selector(node.get("target")), ensure_ascii=False, sort_keys=True) + "\n" + (node.get("html") or "")
+    )
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def node_evidence(node: Mapping[str, Any], url: str) -> dict[str, Any]:
     evidence = {
         "selector": _selector(node.get("target")),
         "html": (node.get("html") or "")[:HTML_CAP],
         "message": node.get("failureSummary") or "",
         "url": url,
+        "fingerprint": fingerprint(node),
     }
     if node.get("origin"):  # set by audit.web.attribution: a third-party toolbar caused this instance
         evidence["origin"] = node["origin"]
@@ -77,6 +89,8 @@ def axe_finding(check: Check, by_rule: Mapping[str, Mapping[str, list]], subject
     else:
         outcome, shown, severity = Outcome.NA, [], None
     extra: dict[str, Any] = {"instances": len(shown)} if len(shown) > EVIDENCE_PER_FINDING else {}
+    if len(shown) > EVIDENCE_PER_FINDING:  # the evidence shows 20; the baseline must know every instance
+        extra["fingerprints"] = [fingerprint(n) for n in shown[:FINGERPRINTS_PER_FINDING]]
     origins = origin_counts(shown)
     if set(origins) != {"site"} and origins:
         extra["origins"] = origins

@@ -1,16 +1,22 @@
-"""The one report dict every CI format renders: round, sites, pages, failures and errors (schema v1)."""
+"""The one report dict every CI format renders: round, summary, sites, pages with their failures and needs-review
+items (new vs known against a baseline), broken links and errors. Its JSON Schema is schemas/report.schema.json."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from audit.catalog import Catalog
-from audit.model import SubjectScore
+from audit.model import Finding, SubjectScore
 from audit.model.scoring import effective_severity
 from audit.store import Store
 
 REPORT_SCHEMA_VERSION = "1"
+REPORT_SCHEMA = Path(__file__).resolve().parent / "schemas" / "report.schema.json"
+BROKEN_LINK = "broken-link"  # a page reason that is a finding of the site, not a page the tool failed on
+# fingerprint -> known to the baseline, for every failing / needs-review instance of a finding
+BaselineStates = Callable[[Finding], Mapping[str, bool]]
 
 
 def _clause_labels(check, lang: str) -> list[str]:
@@ -31,6 +37,21 @@ def _origins(finding) -> dict[str, Any]:
     return {"origin": origin, "origins": origins}
 
 
+def _baseline(finding, states: Mapping[str, bool] | None) -> tuple[dict[str, Any], list[dict]]:
+    """new/known counts and state of a finding, and its evidence marked new/known (None: no baseline given)."""
+    evidence = [dict(e) for e in finding.evidence]
+    instances = finding.extra.get("instances") or len(evidence) or 1
+    if states is None:
+        return {"instances": instances, "new": instances, "known": 0, "baseline_state": None}, evidence
+    known = sum(1 for k in states.values() if k)
+    new = len(states) - known
+    for item in evidence:
+        fp = item.get("fingerprint")
+        item["baseline_state"] = ("known" if states.get(fp) else "new") if fp in states else None
+    counts = {"instances": max(instances, len(states)), "new": new, "known": known}
+    return {**counts, "baseline_state": "new" if new else "known"}, evidence
+
+
 def build_report(
     store: Store,
     catalog: Catalog,
@@ -38,17 +59,21 @@ def build_report(
     scores: Iterable[SubjectScore],
     gate: Mapping[str, Any] | None = None,
     lang: str = "zh",
+    baseline_states: BaselineStates | None = None,
 ) -> dict[str, Any]:
-    """Everything the formats need, read from the store; scores are the stored ones (never recomputed)."""
+    """Everything the formats need, read from the store; scores are the stored ones (never recomputed).
+
+    `baseline_states` (from audit.web.baseline via the CLI) marks each instance new or known; None: no baseline."""
     round_ = store.get_round(round_id)
     by_key = {s.subject_key: s for s in scores}
-    subjects = {s.key: s for s in store.subjects(keys=list(by_key) + [e.subject_key for e in store.errors(round_id)])}
+    stored_errors = store.errors(round_id)
+    subjects = {s.key: s for s in store.subjects(keys=list(by_key) + [e.subject_key for e in stored_errors])}
     checks_used: dict[str, dict] = {}
     pages: dict[str, dict] = {}
     sites: dict[str, dict] = {}
-    error_keys = {e.subject_key for e in store.errors(round_id)}
+    error_keys = {e.subject_key for e in stored_errors}
     for key, subject in subjects.items():
-        if key in error_keys:
+        if key in error_keys and subject.kind != "website":
             continue  # a page that could not be audited is listed under errors, never as a page
         score = by_key.get(key)
         entry = {
@@ -61,8 +86,11 @@ def build_report(
             "compliant": score.compliant if score else None,
             "coverage": round(score.coverage, 3) if score else None,
             "failures": [],
+            "reviews": [],
         }
         if subject.kind == "website":
+            entry["start_urls"] = list(subject.attributes.get("start_urls") or [subject.url])
+            entry["audited"] = key not in error_keys
             crawl = subject.attributes.get("crawl", {})
             entry["crawl"] = {
                 k: crawl.get(k)
@@ -76,8 +104,10 @@ def build_report(
     for finding in store.findings(round_id):
         check = catalog.checks.get(finding.check_id)
         target = pages.get(finding.subject_key) or sites.get(finding.subject_key)
-        if check is None or target is None or finding.outcome.value != "fail":
+        if check is None or target is None or finding.outcome.value not in ("fail", "review"):
             continue
+        if finding.outcome.value == "review" and check.answer.get("information_only"):
+            continue  # e.g. toolbar fingerprints: information, not something to review
         severity = effective_severity(finding, check).value
         checks_used[check.id] = {
             "id": check.id,
@@ -88,7 +118,11 @@ def build_report(
             "axe": list(check.answer.get("axe", [])),
             "builtin": check.answer.get("builtin"),
         }
-        target["failures"].append(
+        on_page = finding.subject_key in pages
+        states = baseline_states(finding) if baseline_states is not None and on_page else None
+        counts, evidence = _baseline(finding, states)
+        bucket = "failures" if finding.outcome.value == "fail" else "reviews"
+        target[bucket].append(
             {
                 "check": check.id,
                 "severity": severity,
@@ -96,19 +130,24 @@ def build_report(
                 "failed": finding.failed,
                 "note": finding.note,
                 "measured": finding.measured,
-                "evidence": [dict(e) for e in finding.evidence],
+                "evidence": evidence,
+                **counts,
                 **_origins(finding),
             }
         )
-    errors = [
-        {
+    errors, broken = [], []
+    for e in stored_errors:
+        item = {
             "key": e.subject_key,
             "url": e.detail.get("url") or e.subject_key.split(":", 1)[1],
             "reason": e.detail.get("reason"),
             "message": e.message,
         }
-        for e in store.errors(round_id)
-    ]
+        if item["reason"] == BROKEN_LINK:
+            broken.append({**item, "status": e.detail.get("status"), "referrer": e.detail.get("referrer") or None})
+        else:
+            errors.append(item)
+    page_list = sorted(pages.values(), key=lambda p: p["key"])
     return {
         "schema": "a11y-audit/web-report",
         "schema_version": REPORT_SCHEMA_VERSION,
@@ -123,8 +162,27 @@ def build_report(
             "scoring_version": round_.meta.get("scoring_version"),
         },
         "gate": dict(gate or {}),
+        "summary": _summary(sites, page_list, errors, broken, baseline_states is not None),
         "sites": sorted(sites.values(), key=lambda s: s["key"]),
-        "pages": sorted(pages.values(), key=lambda p: p["key"]),
+        "pages": page_list,
+        "broken_links": broken,
         "errors": errors,
         "checks": dict(sorted(checks_used.items())),
+    }
+
+
+def _summary(sites: dict, pages: list[dict], errors: list, broken: list, baseline: bool) -> dict[str, Any]:
+    """Counts for the top of every output: failed and needs-review items and instances, new vs known."""
+    items = [item for p in pages for item in (*p["failures"], *p["reviews"])]
+    return {
+        "sites": len(sites),
+        "pages": len(pages),
+        "errors": len(errors),
+        "broken_links": len(broken),
+        "failures": sum(len(p["failures"]) for p in pages),
+        "reviews": sum(len(p["reviews"]) for p in pages),
+        "instances": sum(i["instances"] for i in items),
+        "new": sum(i["new"] for i in items),
+        "known": sum(i["known"] for i in items),
+        "baseline": baseline,
     }

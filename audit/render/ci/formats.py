@@ -34,6 +34,17 @@ TEXT = {
         "clauses": "依据条款",
         "reason": "原因",
         "origin": "来源",
+        "reviews": "需人工复核",
+        "review_note": "需人工复核（axe-core 无法自动判定）",
+        "broken_links": "失效链接",
+        "linked_from": "链接来源",
+        "baseline": "基线",
+        "new": "新增",
+        "known": "已知",
+        "start_urls": "起始网址",
+        "not_audited": "未检测到任何页面",
+        "summary": "{pages} 页 · 未通过 {failures} 项 · 需人工复核 {reviews} 项 · 失效链接 {broken} 个 · 出错 {errors} 页",
+        "summary_baseline": "相对基线：新增 {new} 个实例，已知 {known} 个",
         # origin labels live apart from the column headers: "site" is also a header key
         "origins": {"site": "网站自身", "third-party-toolbar": "第三方无障碍工具条", "mixed": "网站自身与第三方工具条"},
     },
@@ -61,6 +72,17 @@ TEXT = {
         "clauses": "Clauses",
         "reason": "Reason",
         "origin": "Origin",
+        "reviews": "Needs review",
+        "review_note": "needs review (axe-core could not decide)",
+        "broken_links": "Broken links",
+        "linked_from": "linked from",
+        "baseline": "Baseline",
+        "new": "new",
+        "known": "known",
+        "start_urls": "Start URLs",
+        "not_audited": "no page was audited",
+        "summary": "{pages} pages · {failures} failed checks · {reviews} to review · {broken} broken links · {errors} errors",
+        "summary_baseline": "against the baseline: {new} new instances, {known} known",
         "origins": {
             "site": "the site",
             "third-party-toolbar": "third-party toolbar",
@@ -68,6 +90,29 @@ TEXT = {
         },
     },
 }
+
+
+def summary_text(t: dict, report: dict) -> str:
+    """One line of counts (and new vs known when a baseline was given); empty for a report without a summary."""
+    summary = report.get("summary")
+    if not summary:
+        return ""
+    text = t["summary"].format(
+        pages=summary["pages"],
+        failures=summary["failures"],
+        reviews=summary["reviews"],
+        broken=summary["broken_links"],
+        errors=summary["errors"],
+    )
+    if summary.get("baseline"):
+        text += " · " + t["summary_baseline"].format(new=summary["new"], known=summary["known"])
+    return text
+
+
+def state_text(t: dict, item: dict) -> str:
+    """'new' / 'known' for an item or instance compared with a baseline; '' without one."""
+    state = item.get("baseline_state")
+    return t[state] if state in ("new", "known") else ""
 
 
 def render_json(report: dict) -> str:
@@ -96,29 +141,46 @@ def render_junit(report: dict) -> str:
     """One testsuite per page, one testcase per failed check, an <error> case per page that could not be audited."""
     suites = ET.Element("testsuites", name="a11y-audit")
     for page in report["pages"]:
+        reviews = page.get("reviews", [])
         suite = ET.SubElement(
             suites,
             "testsuite",
             name=page["url"] or page["key"],
-            tests=str(max(1, len(page["failures"]))),
+            tests=str(max(1, len(page["failures"]) + len(reviews))),
             failures=str(len(page["failures"])),
             errors="0",
+            skipped=str(len(reviews)),
         )
-        if not page["failures"]:
+        if not page["failures"] and not reviews:
             ET.SubElement(suite, "testcase", classname=page["url"] or "", name="accessibility")
         for failure in page["failures"]:
             case = ET.SubElement(suite, "testcase", classname=page["url"] or "", name=failure["check"])
+            state = f" [{failure['baseline_state']}]" if failure.get("baseline_state") else ""
             node = ET.SubElement(
                 case,
                 "failure",
                 type=failure["severity"],
-                message=f"{_title(report, failure['check'])} ({failure['severity']})",
+                message=f"{_title(report, failure['check'])} ({failure['severity']}){state}",
             )
-            node.text = "\n".join(
-                f"{_selector_text(e.get('selector'))}: {e.get('message', '')}"
-                + (f" [origin: {e['origin']}]" if e.get("origin") else "")
-                for e in failure["evidence"]
+            node.text = _junit_evidence(failure)
+        for review in reviews:  # axe could not decide: a person must look; skipped, never a failure
+            case = ET.SubElement(suite, "testcase", classname=page["url"] or "", name=review["check"])
+            state = f" [{review['baseline_state']}]" if review.get("baseline_state") else ""
+            node = ET.SubElement(
+                case,
+                "skipped",
+                message=f"needs review: {_title(report, review['check'])} ({review['severity']}){state}",
             )
+            node.text = _junit_evidence(review)
+    broken = report.get("broken_links", [])
+    if broken:
+        suite = ET.SubElement(
+            suites, "testsuite", name="broken links", tests=str(len(broken)), failures=str(len(broken)), errors="0"
+        )
+        for link in broken:
+            case = ET.SubElement(suite, "testcase", classname=link["url"], name="link")
+            node = ET.SubElement(case, "failure", type="broken-link", message=link["message"])
+            node.text = f"HTTP {link.get('status')} <- {link.get('referrer') or ''}"
     if report["errors"]:
         suite = ET.SubElement(
             suites,
@@ -135,6 +197,19 @@ def render_junit(report: dict) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
+def _junit_evidence(item: dict) -> str:
+    return "\n".join(
+        f"{_selector_text(e.get('selector'))}: {e.get('message', '')}"
+        + (f" [origin: {e['origin']}]" if e.get("origin") else "")
+        + (f" [{e['baseline_state']}]" if e.get("baseline_state") else "")
+        for e in item["evidence"]
+    )
+
+
+SARIF_BASELINE = {"new": "new", "known": "unchanged"}
+BROKEN_LINK_RULE = "broken-link"
+
+
 def render_sarif(report: dict) -> str:
     """SARIF 2.1.0: rules are checks; each failing instance is a result located by URL and selector."""
     rules = [
@@ -147,10 +222,21 @@ def render_sarif(report: dict) -> str:
         }
         for cid, c in report["checks"].items()
     ]
+    broken = report.get("broken_links", [])
+    if broken:
+        rules.append(
+            {
+                "id": BROKEN_LINK_RULE,
+                "name": BROKEN_LINK_RULE,
+                "shortDescription": {"text": "Links lead to pages that exist"},
+                "properties": {"tags": ["broken-link"]},
+            }
+        )
     index = {r["id"]: i for i, r in enumerate(rules)}
     results = []
     for page in report["pages"]:
-        for failure in page["failures"]:
+        items = [(f, False) for f in page["failures"]] + [(r, True) for r in page.get("reviews", [])]
+        for failure, review in items:
             for evidence in failure["evidence"] or [{}]:
                 location = {"physicalLocation": {"artifactLocation": {"uri": page["url"]}}}
                 if evidence.get("html"):
@@ -161,16 +247,35 @@ def render_sarif(report: dict) -> str:
                     location["logicalLocations"] = [
                         {"fullyQualifiedName": _selector_text(evidence["selector"]), "kind": "element"}
                     ]
-                results.append(
-                    {
-                        "ruleId": failure["check"],
-                        "ruleIndex": index[failure["check"]],
-                        "level": SARIF_LEVEL.get(failure["severity"], "warning"),
-                        "message": {"text": evidence.get("message") or _title(report, failure["check"])},
-                        "locations": [location],
-                        "properties": {"severity": failure["severity"], "origin": evidence.get("origin") or "site"},
-                    }
-                )
+                result = {
+                    "ruleId": failure["check"],
+                    "ruleIndex": index[failure["check"]],
+                    # a needs-review item is a note: SARIF's "review" kind would require level "none"
+                    "level": "note" if review else SARIF_LEVEL.get(failure["severity"], "warning"),
+                    "message": {"text": evidence.get("message") or _title(report, failure["check"])},
+                    "locations": [location],
+                    "properties": {
+                        "severity": failure["severity"],
+                        "origin": evidence.get("origin") or "site",
+                        "review": review,
+                    },
+                }
+                state = evidence.get("baseline_state") or failure.get("baseline_state")
+                if state in SARIF_BASELINE:
+                    result["baselineState"] = SARIF_BASELINE[state]
+                results.append(result)
+    for link in broken:
+        location = {"physicalLocation": {"artifactLocation": {"uri": link["url"]}}}
+        results.append(
+            {
+                "ruleId": BROKEN_LINK_RULE,
+                "ruleIndex": index[BROKEN_LINK_RULE],
+                "level": "warning",
+                "message": {"text": link["message"]},
+                "locations": [location],
+                "properties": {"status": link.get("status"), "referrer": link.get("referrer")},
+            }
+        )
     notifications = [
         {
             "level": "error",
@@ -195,6 +300,11 @@ def render_sarif(report: dict) -> str:
     return json.dumps(sarif, ensure_ascii=False, indent=1) + "\n"
 
 
+def _md_state(t: dict, failure: dict) -> str:
+    """'new 1, known 33' for a failure compared with a baseline."""
+    return f"{t['new']} {failure.get('new', 0)}, {t['known']} {failure.get('known', 0)}"
+
+
 def _md_cell(text) -> str:
     return str(text if text is not None else "–").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
@@ -207,12 +317,16 @@ def render_markdown(report: dict) -> str:
     if gate:
         verdict = t["passed"] if gate.get("exit_code") == 0 else t["failed"]
         lines += [f"**{t['gate']}: {verdict}** " + "; ".join(_md_cell(r) for r in gate.get("reasons", [])), ""]
+    if report.get("summary"):
+        lines += [_md_cell(summary_text(t, report)), ""]
     lines += [f"| {t['site']} | {t['score']} | {t['grade']} | {t['sampled']} |", "|---|---|---|---|"]
     for site in report["sites"]:
+        label = f"{site['name']} ({site['url']})" if site.get("name") and site["name"] != site["url"] else site["url"]
         lines.append(
-            f"| {_md_cell(site['url'])} | {_md_cell(site['score'])} | {_md_cell(site['grade'])} | "
+            f"| {_md_cell(label)} | {_md_cell(site['score'])} | {_md_cell(site['grade'])} | "
             f"{site['crawl']['sampled']} |"
         )
+    with_baseline = bool((report.get("summary") or {}).get("baseline"))
     rank = {"critical": 4, "serious": 3, "moderate": 2, "minor": 1}
     failures = sorted(
         ((p, f) for p in report["pages"] for f in p["failures"]),
@@ -220,18 +334,40 @@ def render_markdown(report: dict) -> str:
     )
     lines += ["", f"### {t['failures']} ({len(failures)})", ""]
     if failures:
+        extra_head, extra_rule = (f" {t['baseline']} |", "---|") if with_baseline else ("", "")
         lines += [
-            f"| {t['severity']} | {t['check']} | {t['pages']} | {t['instances']} | {t['origin']} |",
-            "|---|---|---|---|---|",
+            f"| {t['severity']} | {t['check']} | {t['pages']} | {t['instances']} | {t['origin']} |{extra_head}",
+            f"|---|---|---|---|---|{extra_rule}",
         ]
         for page, failure in failures[:50]:
+            state = f" {_md_state(t, failure)} |" if with_baseline else ""
             lines.append(
                 f"| {failure['severity']} | {_md_cell(_title(report, failure['check']))} | "
                 f"{_md_cell(page['url'])} | {failure['failed']}/{failure['passed']} | "
-                f"{_md_cell(origin_text(t, failure))} |"
+                f"{_md_cell(origin_text(t, failure))} |{state}"
             )
     else:
         lines.append(t["none"])
+    reviews = sorted(
+        ((p, r) for p in report["pages"] for r in p.get("reviews", [])),
+        key=lambda pr: (-rank.get(pr[1]["severity"], 0), pr[0]["key"]),
+    )
+    if reviews:
+        lines += ["", f"### {t['reviews']} ({len(reviews)})", ""]
+        lines += [f"| {t['severity']} | {t['check']} | {t['pages']} | {t['where']} |", "|---|---|---|---|"]
+        for page, review in reviews[:50]:
+            where = "; ".join(_selector_text(e.get("selector")) for e in review["evidence"][:3])
+            lines.append(
+                f"| {review['severity']} | {_md_cell(_title(report, review['check']))} | {_md_cell(page['url'])} | "
+                f"{_md_cell(where)} |"
+            )
+    broken = report.get("broken_links", [])
+    if broken:
+        lines += ["", f"### {t['broken_links']} ({len(broken)})", ""]
+        lines += [
+            f"- {_md_cell(b['url'])}: HTTP {_md_cell(b.get('status'))} ({t['linked_from']} {_md_cell(b.get('referrer'))})"
+            for b in broken
+        ]
     if report["errors"]:
         lines += ["", f"### {t['errors']} ({len(report['errors'])})", ""]
         lines += [f"- {_md_cell(e['url'])}: {_md_cell(e['message'])}" for e in report["errors"]]
@@ -250,5 +386,10 @@ def render_html(report: dict) -> str:
     """A self-contained page (no scripts, no external assets) that itself passes the tool's audit."""
     t = TEXT.get(report["lang"], TEXT["zh"])
     return _ENV.get_template("report.html.j2").render(
-        r=report, t=t, selector_text=_selector_text, origin_text=lambda item: origin_text(t, item)
+        r=report,
+        t=t,
+        selector_text=_selector_text,
+        origin_text=lambda item: origin_text(t, item),
+        state_text=lambda item: state_text(t, item),
+        summary=summary_text(t, report),
     )
