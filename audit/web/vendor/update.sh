@@ -12,4 +12,17 @@ cp "$work/package/axe.min.js" "$here/axe.min.js"
 cp "$work/package/locales/zh_CN.json" "$here/locales/zh_CN.json"
 cp "$work/package/LICENSE" "$here/LICENSE"
 echo "$version" > "$here/VERSION"
+sums() { (cd "$here" && for f in "$@"; do printf '"%s" = "%s"\n' "$f" "$(sha256sum "$f" | cut -d' ' -f1)"; done); }
+cat > "$here/VENDORED.toml" <<TOML
+# What is vendored here, from where, and each file's sha256 (checked by tests/test_vendored.py).
+# update.sh rewrites this file; a vendored file changed by hand fails that test.
+
+[[package]]
+name = "axe-core"
+version = "$version"
+source = "npm axe-core@$version: package/axe.min.js, package/locales/zh_CN.json, package/LICENSE"
+license = "MPL-2.0"
+[package.sha256]
+$(sums axe.min.js locales/zh_CN.json LICENSE)
+TOML
 echo "axe-core $version vendored into $here"
