@@ -48,7 +48,7 @@ def test_marker_counts_per_grade_match_the_stored_scores(rendered):
     # with no location is in the table only
     assert counts["toilets"] == Counter({"A": 2, "B": 1, "D": 1})
     assert counts["roads"] == Counter({"A": 1, "D": 1})
-    assert counts["information"] == Counter({"A": 1, "D": 1})  # the portal at 70 fails a critical check: D, not C
+    assert counts["information"] == Counter({"A": 1, "D": 1})  # the C-scoring portal fails a critical check: D
     assert counts["scenic"] == Counter({"A": 1})
     assert len(rendered.payload["circles"]["items"]) == 1
 
