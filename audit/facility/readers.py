@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -19,6 +20,8 @@ META_SHEET = "_a11y_audit"  # hidden sheet of generated templates: checklist id 
 SKIP_SHEETS = {META_SHEET, "填写说明", "Instructions", "选项", "Lists", "choices", "settings"}
 MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX that inflates beyond this is refused (zip bomb)
 CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+MAX_JSON_DEPTH = 64  # a GeoJSON MultiPolygon inside a FeatureCollection is 7 deep; json.loads recurses per level
+MAX_CELL_CHARS = 131072  # Python's csv default field limit, stated so a longer cell is a named file error
 
 
 @dataclass
@@ -84,6 +87,16 @@ def read_csv(data: bytes, max_rows: int) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _csv_table(rows, max_rows)
+    except csv.Error as exc:
+        # the csv module's only complaint with newline="" is a cell over its field limit
+        raise ValueProblem(
+            "facility.file.cell-too-long", row=rows.line_num, limit=MAX_CELL_CHARS, detail=str(exc)
+        ) from None
+
+
+def _csv_table(rows: Any, max_rows: int) -> Table:
     headers = next(rows, None)
     if not headers or not any(h.strip() for h in headers):
         raise ValueProblem("facility.file.empty")
@@ -183,8 +196,10 @@ DEFECT_FIELDS = {
 def read_geojson(data: bytes, max_rows: int) -> Table:
     """Features -> rows. Point features with a `segment` property are marks on that segment's line
     (a gap, obstruction or crossing), merged into the segment's row as 'lon lat [length m] note'."""
+    text = decode_text(data)
+    check_json_depth(text)
     try:
-        document = json.loads(decode_text(data))
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueProblem("facility.file.bad-json", detail=f"line {exc.lineno}: {exc.msg}") from None
     features = document.get("features") if isinstance(document, dict) else None
@@ -205,6 +220,24 @@ def read_geojson(data: bytes, max_rows: int) -> Table:
     orphans = _merge_marks(records, marks)
     meta = {"coord_system": str(document.get("coord_system", ""))} if document.get("coord_system") else {}
     return Table("geojson", list(headers), records, meta, orphans)
+
+
+# a string (to its closing quote, or to the end if it has none: always a match, so one linear pass) or a bracket
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
+
+
+def check_json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse nesting deeper than `limit` before json.loads, whose C parser recurses once per level and
+    fails with RecursionError (or worse) on a few hundred kB of '['. Brackets inside strings do not count."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                raise ValueProblem("facility.file.too-deep", limit=limit)
+        elif token in "]}":
+            depth -= 1
 
 
 def _merge_marks(records: list[Record], marks: list[tuple[int, dict, Any]]) -> list[tuple[int, str]]:

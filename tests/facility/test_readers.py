@@ -82,3 +82,50 @@ def test_geojson_defaults_to_wgs84_and_takes_a_declared_system(read):
     declared = read(data, "t.geojson", checklist_id="accessible-toilets", coords="gcj02")
     assert declared.rows[0].geometry["coordinates"] != [112.977, 28.196]
     assert declared.rows[0].coord_system_in == "gcj02"
+
+
+# -- hostile files: a named file error, never a crash ------------------------------------------------
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[" * 400_000,  # json.loads recursed until RecursionError
+        b'{"type": "FeatureCollection", "features": [{"properties": {"x": ' + b"[" * 5000 + b"]" * 5000 + b"}}]}",
+    ],
+    ids=["bare", "inside-a-property"],
+)
+def test_deeply_nested_geojson_is_a_file_error_naming_the_file(read, catalog, data):
+    result = read(data, "deep.geojson")
+    assert [p.key for p in result.errors] == ["facility.file.too-deep"] and not result.rows
+    zh, en = (result.errors[0].text(catalog.messages, lang) for lang in ("zh", "en"))
+    assert zh.startswith("deep.geojson") and "嵌套" in zh
+    assert en.startswith("deep.geojson") and "nested more than 64 levels" in en
+
+
+def test_brackets_inside_geojson_strings_do_not_count_as_nesting():
+    from audit.facility.readers import check_json_depth
+
+    check_json_depth('{"a": "' + "[" * 1000 + '\\"[[[", "b": [[[1]]]}')  # no error
+    check_json_depth('"' + '\\"' * 100_000)  # an unterminated string of escaped quotes: one linear pass
+
+
+def test_a_csv_cell_over_the_field_limit_is_a_file_error(read, catalog):
+    header = ",".join(TOILET_HEADER).encode()
+    result = read(header + b'\nT1,"' + b"x" * 200_000 + b'"\n', "long.csv")
+    assert [p.key for p in result.errors] == ["facility.file.cell-too-long"]
+    assert result.errors[0].text(catalog.messages, "en").startswith("long.csv: a cell near row 2")
+
+
+def test_deeply_nested_xml_in_an_xlsx_is_streamed_not_recursed(read):
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([TOILET_HEADER, toilet_row("T1")])))
+    built = io.BytesIO()
+    with zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b"<x>" * 100_000 + b"</x>" * 100_000)
+            archive.writestr(info, data)
+    result = read(built.getvalue(), "deep.xlsx")
+    assert not result.errors and [r.submission_id for r in result.rows] == ["T1"]
