@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from audit.catalog import Messages, default_root
 from audit.model.vocab import Outcome
+from audit.web.urls import same_site
 
 
 @dataclass(frozen=True)
@@ -32,97 +36,174 @@ class PageFacts:
     toolbars: list = field(default_factory=list)
 
 
-# Styles compared between the unfocused and the focused state of one element.
-_STYLE_SNAPSHOT = """() => {
+@functools.cache
+def _messages() -> Messages:
+    return Messages.load(default_root())
+
+
+def say(key: str, **values: Any) -> str:
+    """A probe message in Chinese and English (checklists/messages/web.yaml): evidence is read in either."""
+    return _messages().both(key, **values)
+
+
+# Records, from the page itself, every element that received focus since the last look, and gives each element
+# an identity (a WeakMap number): two identical links are two stops, and an element that blurs itself on focus
+# (WCAG F55) is seen although the focus is back on <body> when we look.
+_FOCUS_WATCH = """() => {
+  if (!window.__a11yAuditFocus) {
+    const state = {ids: new WeakMap(), next: 1, log: []};
+    // 'focus' in the capture phase runs before the element's own onfocus handler, which may blur it at once
+    document.addEventListener('focus', (e) => { if (e.target && e.target.nodeType === 1) state.log.push(e.target); }, true);
+    window.__a11yAuditFocus = state;
+  }
+  window.__a11yAuditFocus.log = [];
+  document.activeElement && document.activeElement.blur();
+  window.scrollTo(0, 0);
+}"""
+
+# After one Tab press: the focused element's identity and whether its style changed with focus; or the element
+# that took the focus and dropped it (focus back on the body); or null when focus left the document.
+_FOCUS_STEP = """() => {
+  const state = window.__a11yAuditFocus;
+  if (!state) return {reset: true};
+  const log = state.log;
+  const id = (e) => { if (!state.ids.has(e)) state.ids.set(e, state.next++); return state.ids.get(e); };
+  const sel = (e) => e.id ? '#' + CSS.escape(e.id) : e.tagName.toLowerCase() +
+      (e.getAttribute('href') ? '[href="' + e.getAttribute('href').slice(0, 80).replace(/"/g, '\\\\"') + '"]' : '');
+  const info = (e) => ({id: id(e), selector: sel(e), html: e.outerHTML.slice(0, 300)});
   const el = document.activeElement;
-  if (!el || el === document.body || el === document.documentElement) return null;
-  if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') return {frame: true};
+  const isRoot = (e) => !e || e === document.body || e === document.documentElement;
+  if (isRoot(el)) {
+    const lost = log.filter(e => !isRoot(e));
+    state.log = [];
+    return lost.length ? {lost: true, ...info(lost[lost.length - 1])} : null;
+  }
+  if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') { state.log = []; return {frame: true}; }
   const pick = (s) => ({outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
       ? s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor : 'none',
     shadow: s.boxShadow, border: s.borderTopColor + s.borderBottomColor + s.borderTopWidth + s.borderBottomWidth,
     background: s.backgroundColor, color: s.color, decoration: s.textDecorationLine});
   const focused = pick(getComputedStyle(el));
-  const sel = (e) => e.id ? '#' + CSS.escape(e.id) : e.tagName.toLowerCase() +
-      (e.getAttribute('href') ? '[href="' + e.getAttribute('href').slice(0, 80).replace(/"/g, '\\\\"') + '"]' : '');
-  const info = {selector: sel(el), html: el.outerHTML.slice(0, 300)};
+  const result = info(el);
   el.blur();
   const plain = pick(getComputedStyle(el));
   el.focus({focusVisible: true});
+  state.log = [];  // our own blur and focus are not the page's
   const changed = Object.keys(focused).filter(k => focused[k] !== plain[k]);
-  return {...info, changed, focused: focused.outline};
+  return {...result, changed, focused: focused.outline};
 }"""
 
 
 async def focus_visible(tab: Any, options: Mapping[str, Any], facts: PageFacts) -> ProbeResult:
-    """Tab through the first N focusable elements; each must look different when focused."""
+    """Tab through the first N focusable elements, by element identity; each must look different when
+    focused, and none may drop the focus it was given (F55)."""
     limit = int(options.get("max_elements", 30))
-    await tab.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    presses = int(options.get("max_presses", 2 * limit + 10))  # frames and off-document stops cost presses too
+    await tab.evaluate(_FOCUS_WATCH)
     passed, failed, evidence, seen = 0, 0, [], set()
-    for _ in range(limit):
+    for _ in range(presses):
+        if passed + failed >= limit:
+            break
         await tab.press_tab()
-        state = await tab.evaluate(_STYLE_SNAPSHOT)
+        state = await tab.evaluate(_FOCUS_STEP)
+        if state and state.get("reset"):  # the page reloaded itself: watch the new document
+            await tab.evaluate(_FOCUS_WATCH)
+            continue
         if state is None or state.get("frame"):
             continue
-        key = state["selector"] + state["html"]
-        if key in seen:  # focus wrapped around to the start
+        if state["id"] in seen:  # focus wrapped around to an element already met
             break
-        seen.add(key)
-        if state["changed"]:
+        seen.add(state["id"])
+        if state.get("lost"):
+            failed += 1
+            problem = "web.probe.focus.lost"
+        elif state["changed"]:
             passed += 1
+            continue
         else:
             failed += 1
-            if len(evidence) < 10:
-                evidence.append(
-                    {
-                        "selector": state["selector"],
-                        "html": state["html"],
-                        "url": facts.url,
-                        "message": "no visible change of outline, shadow, border, background or colour "
-                        "when focused / 获得焦点时外观无可见变化",
-                    }
-                )
+            problem = "web.probe.focus.invisible"
+        if len(evidence) < 10:
+            evidence.append(
+                {"selector": state["selector"], "html": state["html"], "url": facts.url, "message": say(problem)}
+            )
     if passed + failed == 0:
-        return ProbeResult(Outcome.NA, note="no focusable elements")
+        return ProbeResult(Outcome.NA, note=say("web.probe.focus.none"))
     outcome = Outcome.FAIL if failed else Outcome.PASS
     return ProbeResult(outcome, passed, failed, tuple(evidence), measured=f"{passed}/{passed + failed} visible")
 
 
-_SCROLL_WIDTH = """() => ({scroll: Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0),
-  client: document.documentElement.clientWidth})"""
+# The page's width, and the elements that make it scroll sideways: boxes reaching past the viewport whose
+# parent does not (the outermost cause), skipping whatever lies inside its own scroll container (a data table
+# in an overflow-x: auto wrapper, a map) or is fixed to the viewport: WCAG 1.4.10 excepts those.
+_OVERFLOW = """([tolerance, cap]) => {
+  window.scrollTo(0, 0);
+  const doc = document.documentElement;
+  const client = doc.clientWidth;
+  const scroll = Math.max(doc.scrollWidth, document.body ? document.body.scrollWidth : 0);
+  const culprits = [];
+  if (scroll - client <= tolerance || !document.body) return {scroll, client, culprits};
+  const path = (e) => {
+    const parts = [];
+    for (let n = e; n && n.nodeType === 1 && n !== doc && parts.length < 4; n = n.parentElement) {
+      if (n.id) { parts.unshift('#' + CSS.escape(n.id)); break; }
+      let part = n.tagName.toLowerCase();
+      const cls = Array.from(n.classList).slice(0, 2).map(c => '.' + CSS.escape(c)).join('');
+      const same = n.parentElement ? Array.from(n.parentElement.children).filter(c => c.tagName === n.tagName) : [];
+      part += cls || (same.length > 1 ? ':nth-of-type(' + (same.indexOf(n) + 1) + ')' : '');
+      parts.unshift(part);
+    }
+    return parts.join(' > ');
+  };
+  let visited = 0;
+  const walk = (el, parentOverflows) => {
+    if (culprits.length >= cap || visited++ > 20000) return;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.position === 'fixed') return;
+    const rect = el.getBoundingClientRect();
+    const overflows = rect.width > 0 && (rect.right > client + tolerance || rect.left < -tolerance);
+    if (overflows && !parentOverflows) {
+      const tag = el.cloneNode(false).outerHTML;
+      culprits.push({selector: path(el), html: (tag.length > 300 ? tag.slice(0, 300) : el.outerHTML.slice(0, 300)),
+        width: Math.round(rect.width), overflow: Math.round(Math.max(rect.right - client, -rect.left))});
+    }
+    if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX)) return;  // its own scroll container
+    for (const child of el.children) walk(child, overflows);
+  };
+  walk(document.body, false);
+  return {scroll, client, culprits};
+}"""
 
 
 async def reflow(tab: Any, options: Mapping[str, Any], facts: PageFacts) -> ProbeResult:
-    """At a 320 CSS px wide viewport the document must not be wider than the viewport."""
+    """At a 320 CSS px wide viewport the page must not scroll sideways; the elements that make it do are named."""
     width, height = int(options.get("width", 320)), int(options.get("height", 256))
     tolerance = int(options.get("tolerance_px", 2))
     await tab.set_viewport(width, height)
     await tab.evaluate("() => new Promise(r => requestAnimationFrame(() => r(null)))")  # let layout settle
-    size = await tab.evaluate(_SCROLL_WIDTH)
-    overflow = size["scroll"] - size["client"]
+    size = await tab.evaluate(_OVERFLOW, [tolerance, int(options.get("max_elements", 5))])
     measured = f"{size['scroll']} px"
     required = f"≤ {size['client']} px"
-    if overflow > tolerance:
-        return ProbeResult(
-            Outcome.FAIL,
-            0,
-            1,
-            (
-                {
-                    "url": facts.url,
-                    "message": f"horizontal scroll at {width} px: content {size['scroll']} px wide / 水平滚动",
-                },
-            ),
-            measured,
-            required,
-        )
-    return ProbeResult(Outcome.PASS, 1, 0, (), measured, required)
+    if size["scroll"] - size["client"] <= tolerance:
+        return ProbeResult(Outcome.PASS, 1, 0, (), measured, required)
+    page = say("web.probe.reflow.overflow", width=width, scroll=size["scroll"])
+    evidence = [
+        {
+            "selector": c["selector"],
+            "html": c["html"],
+            "url": facts.url,
+            "message": page + "; " + say("web.probe.reflow.culprit", element_width=c["width"], overflow=c["overflow"]),
+        }
+        for c in size["culprits"]
+    ] or [{"url": facts.url, "message": page + "; " + say("web.probe.reflow.unknown")}]
+    return ProbeResult(Outcome.FAIL, 0, 1, tuple(evidence), measured, required)
 
 
 _CONTROLS = "a, button, [role=button], [role=link], input[type=button]"
 _CONTROL_NAMES = """(selector) => Array.from(document.querySelectorAll(selector))
   .slice(0, 3000).map((e, index) => ({index, name: [e.textContent, e.getAttribute('aria-label'), e.getAttribute('title'), e.value,
     ...Array.from(e.querySelectorAll('img[alt]')).map(i => i.alt)].filter(Boolean).join(' ').replace(/\\s+/g, ' ').trim().slice(0, 80),
-    html: e.outerHTML.slice(0, 300), id: e.id}))"""
+    html: e.outerHTML.slice(0, 300), id: e.id, href: e.tagName === 'A' && e.href ? e.href : ''}))"""
 
 # The main text's font size: the size (in CSS px, times CSS zoom) carrying the most visible characters
 # of the main content; a marker tells a fresh document (the entry navigated) from the same one.
@@ -144,7 +225,9 @@ _MAIN_TEXT_SIZE = """() => {
   }
   let best = null;
   for (const [px, chars] of weights) if (best === null || chars > weights.get(best)) best = px;
-  return {px: best, fresh: !window.__a11yAuditMark, ready: document.readyState, url: location.href};
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {px: best, fresh: !window.__a11yAuditMark, ready: document.readyState, url: location.href,
+    status: nav && nav.responseStatus ? nav.responseStatus : null};
 }"""
 _MARK = "() => { window.__a11yAuditMark = true; }"
 _CLICK = """([selector, index]) => { const el = document.querySelectorAll(selector)[index];
@@ -164,8 +247,8 @@ async def _main_text(tab: Any) -> dict | None:
 
 async def _activate(
     tab: Any, action: str, arg: Any, before: float, options: Mapping[str, Any]
-) -> tuple[bool, float | None]:
-    """Run the activation; poll the main text's size until it grew or the wait ran out. (activated, after px)."""
+) -> tuple[bool, dict | None]:
+    """Run the activation; poll the main text until it grew or the wait ran out. (activated, last state)."""
     wait, growth = float(options.get("wait_s", 3)), float(options.get("min_growth_px", 1))
     await tab.evaluate(_MARK)
     try:
@@ -173,45 +256,66 @@ async def _activate(
             return False, None
     except Exception:  # noqa: BLE001, S110 - the click navigated at once: the new document answers below
         pass
-    after, deadline = None, time.monotonic() + wait
+    last, deadline = None, time.monotonic() + wait
     while time.monotonic() < deadline:
         await asyncio.sleep(0.2)
         state = await _main_text(tab)
         if not state or state["px"] is None or (state["fresh"] and state["ready"] != "complete"):
+            if state and not _is_web(state["url"]):  # a browser error page: nothing more will load
+                return True, state
             continue
-        after = state["px"]
-        if after >= before + growth:
+        last = state
+        if state["px"] >= before + growth:
             break
-    return True, after
+    return True, last
+
+
+def _is_web(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https")
+
+
+def _in_site(url: str, home: str) -> bool:
+    """A control's target is this site's when it stays on the page (no http link) or on the same site."""
+    return not _is_web(url) or same_site(url, home)
+
+
+def _choose_entry(controls: list[dict], options: Mapping[str, Any], home: str) -> tuple[dict | None, dict | None]:
+    """(entry on this site, entry off-site): the first control named with the most preferred keyword."""
+    on_site = off_site = None
+    for keyword in (k.lower() for k in options.get("keywords", []) if k):  # the list is in order of preference
+        for control in controls:
+            if keyword not in control["name"].lower():
+                continue
+            if _in_site(control.get("href", ""), home):
+                return control, off_site
+            off_site = off_site or control
+    return on_site, off_site
+
+
+def _review(evidence: dict, message: str, **result: Any) -> ProbeResult:
+    return ProbeResult(Outcome.REVIEW, evidence=({**evidence, "message": message},), note=message, **result)
 
 
 async def elder_mode_entry(tab: Any, options: Mapping[str, Any], facts: PageFacts) -> ProbeResult:
-    """On the home page, find an elder/accessibility mode entry (or a toolbar's elder mode), activate it and
-    confirm that the main text grew. Runs last: the activation may change or leave the page."""
+    """On the home page, find an elder/accessibility mode entry of this site (or a toolbar's elder mode),
+    activate it and confirm that the main text grew without leaving the site. Runs last: the activation may
+    change or leave the page."""
     if not facts.is_home:
-        return ProbeResult(Outcome.NA, note="checked on home pages only")
+        return ProbeResult(Outcome.NA, note=say("web.probe.elder.home-only"))
     activation = options.get("activate", {})
     generic = {k.lower() for k in options.get("generic_keywords", [])}
     controls = await tab.evaluate(_CONTROL_NAMES, _CONTROLS)
-    entry = None
-    for keyword in (k.lower() for k in options.get("keywords", []) if k):  # the list is in order of preference
-        entry = next((c for c in controls if keyword in c["name"].lower()), None)
-        if entry:
-            break
+    entry, off_site = _choose_entry(controls, options, facts.url)
     toolbar = facts.toolbars[0]["family"] if facts.toolbars else None
     if entry is None and toolbar is None:
-        return ProbeResult(
-            Outcome.FAIL,
-            0,
-            1,
-            (
-                {
-                    "url": facts.url,
-                    "message": "no elder-friendly or accessibility mode entry found / 未发现适老化或无障碍模式入口",
-                },
-            ),
-            measured="none",
-        )
+        if off_site is not None:  # e.g. a W3C "Accessibility" logo: never this site's larger-text mode
+            return _review(
+                {"html": off_site["html"], "url": facts.url},
+                say("web.probe.elder.off-site", via=off_site["name"], url=off_site["href"]),
+                measured={"via": off_site["name"], "href": off_site["href"]},
+            )
+        message = say("web.probe.elder.none")
+        return ProbeResult(Outcome.FAIL, 0, 1, ({"url": facts.url, "message": message},), measured="none")
     if entry is not None:
         via, evidence = entry["name"], {"html": entry["html"], "url": facts.url}
         action, arg = _CLICK, [_CONTROLS, entry["index"]]
@@ -224,47 +328,38 @@ async def elder_mode_entry(tab: Any, options: Mapping[str, Any], facts: PageFact
     await tab.set_viewport(*activation.get("viewport", (1280, 1024)))  # a probe before may have narrowed it
     start = await _main_text(tab)
     if not start or start["px"] is None:
-        return ProbeResult(
-            Outcome.REVIEW,
-            evidence=({**evidence, "message": f"entry: {via}; no main text to measure"},),
-            measured={"via": via},
-            note="main text could not be measured / 无法测量正文字号",
-        )
+        return _review(evidence, say("web.probe.elder.unmeasured", via=via), measured={"via": via})
     before = start["px"]
     try:
-        activated, after = await _activate(tab, action, arg, before, activation)
+        activated, state = await _activate(tab, action, arg, before, activation)
     except Exception as exc:  # noqa: BLE001 - the page refused the click or script: a person must look
-        activated, after = False, None
+        activated, state = False, None
         evidence = {**evidence, "detail": f"{type(exc).__name__}: {exc}"[:200]}
-    measured = {
-        "via": via,
-        "before_px": before,
-        "after_px": after,
-        "text": f"{before:g} px → {after:g} px" if after is not None else f"{before:g} px → ?",
-    }
+    after = state["px"] if state else None
+    text = f"{before:g} px → {after:g} px" if after is not None else f"{before:g} px → ?"
+    measured = {"via": via, "before_px": before, "after_px": after, "text": text}
     required = f"> {before:g} px"
-    if not activated or after is None:
+    result = {"measured": measured, "required": required}
+    if not activated or state is None:
+        return _review(evidence, say("web.probe.elder.not-activated", via=via), **result)
+    here = state["url"]
+    if not _in_site(here, facts.url) or not _is_web(here):
+        measured["landed"] = here[:300]
+        return _review(evidence, say("web.probe.elder.left-site", via=via, url=here[:300]), **result)
+    if state.get("status") and state["status"] >= 400:
+        return _review(evidence, say("web.probe.elder.error-page", via=via, status=state["status"]), **result)
+    if after is None:
+        return _review(evidence, say("web.probe.elder.unmeasured", via=via), **result)
+    if is_generic and state["fresh"]:  # a page named only "accessibility" may be a statement, not a mode
+        measured["landed"] = here[:300]
+        return _review(evidence, say("web.probe.elder.other-page", via=via, url=here[:300], text=text), **result)
+    if after >= before + float(activation.get("min_growth_px", 1)):
         return ProbeResult(
-            Outcome.REVIEW,
-            evidence=({**evidence, "message": f"entry: {via}; could not be activated automatically / 无法自动启用"},),
-            measured=measured,
-            required=required,
-            note="entry found but not activated automatically / 找到入口但无法自动启用",
+            Outcome.PASS, 1, 0, ({**evidence, "message": say("web.probe.elder.result", via=via, text=text)},), **result
         )
-    grew = after >= before + float(activation.get("min_growth_px", 1))
-    message = f"entry: {via}; main text {measured['text']} / 正文字号 {measured['text']}"
-    if grew:
-        return ProbeResult(Outcome.PASS, 1, 0, ({**evidence, "message": message},), measured, required)
+    message = say("web.probe.elder.no-growth", via=via, text=text)
     outcome = Outcome.REVIEW if is_generic else Outcome.FAIL  # a generic 无障碍 entry may open a toolbar instead
-    return ProbeResult(
-        outcome,
-        0,
-        1,
-        ({**evidence, "message": message + " (no larger text / 字号未增大)"},),
-        measured,
-        required,
-        note="activated, but the main text did not grow / 已启用，但正文字号未增大",
-    )
+    return ProbeResult(outcome, 0, 1, ({**evidence, "message": message},), note=message, **result)
 
 
 _TOOLBAR_SIGNALS = """([globals, ids]) => ({
@@ -289,14 +384,18 @@ async def overlay_toolbar(tab: Any, options: Mapping[str, Any], facts: PageFacts
         found.append({"family": "unknown", "globals": signals["globals"], "ids": signals["ids"]})
     facts.toolbars = found
     evidence = tuple(
-        {"url": facts.url, "message": f"toolbar {t['family']}", **({"html": t["script"]} if "script" in t else {})}
+        {
+            "url": facts.url,
+            "message": say("web.probe.toolbar.found", family=t["family"]),
+            **({"html": t["script"]} if "script" in t else {}),
+        }
         for t in found
     )
     return ProbeResult(
         Outcome.NA,
         evidence=evidence,
         measured={"present": bool(found), "toolbars": found},
-        note="information only: a toolbar earns no credit / 仅作信息记录，不计分",
+        note=say("web.probe.toolbar.note"),
     )
 
 
