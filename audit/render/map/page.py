@@ -64,9 +64,8 @@ def map_view(payload: dict, tiles: Tiles, bounds: list[list[float]] | None, lege
         "element": MAP_ELEMENT_ID,
         "centre": list(DEFAULT_CENTRE),
         "zoom": DEFAULT_ZOOM,
-        # markercluster needs the map's own maxZoom when no tile layer gives one
         "minZoom": MIN_ZOOM,
-        "maxZoom": tiles.max_zoom,
+        "maxZoom": tiles.max_zoom,  # markercluster needs the map's own maxZoom when no tile layer gives one
         "bounds": bounds,
         "padding": list(FIT_PADDING),
         # One base layer only: its datum decides where every point is drawn, so it is not switchable.
