@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Flask, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, jsonify, make_response, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
 from audit.catalog import Catalog, load_catalog
@@ -19,8 +19,16 @@ from audit.service.stores import StorePool
 from audit.service.text import t
 from audit.service.throttle import install_throttle
 
-# our own pages load nothing from elsewhere; generated maps may use tile servers and CDNs, so they get none
+# our own pages load nothing from elsewhere
 PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+# generated maps and reports are single files with inline script and style, and maps show tiles from https servers
+OUTPUT_CSP = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+OUTPUT_FILES = ("/maps/", "/reports/")
+# API errors whose werkzeug text (English only) is replaced by ours; other aborts carry their own description
+API_MESSAGES = {405: "error.method-not-allowed", 413: "error.too-large-limit", 500: "error.other"}
 
 
 @dataclass
@@ -86,27 +94,51 @@ def _install_hooks(app: Flask, state: AppState) -> None:
     def security_headers(response):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        if not request.path.startswith(("/maps/", "/reports/")):
+        if not request.path.startswith(OUTPUT_FILES) or request.path in OUTPUT_FILES:  # listings are our pages
             response.headers["Content-Security-Policy"] = PAGE_CSP
             response.headers["X-Frame-Options"] = "DENY"
+        elif response.mimetype in ("text/html", "image/svg+xml"):  # a PDF viewer is broken by a CSP; HTML needs one
+            response.headers["Content-Security-Policy"] = OUTPUT_CSP
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        else:
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
         if response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        code = exc.code or 500
+        values = {"mb": state.config.max_request_bytes // 1024 // 1024, "method": request.method}
         if request.path.startswith("/api/"):
-            return _error(exc.code or 500, (exc.name or "error").lower().replace(" ", "-"), exc.description or "")
-        if exc.code == 401:
+            # ?lang only: reading the form of a request refused for its size would refuse it again
+            lang = request.args.get("lang") if request.args.get("lang") in ("zh", "en") else state.config.lang
+            own = code in API_MESSAGES and exc.description == type(exc).description
+            message = t(state.catalog, API_MESSAGES[code], lang, **values) if own else exc.description or ""
+            response = make_response(_error(code, (exc.name or "error").lower().replace(" ", "-"), message))
+        elif code == 401:
             return redirect(url_for("pages.login"))
-        key = {400: "error.bad-request", 403: "error.forbidden", 404: "error.not-found", 413: "error.too-large"}.get(
-            exc.code or 500, "error.other"
-        )
-        return render_template("error.html", code=exc.code, key=key), exc.code or 500
+        else:
+            key = PAGE_MESSAGES.get(code, "error.other")
+            response = make_response(render_template("error.html", code=code, key=key, values=values), code)
+        # what the exception says in headers (Allow on 405, Retry-After on 429, WWW-Authenticate) is kept
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.teardown_appcontext
     def end_request(_exc):
         return None
+
+
+PAGE_MESSAGES = {
+    400: "error.bad-request",
+    403: "error.forbidden",
+    404: "error.not-found",
+    405: "error.method-not-allowed",
+    413: "error.too-large-limit",
+}
 
 
 def _error(status: int, code: str, message: str):

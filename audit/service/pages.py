@@ -37,11 +37,15 @@ OUTPUT_SUFFIXES = {
     ".svg",
     ".pdf",
     ".csv",
+    ".xlsx",
     ".md",
     ".txt",
     ".woff",
     ".woff2",
 }
+
+LISTED_SUFFIXES = {".html", ".pdf", ".md", ".xlsx"}
+DOWNLOADS = {".xlsx", ".csv"}
 
 
 def _state():
@@ -167,7 +171,7 @@ def _output(folder: Path, name: str, kind: str):
             sorted(
                 p.relative_to(folder).as_posix()
                 for p in folder.rglob("*")
-                if p.is_file() and p.suffix.lower() in {".html", ".pdf", ".md"}
+                if p.is_file() and p.suffix.lower() in LISTED_SUFFIXES
             )
             if folder.is_dir()
             else []
@@ -175,7 +179,8 @@ def _output(folder: Path, name: str, kind: str):
         return render_template("outputs.html", kind=kind, files=listing)
     if Path(name).suffix.lower() not in OUTPUT_SUFFIXES:
         abort(404)
-    return send_from_directory(folder.resolve(), name)
+    # a spreadsheet is saved, not opened by the browser
+    return send_from_directory(folder.resolve(), name, as_attachment=Path(name).suffix.lower() in DOWNLOADS)
 
 
 def _facility_checklists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,27 @@ def process(
         return Outcome(403, "refused", problems=[Problem(_t(catalog, "upload.not-inspector", lang))])
     log = UploadLog(store)
     upload_id = log.received(user, channel, checklist_id, [f.describe() for f in files + photos])
+    try:
+        return _recorded(store, catalog, config, user, log, upload_id, checklist_id, files, photos, lang, partial)
+    except BaseException as exc:  # whatever goes wrong, no record stays 'received' while the process lives
+        _record_failure(store, log, upload_id, catalog, lang, exc)
+        raise
+
+
+def _recorded(
+    store: Store,
+    catalog: Catalog,
+    config: ServiceConfig,
+    user: User,
+    log: UploadLog,
+    upload_id: int,
+    checklist_id: str,
+    files: list[Upload],
+    photos: list[Upload],
+    lang: str,
+    partial: bool,
+) -> Outcome:
+    """The submission after its record exists: each return finishes that record."""
     early = _early_problems(catalog, config, checklist_id, files, photos, lang)
     if early:
         return _finish(store, log, upload_id, Outcome(422, "rejected", problems=early))
@@ -181,6 +203,16 @@ def _early_problems(
 
 def _unsafe(catalog: Catalog, exc: UnsafeFile, lang: str) -> Problem:
     return Problem(_t(catalog, exc.key, lang, **exc.values), file=str(exc.values.get("file", "")) or None)
+
+
+def _record_failure(store: Store, log: UploadLog, upload_id: int, catalog: Catalog, lang: str, exc: BaseException):
+    """Mark the record 'failed' with the kind of error (its text may hold data; the server log has it)."""
+    problem = Problem(_t(catalog, "upload.failed", lang, reason=type(exc).__name__), key="upload.failed")
+    try:
+        with store.transaction():
+            log.finish(upload_id, "failed", problems=[problem.as_dict()])
+    except Exception:  # the store itself may be what failed; the original error is raised below
+        logging.getLogger(__name__).exception("could not mark upload %s failed", upload_id)
 
 
 def _finish(store: Store, log: UploadLog, upload_id: int, outcome: Outcome) -> Outcome:
