@@ -37,6 +37,7 @@ class Field:
     choices: tuple[Mapping[str, Any], ...] = ()
     required: bool = False
     help: Mapping[str, str] = field(default_factory=dict)
+    plausible: Mapping[str, float] = field(default_factory=dict)  # {min, max}: beyond is a typo or a wrong unit
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def _to_field(raw: Mapping[str, Any]) -> Field:
         choices=tuple(raw.get("choices", [])),
         required=raw.get("required", False),
         help=dict(raw.get("help", {})),
+        plausible=dict(raw.get("plausible", {})),
     )
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from audit.facility.shapes import Checklist, Messages
+from audit.facility.values import closest
 
 # The columns every facility row has besides its checklist's fields, with the names other tools use.
 ENVELOPE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -100,6 +101,7 @@ class ColumnMap:
     roles: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    suggestions: dict[str, str] = field(default_factory=dict)  # unknown header -> the column it nearly names
 
     def header_of(self, role: str) -> str | None:
         return next((h for h, r in self.roles.items() if r == role), None)
@@ -163,7 +165,20 @@ def map_columns(headers: list[str], checklist: Checklist, messages: Messages) ->
     # Kobo exports both the raw geopoint and its split columns: the split ones are unambiguous.
     if "geo:lat" in seen and "env:location" in seen:
         result.roles[result.header_of("env:location")] = "ignore"
+    result.suggestions = _near_misses(result.unknown, checklist, seen)
     return result
+
+
+def _near_misses(unknown: list[str], checklist: Checklist, taken: set[str]) -> dict[str, str]:
+    """'入口门宽度（mm）' -> '入口门净宽': the label of a field no other column fills, closest by spelling."""
+    free = {f.label["zh"]: f for f in checklist.fields if f"field:{f.id}" not in taken}
+    names = {**{normalise(label): label for label in free}, **{f.id: label for label, f in free.items()}}
+    found = {}
+    for header in unknown:
+        near = closest(normalise(header), list(names), cutoff=0.6)
+        if near:
+            found[header] = names[near]
+    return found
 
 
 def fit(headers: list[str], checklist: Checklist) -> int:

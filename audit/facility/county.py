@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from audit.areas import counties_along, counties_at
+from audit.areas import counties_along, counties_at, county_at
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,11 @@ class Placement:
 def county_codes_at(points: Iterable[Sequence[float]]) -> list[str | None]:
     """6-digit GB/T 2260 county code of each WGS-84 (lon, lat), None outside Hunan; batched for speed."""
     return [area.code if area else None for area in counties_at(points)]
+
+
+def in_hunan(lon: float, lat: float) -> bool:
+    """Whether a WGS-84 point lies in the province: in one of its counties (their union is Hunan)."""
+    return county_at(lon, lat) is not None
 
 
 def place(geometries: Sequence[dict[str, Any]]) -> list[Placement]:

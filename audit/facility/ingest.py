@@ -27,8 +27,10 @@ from audit.facility.photos import PhotoRef, resolve, split_names
 from audit.facility.problems import ERROR, WARNING, Problem
 from audit.facility.readers import Record, Table, read_table
 from audit.facility.shapes import Catalog, Checklist
+from audit.facility.spatial import join_parts, mark_problems
 from audit.facility.values import (
     ValueProblem,
+    check_plausible,
     looks_like_formula,
     parse_choice,
     parse_date,
@@ -220,10 +222,10 @@ def column_problems(
     problems += [
         Problem(
             file,
-            "facility.file.unknown-column",
+            "facility.file.unknown-column-near" if h in columns.suggestions else "facility.file.unknown-column",
             row=1,
             column=h,
-            params={"column": h, "checklist": checklist.id},
+            params={"column": h, "checklist": checklist.id, "suggestion": columns.suggestions.get(h, "")},
             level=WARNING,
         )
         for h in columns.unknown
@@ -288,7 +290,7 @@ class RowReader:
         submission_id = self._submission_id(record)
         crs = self._crs(record)
         geometry = self._geometry(record, crs)
-        values = self._values(record, crs)
+        values = self._values(record, crs, geometry)
         photos = self._photos(record)
         inspected_on = self._date(record)
         if len(self.problems) > before and any(p.is_error for p in self.problems[before:]):
@@ -354,9 +356,24 @@ class RowReader:
             except ValueProblem as exc:
                 self.problem(record, exc, header, text)
                 return {}
-            points = [self._point(record, lon, lat, crs, header, text) for lon, lat in raw]
-            return line_geometry(points) if all(points) else {}
+            return self._line(record, raw, crs, header, text)
         return self._point_geometry(record, crs)
+
+    def _line(self, record: Record, raw: list, crs: str, header: str | None, shown: str | None) -> dict[str, Any]:
+        """A line, or the parts of a multi-part line (a list of point lists) joined into one; a hole
+        between parts is an error: the stretch is unrecorded, so nothing can be said about it."""
+        parts = raw if raw and isinstance(raw[0], list) else [raw]
+        converted = [
+            [self._point(record, lon, lat, crs, header, shown or f"{lon}, {lat}") for lon, lat in part]
+            for part in parts
+        ]
+        if not all(all(part) for part in converted):
+            return {}
+        points, holes = join_parts(converted)
+        for hole in holes:
+            params = {"part": hole.part, "distance": hole.distance_m, "lon": hole.lon, "lat": hole.lat}
+            self.problem(record, ValueProblem("facility.location.line-hole", **params), header, shown or "")
+        return {} if holes else line_geometry(points)
 
     def _point_geometry(self, record: Record, crs: str) -> dict[str, Any]:
         for lat_role, lon_role in (("env:lat", "env:lon"), ("geo:lat", "geo:lon")):
@@ -393,6 +410,8 @@ class RowReader:
                 raw = [tuple(map(float, coords[:2]))]
             elif kind == "LineString" and len(coords) >= 2:
                 raw = [tuple(map(float, c[:2])) for c in coords]
+            elif kind == "MultiLineString" and coords and all(len(part) >= 2 for part in coords):
+                raw = [[tuple(map(float, c[:2])) for c in part] for part in coords]
             else:
                 raise ValueProblem("facility.location.geometry")
         except (TypeError, ValueError, IndexError):
@@ -401,12 +420,12 @@ class RowReader:
         except ValueProblem as exc:
             self.problem(record, exc, "geometry", str(kind))
             return {}
-        points = [self._point(record, lon, lat, crs, "geometry", f"{lon}, {lat}") for lon, lat in raw]
-        if not all(points):
-            return {}
-        return point_geometry(*points[0]) if kind == "Point" else line_geometry(points)
+        if kind != "Point":
+            return self._line(record, raw, crs, "geometry", None)
+        point = self._point(record, *raw[0], crs, "geometry", "{}, {}".format(*raw[0]))
+        return point_geometry(*point) if point else {}
 
-    def _values(self, record: Record, crs: str) -> dict[str, Any]:
+    def _values(self, record: Record, crs: str, geometry: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for header, field_id in self.field_headers:
             text = record.cells.get(header, "")
@@ -420,6 +439,10 @@ class RowReader:
                 values[field_id] = self._value(field_id, text, crs)
             except ValueProblem as exc:
                 self.problem(record, exc, header, text)
+                continue
+            if field_id in self.mark_fields and isinstance(values[field_id], tuple):
+                for key, params in mark_problems(geometry, values[field_id]):
+                    self.problem(record, ValueProblem(key, **params), header, text)
         return values
 
     def _value(self, field_id: str, text: str, crs: str) -> Any:
@@ -443,7 +466,7 @@ class RowReader:
         if special is not None and not (f.kind == "text" and field_id in self.mark_fields and text.strip() == "-"):
             return special
         if f.kind == "number":
-            return parse_number(text, f.unit)
+            return check_plausible(parse_number(text, f.unit), getattr(f, "plausible", None) or {})
         if f.kind == "slope":
             return parse_slope(text)
         if f.kind == "yesno":

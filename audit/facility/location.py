@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from shapely import wkt
 from shapely.errors import ShapelyError
 
+from audit.facility.county import in_hunan
 from audit.facility.values import ValueProblem
 from audit.geo import HUNAN_BOUNDS, SYSTEMS, to_wgs84, within
 
@@ -58,22 +59,28 @@ def parse_degrees(text: str) -> float:
 
 @dataclass(frozen=True)
 class Region:
-    """The region points must fall in (Hunan by default), as a bounding box."""
+    """The region points must fall in: a bounding box (to tell swapped coordinates), and with `counties`
+    (the default) inside a Hunan county, since the box also holds parts of Guangxi, Guizhou, Jiangxi..."""
 
     bounds: tuple[float, float, float, float] = HUNAN_BOUNDS
+    counties: bool = True
 
 
 def checked_point(lon: float, lat: float, crs: str, region: Region) -> tuple[float, float]:
-    """Convert to WGS-84 and refuse swapped or out-of-region points (6 decimals: ~0.1 m)."""
+    """Convert to WGS-84 and refuse swapped or out-of-region points (7 decimals: ~1 cm)."""
     if not within(lon, lat, region.bounds):
         if within(lat, lon, region.bounds):
             raise ValueProblem("facility.location.swapped", lon=lon, lat=lat)
         raise ValueProblem("facility.location.outside", lon=lon, lat=lat)
     x, y = to_wgs84(lon, lat, crs)
-    return round(x, 7), round(y, 7)
+    x, y = round(x, 7), round(y, 7)
+    if region.counties and not in_hunan(x, y):
+        raise ValueProblem("facility.location.outside-province", lon=x, lat=y)
+    return x, y
 
 
 _SPLIT_POINTS = re.compile(r"\s*[;；]\s*")
+_COMMA_PAIR = re.compile(r"^[^\s,，]+\s*[,，]\s*[^\s,，]+$")
 
 
 def parse_geopoint(text: str, lat_first: bool) -> tuple[float, float]:
@@ -85,10 +92,19 @@ def parse_geopoint(text: str, lat_first: bool) -> tuple[float, float]:
     return (b, a) if lat_first else (a, b)
 
 
-def parse_line(text: str) -> list[tuple[float, float]]:
-    """A line as WKT ('LINESTRING (112.98 28.19, ...)'), as 'lon lat, lon lat', or an ODK geotrace
-    ('lat lon alt acc;lat lon alt acc'). Returns raw (lon, lat) pairs, not yet converted."""
+def parse_line(text: str) -> list:
+    """A line as WKT ('LINESTRING (112.98 28.19, ...)'), as 'lon lat, lon lat', an ODK geotrace
+    ('lat lon alt acc;lat lon alt acc') or an Amap/Baidu polyline ('lon,lat;lon,lat'). Returns raw
+    (lon, lat) pairs, not yet converted; a WKT MULTILINESTRING gives one list of pairs per part."""
     raw = text.strip()
+    if raw.upper().startswith("MULTILINESTRING"):
+        try:
+            parts = [[(x, y) for x, y, *_ in line.coords] for line in wkt.loads(raw).geoms]
+        except (ShapelyError, AttributeError):
+            raise ValueProblem("facility.location.geometry") from None
+        if not parts or any(len(part) < 2 for part in parts):
+            raise ValueProblem("facility.location.geometry")
+        return parts
     if raw.upper().startswith("LINESTRING"):
         try:
             geometry = wkt.loads(raw)
@@ -96,7 +112,9 @@ def parse_line(text: str) -> list[tuple[float, float]]:
             raise ValueProblem("facility.location.geometry") from None
         points = [(x, y) for x, y, *_ in geometry.coords]
     elif ";" in raw or "；" in raw:
-        points = [parse_geopoint(part, lat_first=True) for part in _SPLIT_POINTS.split(raw) if part]
+        # ODK geotrace: 'lat lon alt acc;...'; Amap/Baidu polylines: 'lon,lat;lon,lat'.
+        parts = [part for part in _SPLIT_POINTS.split(raw) if part]
+        points = [parse_geopoint(part, lat_first=not _COMMA_PAIR.match(part)) for part in parts]
     else:
         points = [parse_geopoint(part, lat_first=False) for part in re.split(r"\s*,\s*", raw) if part]
     if len(points) < 2:

@@ -15,6 +15,8 @@ from audit.facility.marks import Mark
 from audit.geo import metric_transformers, utm_epsg
 
 FAR_FROM_LINE_M = 30.0  # a point recorded farther than this from its segment is probably on another street
+BEYOND_END_M = 5.0  # a chainage this far past the segment's end is a wrong number or the wrong segment
+JOIN_M = 2.0  # parts of a multi-part line whose ends are this close are one line drawn in pieces
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,52 @@ class Segment:
         else:
             geometry = self._wgs84(self.line.interpolate(position))
         return Spot(geometry, round(position, 1), mark.length_m, offset)
+
+
+def mark_problems(geometry: dict[str, Any] | None, marks: tuple[Mark, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """(message key, params) for marks that cannot be on this segment: far off it, or past its end."""
+    if not marks or not geometry or geometry.get("type") != "LineString":
+        return []
+    segment, found = Segment(geometry), []
+    length = round(segment.length_m, 1)
+    for mark in marks:
+        if mark.point is not None:
+            offset = segment.line.distance(Point(segment._to_metric(*mark.point)))
+            if offset > FAR_FROM_LINE_M:
+                found.append(("facility.location.mark-far", {"distance": round(offset, 1)}))
+        elif max(mark.start_m or 0.0, mark.end_m or 0.0) > segment.length_m + BEYOND_END_M:
+            position = max(mark.start_m or 0.0, mark.end_m or 0.0)
+            found.append(("facility.location.mark-beyond", {"position": f"{position:g}", "length": length}))
+    return found
+
+
+@dataclass(frozen=True)
+class Hole:
+    """An unrecorded stretch between two parts of a multi-part line: `part` is the later part (1-based)."""
+
+    part: int
+    distance_m: float
+    lon: float
+    lat: float
+
+
+def join_parts(parts: list[list[tuple[float, float]]]) -> tuple[list[tuple[float, float]], list[Hole]]:
+    """The parts of a MultiLineString (WGS-84) as one line, in the order drawn (a part drawn backwards is
+    turned round), and every hole wider than JOIN_M between consecutive parts."""
+    epsg = utm_epsg(parts[0][0][0])
+    to_metric = metric_transformers(epsg)[0].transform
+    joined, holes = list(parts[0]), []
+    for number, part in enumerate(parts[1:], start=2):
+        end = Point(to_metric(*joined[-1]))
+        first, last = (Point(to_metric(*p)) for p in (part[0], part[-1]))
+        if last.distance(end) < first.distance(end):
+            part, first = part[::-1], last
+        gap = end.distance(first)
+        if gap > JOIN_M:
+            middle = ((joined[-1][0] + part[0][0]) / 2, (joined[-1][1] + part[0][1]) / 2)
+            holes.append(Hole(number, round(gap, 1), round(middle[0], 6), round(middle[1], 6)))
+        joined += part[1:] if gap <= JOIN_M else part
+    return joined, holes
 
 
 def _array(transform: Any) -> Any:

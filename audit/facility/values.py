@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # Length units convert through millimetres; the other units only accept themselves (or nothing).
 UNIT_ALIASES = {
@@ -58,8 +61,26 @@ NA, UNKNOWN = Answer("n/a"), Answer("unknown")
 YES, NO = Answer("yes"), Answer("no")
 
 _YESNO = {
-    YES: ("是", "有", "已设", "设有", "符合", "合格", "yes", "y", "true", "1", "✓", "√", "✔", "对"),
-    NO: ("否", "无", "没有", "未设", "不符合", "不合格", "no", "n", "false", "0", "✗", "×", "✘", "x", "错"),
+    YES: (
+        "是",
+        "是的",
+        "有",
+        "有的",
+        "已设",
+        "设有",
+        "符合",
+        "合格",
+        "yes",
+        "y",
+        "true",
+        "1",
+        "✓",
+        "√",
+        "✔",
+        "对",
+        "对的",
+    ),
+    NO: ("否", "不是", "无", "没有", "未设", "不符合", "不合格", "no", "n", "false", "0", "✗", "×", "✘", "x", "错"),
     NA: ("不适用", "无需", "n.a.", "n/a", "na", "n.a", "not applicable", "-", "—", "／", "/"),
     UNKNOWN: ("不确定", "未知", "不清楚", "待查", "unknown", "?", "？", "dk", "don't know"),
 }
@@ -75,8 +96,28 @@ def parse_special(text: str) -> Answer | None:
 def parse_yesno(text: str) -> Answer:
     answer = _YESNO_LOOKUP.get(text.strip().lower())
     if answer is None:
+        near = closest(text, list(_YESNO_LOOKUP), cutoff=0.7)
+        if near:
+            raise ValueProblem("facility.value.yesno-near", suggestion=near)
         raise ValueProblem("facility.value.yesno")
     return answer
+
+
+def closest(text: str, names: Sequence[str], cutoff: float = 0.5) -> str | None:
+    """The name an inspector most likely meant ('推拉门' -> '推拉'), or None when nothing is close.
+
+    A name that contains the text, or is contained in it, counts as close even when short ('单面坡')."""
+    wanted = text.strip().lower()
+    if not wanted:
+        return None
+    lowered = {n.lower(): n for n in names if n}
+    found = difflib.get_close_matches(wanted, list(lowered), n=1, cutoff=cutoff)
+    if found:
+        return lowered[found[0]]
+    containing = [
+        n for low, n in lowered.items() if min(len(wanted), len(low)) >= 2 and (wanted in low or low in wanted)
+    ]
+    return min(containing, key=len) if len(containing) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -207,29 +248,81 @@ def threshold_slope(value: Any) -> float:
     return value if isinstance(value, (int, float)) else parse_slope(str(value)).ratio
 
 
+def _choice_names(choice: Mapping[str, Any]) -> tuple[str, ...]:
+    label = choice["label"]
+    return (choice["value"], label.get("zh", ""), label.get("en", ""), *choice.get("synonyms", ()))
+
+
 def parse_choice(text: str, choices: Sequence[Mapping[str, Any]]) -> str:
-    """A choice by its value or by its Chinese or English label (case-insensitive)."""
+    """A choice by its value, its Chinese or English label or a listed synonym (case-insensitive).
+
+    A near miss ('推拉门' where the choice is '推拉') is refused, naming the closest choice."""
     wanted = text.strip().lower()
+    owner: dict[str, Mapping[str, Any]] = {}
     for choice in choices:
-        names = (choice["value"], choice["label"].get("zh", ""), choice["label"].get("en", ""))
+        names = _choice_names(choice)
         if wanted in (n.lower() for n in names):
             return choice["value"]
+        owner.update((n, choice) for n in names if n)
     listed = "、".join(f"{c['label']['zh']}({c['value']})" for c in choices)
+    near = closest(text, list(owner))
+    if near:
+        meant = owner[near]
+        suggestion = f"{meant['label']['zh']} / {meant['label'].get('en', meant['value'])}"
+        raise ValueProblem("facility.value.choice-near", choices=listed, suggestion=suggestion)
     raise ValueProblem("facility.value.choice", choices=listed)
 
 
+def choice_label(value: Any, choices: Sequence[Mapping[str, Any]], lang: str) -> Any:
+    """The label a reader sees for a stored choice code ('sliding' -> '推拉'); other values unchanged."""
+    for choice in choices:
+        if choice["value"] == value:
+            return choice["label"].get(lang) or choice["label"].get("zh") or value
+    return value
+
+
+# -- plausibility: a value outside the field's plausible range is a typo or the wrong unit -----------
+# For a field in `unit`, what the inspector probably wrote instead: 0.9 in a mm column was metres.
+UNIT_SLIPS = {"mm": (1000.0, 10.0), "cm": (10.0, 0.1), "m": (0.001, 0.01)}
+
+
+def check_plausible(measure: Measure, plausible: Mapping[str, float]) -> Measure:
+    """Refuse a measure outside `plausible` {min, max}, suggesting the unit slip that would make it fit."""
+    if not plausible or plausible["min"] <= measure.value <= plausible["max"]:
+        return measure
+    low, high, unit = plausible["min"], plausible["max"], UNIT_DISPLAY.get(measure.unit or "", "")
+    shown = {"value": f"{measure.value:g}", "min": f"{low:g}", "max": f"{high:g}", "unit": unit}
+    for factor in UNIT_SLIPS.get(measure.unit or "", ()):
+        meant = round(measure.value * factor, 6)
+        if low <= meant <= high:
+            raise ValueProblem("facility.value.implausible-unit", suggestion=f"{meant:g} {unit}", **shown)
+    raise ValueProblem("facility.value.implausible", **shown)
+
+
 _DATE = re.compile(r"^\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
+CHINA = ZoneInfo("Asia/Shanghai")  # inspectors date their visits in China time; a UTC server may lag a day
 
 
-def parse_date(text: str) -> str:
-    """'2025-06-30', '2025/6/30', '2025年6月30日', or an ISO timestamp -> '2025-06-30'."""
+def today_in_china() -> date:
+    return datetime.now(CHINA).date()
+
+
+def parse_date(text: str, today: date | None = None) -> str:
+    """'2025-06-30', '2025/6/30', '2025年6月30日', or an ISO timestamp -> '2025-06-30'.
+
+    A day that does not exist (2025-02-30) or lies after today is refused: an inspection already happened."""
     m = _DATE.match(text)
     if not m:
         raise ValueProblem("facility.value.date")
     year, month, day = map(int, m.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        raise ValueProblem("facility.value.date")
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        raise ValueProblem("facility.value.date-impossible", date=text.strip()) from None
+    limit = today or today_in_china()
+    if when > limit:
+        raise ValueProblem("facility.value.date-future", date=when.isoformat(), today=limit.isoformat())
+    return when.isoformat()
 
 
 def looks_like_formula(text: str) -> bool:
