@@ -13,7 +13,10 @@ import yaml
 from audit.catalog.errors import ChecklistError
 from audit.catalog.messages import Messages
 from audit.catalog.validate import checklist_problems, require_valid
-from audit.model import Check, Clause, Indicator, ScoringPolicy, Severity
+from audit.model.checks import Check, Clause
+from audit.model.indicators import Indicator
+from audit.model.policy import ScoringPolicy
+from audit.model.vocab import Severity
 
 ENV_ROOT = "A11Y_AUDIT_CHECKLISTS"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from audit.facility.shapes import Checklist, Messages
+from audit.catalog import Checklist, Messages
 from audit.facility.values import closest
 
 # The columns every facility row has besides its checklist's fields, with the names other tools use.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
+from audit.catalog import Catalog, Checklist
 from audit.facility.ingest import Submission
-from audit.facility.shapes import Catalog, Checklist
 from audit.facility.spatial import place_marks, stretch_counts
 from audit.facility.values import NA, UNIT_DISPLAY, UNKNOWN, Answer, Measure, Slope, convert, threshold_slope
 from audit.model.checks import Check

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.catalog import Catalog, Checklist
 from audit.facility.columns import ColumnMap, fit, map_columns
 from audit.facility.county import place
 from audit.facility.derived import fill_derived
@@ -26,7 +27,6 @@ from audit.facility.marks import Mark, parse_marks
 from audit.facility.photos import PhotoRef, resolve, split_names
 from audit.facility.problems import ERROR, WARNING, Problem
 from audit.facility.readers import Record, Table, read_table
-from audit.facility.shapes import Catalog, Checklist
 from audit.facility.spatial import join_parts, mark_problems
 from audit.facility.values import (
     ValueProblem,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.facility.shapes import Messages
+from audit.catalog import Messages
 
 ERROR, WARNING = "error", "warning"
 VALUE_SHOWN = 60  # long values are cut in messages; the whole row is kept in the submission

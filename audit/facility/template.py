@@ -13,8 +13,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from audit.catalog import Checklist, Field, Messages
 from audit.facility.readers import META_SHEET
-from audit.facility.shapes import Checklist, Field, Messages
 from audit.facility.values import UNIT_DISPLAY
 
 SLOPE_HINT = "1:12 / 8.3% / 4.8°"

@@ -1,13 +1,19 @@
-"""The scoring model: pure code, no I/O, importing nothing else of the package."""
+"""The scoring model: pure code, no I/O, importing nothing else of the package.
+
+Everything is re-exported here for the callers that may score (store, render, runs, cli, service). Auditors and the
+catalog import the data modules (checks, findings, subjects, vocab, policy, indicators) directly: import-linter
+follows this package's imports, so `from audit.model import ...` in an auditor would reach scoring and fail.
+"""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from audit.model.checks import Check, Clause
+from audit.model.creation import IndicatorResult, evaluate_all
 from audit.model.findings import Finding
+from audit.model.indicators import Indicator
 from audit.model.policy import MODEL_VERSION, Grade, ScoringPolicy
+from audit.model.rollup import ALL, Aggregate, Change, aggregate, compare
+from audit.model.scoring import GRADED, INSUFFICIENT, SubjectScore, score_subject
 from audit.model.subjects import (
     PART_KINDS,
     Subject,
@@ -20,48 +26,34 @@ from audit.model.subjects import (
 )
 from audit.model.vocab import Category, Outcome, Severity
 
-# Scoring, aggregation and indicator evaluation load on first use, so that importing the vocabulary
-# (as the auditors do) does not import the code that computes scores: the import-linter contract
-# "auditors never compute scores" can then forbid those modules outright.
-_LAZY = {
-    "SubjectScore": "scoring",
-    "GRADED": "scoring",
-    "INSUFFICIENT": "scoring",
-    "score_subject": "scoring",
-    "ALL": "rollup",
-    "Aggregate": "rollup",
-    "Change": "rollup",
-    "aggregate": "rollup",
-    "compare": "rollup",
-    "Indicator": "creation",
-    "IndicatorResult": "creation",
-    "evaluate_all": "creation",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"audit.model.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'audit.model' has no attribute {name!r}")
-
-
 __all__ = [
+    "ALL",
+    "GRADED",
+    "INSUFFICIENT",
+    "MODEL_VERSION",
     "PART_KINDS",
-    "counts_in_aggregates",
+    "Aggregate",
+    "Category",
+    "Change",
     "Check",
     "Clause",
     "Finding",
-    "MODEL_VERSION",
     "Grade",
+    "Indicator",
+    "IndicatorResult",
+    "Outcome",
     "ScoringPolicy",
+    "Severity",
     "Subject",
+    "SubjectScore",
+    "aggregate",
     "area_chain",
     "area_level",
     "city_code",
+    "compare",
+    "counts_in_aggregates",
+    "evaluate_all",
     "is_within",
     "province_code",
-    "Category",
-    "Outcome",
-    "Severity",
-    *_LAZY,
+    "score_subject",
 ]

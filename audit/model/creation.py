@@ -1,46 +1,12 @@
-"""City/county creation indicators (底线/导向) evaluated from aggregates. Indicator rows are data."""
+"""City/county creation indicators (底线/导向) evaluated from aggregates; the rows are audit.model.indicators."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from audit.model.indicators import Indicator
 from audit.model.rollup import Aggregate
-
-METRICS = ("compliance_rate", "mean_score")
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One row of the creation scheme: a floor indicator must be met; a guidance one earns points pro rata."""
-
-    id: str
-    dimension: Mapping[str, str]
-    name: Mapping[str, str]
-    kind: str
-    target: float
-    points: float
-    metric: str
-    category: str
-    verified: bool = True
-
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, Any]) -> Indicator:
-        measure = row["measure"]
-        if measure["metric"] not in METRICS:
-            raise ValueError(f"indicator {row['id']}: unknown metric {measure['metric']!r}; expected one of {METRICS}")
-        return cls(
-            id=row["id"],
-            dimension=dict(row["dimension"]),
-            name=dict(row["name"]),
-            kind=row["type"],
-            target=float(row["target"]),
-            points=float(row["points"]),
-            metric=measure["metric"],
-            category=measure["category"],
-            verified=bool(row.get("verified", True)),
-        )
 
 
 @dataclass(frozen=True)
