@@ -253,6 +253,7 @@ def _counties(data: MapData, texts: Texts, projector: Projector) -> dict[str, An
             "mean": texts.t("map.col.mean"),
             "n": texts.t("map.col.count"),
             "change": texts.t("map.col.change"),
+            "points": texts.t("map.points"),
             "noData": texts.t("map.legend.no-data"),
         },
         "bins": [colour for _low, _high, colour in COUNTY_BINS],

@@ -104,6 +104,13 @@ def _location(item: MapItem, texts: Texts) -> str:
     return item.subject.url or texts.t("map.no-location")
 
 
+def signed_points(delta: float, texts: Texts) -> str:
+    """A change of a rate in percentage points: '+12.5 pp', '−3.0 百分点' (a real minus sign), never '%'."""
+    value = round(delta * 100, 1)
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{abs(value):.1f} {texts.t('map.points')}"
+
+
 def _county_rows(data: MapData, texts: Texts) -> list[dict]:
     rows = []
     for shade in sorted(data.counties, key=lambda c: c.area.code):
@@ -118,7 +125,7 @@ def _county_rows(data: MapData, texts: Texts) -> list[dict]:
                 "mean_value": -1 if not agg or agg.mean_score is None else agg.mean_score,
                 "rate": texts.t("map.unknown") if rate is None else f"{rate * 100:.1f}%",
                 "rate_value": -1 if rate is None else rate,
-                "change": texts.t("map.unknown") if delta is None else f"{delta * 100:+.1f}%",
+                "change": texts.t("map.unknown") if delta is None else signed_points(delta, texts),
                 "change_value": -999 if delta is None else delta,
             }
         )

@@ -39,7 +39,7 @@
     this.icons = data.styles.map(function (s) {
       return [false, true].map(function (blocked) {
         return L.divIcon({html: blocked ? s.svgBlocked : s.svg, className: "a11y-marker",
-                          iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10]});
+                          iconSize: [28, 28], iconAnchor: [14, 14], popupAnchor: [0, -12]});
       });
     });
     // 100,000 markers must stay light: options shared per symbol (no per-marker copy), title, alt and popup
@@ -264,6 +264,13 @@
 
   function percent(x) { return x === null ? null : (x * 100).toFixed(1) + "%"; }
 
+  // A change of a rate is in percentage points ("+12.5 pp", "−3.0 个百分点"), never "%".
+  function signedPoints(delta, unit) {
+    var value = Math.round(delta * 1000) / 10;
+    var sign = value > 0 ? "+" : value < 0 ? "\u2212" : "";
+    return sign + Math.abs(value).toFixed(1) + " " + unit;
+  }
+
   function countyLayer(p, renderer) {
     var c = p.d.counties;
     return L.geoJSON(c.geojson, {
@@ -282,13 +289,81 @@
           if (prop.mean !== null) box.appendChild(el("div", c.labels.mean + ": " + prop.mean.toFixed(1)));
           box.appendChild(el("div", c.labels.n + ": " + prop.n));
           if (prop.change !== null) {
-            box.appendChild(el("div", c.labels.change + ": " + (prop.change >= 0 ? "+" : "") +
-                                      (prop.change * 100).toFixed(1) + "%"));
+            box.appendChild(el("div", c.labels.change + ": " + signedPoints(prop.change, c.labels.points)));
           }
           return box;
         }, {sticky: true});
       }
     });
+  }
+
+  // Keyboard use of markers. Leaflet alone opens a popup on Enter only and leaves focus on the marker, so a
+  // screen reader hears nothing and Escape (heard only while the map itself has focus) cannot close it. Here
+  // Enter and Space open it, the popup is a labelled dialog that takes focus, and Escape closes it and puts
+  // focus back on the marker. One delegated listener serves every marker, clustered or not.
+  var popupCount = 0;
+
+  function markIcons() {
+    var initIcon = L.Marker.prototype._initIcon;
+    L.Marker.prototype._initIcon = function () {
+      initIcon.call(this);
+      if (this._icon) {
+        this._icon.a11yLayer = this;
+        if (this.options.keyboard) this._icon.setAttribute("role", "button");
+      }
+    };
+  }
+
+  function keyboardPopups(map) {
+    var container = map.getContainer(), opener = null;
+    container.addEventListener("keydown", function (event) {
+      var key = event.key;
+      if (key === "Escape" || key === "Esc") {
+        if (map._popup && map.hasLayer(map._popup)) {
+          event.preventDefault();
+          event.stopPropagation();
+          map.closePopup();
+        }
+        return;
+      }
+      if (key !== "Enter" && key !== " " && key !== "Spacebar") return;
+      var icon = event.target, layer = icon && icon.a11yLayer;
+      if (!layer) return;
+      event.preventDefault();  // no page scroll on Space, and no second (keypress) opening on Enter
+      if (layer.a11yBind) {
+        opener = icon;
+        layer.openPopup();
+      } else {  // a cluster badge: the same as a click (markercluster zooms in or spiderfies)
+        layer.fire("click", {originalEvent: event, latlng: layer.getLatLng()}, true);
+      }
+    });
+    map.on("popupopen", function (e) {
+      var node = e.popup.getElement(), heading = node && node.querySelector(".a11y-popup h2");
+      if (!node) return;
+      var source = e.popup._source && e.popup._source._icon;
+      if (source) opener = source;
+      node.setAttribute("role", "dialog");
+      if (heading) {
+        popupCount += 1;
+        heading.id = heading.id || "a11y-popup-heading-" + popupCount;
+        heading.setAttribute("tabindex", "-1");
+        node.setAttribute("aria-labelledby", heading.id);
+        heading.focus({preventScroll: true});
+      }
+    });
+    map.on("popupclose", function (e) {
+      var node = e.popup.getElement();
+      var focusInside = !document.activeElement || document.activeElement === document.body ||
+                        (node && node.contains(document.activeElement));
+      if (opener && focusInside && document.contains(opener)) opener.focus({preventScroll: true});
+      opener = null;
+    });
+  }
+
+  // Below 40rem the legend starts folded (a button-like summary), so it never covers the layer toggles.
+  function foldLegendWhenNarrow(node) {
+    var details = node.querySelector("details");
+    if (details && window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) details.open = false;
   }
 
   window.A11yMap = {
@@ -320,9 +395,11 @@
   function init(viewId, dataId) {
     var A = window.A11yMap;
     var view = JSON.parse(document.getElementById(viewId).textContent);
+    if (!L.Marker.prototype._a11yMarked) { markIcons(); L.Marker.prototype._a11yMarked = true; }
     var map = L.map(view.element, {center: view.centre, zoom: view.zoom, minZoom: view.minZoom,
                                    maxZoom: view.maxZoom, preferCanvas: true, zoomControl: true});
     A.map = map;
+    keyboardPopups(map);
     L.control.scale().addTo(map);
     view.tiles.forEach(function (t) {
       L.tileLayer(t.url, {attribution: t.attribution, subdomains: t.subdomains, maxZoom: t.maxZoom,
@@ -343,6 +420,7 @@
       L.DomEvent.disableClickPropagation(node);
       L.DomEvent.disableScrollPropagation(node);
       node.hidden = false;
+      foldLegendWhenNarrow(node);
       return node;
     }});
     new Legend().addTo(map);
