@@ -5,7 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from audit.store.base import Area, PhotoRecord, Round, Store, SubjectError, SubmissionRecord
+from audit.store.base import (
+    AccountRecord,
+    Area,
+    PhotoRecord,
+    Round,
+    Store,
+    SubjectError,
+    SubmissionRecord,
+    UploadRecord,
+)
 
 ENV_DB = "A11Y_AUDIT_DB"
 DEFAULT_DB = "a11y-audit.db"
@@ -34,12 +43,14 @@ def open_store(url: str | Path | None = None) -> Store:
 
 __all__ = [
     "ENV_DB",
+    "AccountRecord",
     "Area",
     "PhotoRecord",
     "Round",
     "Store",
     "SubjectError",
     "SubmissionRecord",
+    "UploadRecord",
     "default_url",
     "open_store",
 ]

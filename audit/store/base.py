@@ -11,6 +11,8 @@ from audit.model import Finding, Outcome, Subject, SubjectScore
 
 ROUND_KINDS = ("web", "facility")
 ROUND_STATUSES = ("running", "complete", "failed", "interrupted")
+CAMPAIGN_STATES = ("open", "closed")
+UPLOAD_RESULTS = ("received", "accepted", "rejected", "refused", "failed")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,15 @@ class Round:
     label: str | None = None
     finished_at: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # facility rounds are campaigns: an area (None: every area), a period (ISO dates, inclusive), open|closed
+    area_code: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+    state: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,40 @@ class PhotoRecord:
     stored_at: str | None = None  # set by the store when None
 
 
+@dataclass(frozen=True)
+class AccountRecord:
+    """A service account as stored (the service's `User` is made from it)."""
+
+    id: int
+    username: str
+    password_hash: str = field(repr=False)
+    role: str
+    active: bool
+    created_at: str
+    session_epoch: str = field(default="", repr=False)
+    areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    """One entry of the service's upload log: who, when, which files, the result, and any withdrawal."""
+
+    id: int
+    user_id: int | None
+    username: str
+    received_at: str
+    channel: str
+    checklist: str
+    files: list[dict]
+    result: str
+    finished_at: str | None = None
+    round_id: int | None = None
+    subjects: list[str] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+
+
 class Store(Protocol):
     """What callers may rely on. Writes inside `transaction()` are all-or-nothing."""
 
@@ -95,6 +140,23 @@ class Store(Protocol):
     def get_round(self, round_id: int) -> Round: ...
     def rounds(self, kind: str | None = None) -> list[Round]: ...
     def latest_round(self, kind: str, status: str | None = "complete", before: int | None = None) -> Round | None: ...
+
+    # facility campaigns (facility rounds with an area, a period and a state)
+    def open_campaign(
+        self,
+        label: str,
+        area_code: str | None,
+        period_start: str,
+        period_end: str,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Round: ...
+    def campaigns(self, period_start: str | None = None, state: str | None = None) -> list[Round]: ...
+    def find_open_campaign(self, area_code: str | None, period_start: str) -> Round | None: ...
+    def set_campaign_state(self, round_id: int, state: str) -> Round: ...
+
+    # what each round saw of each subject (name, place, county, inspector, date, photos), as it was then
+    def put_snapshots(self, round_id: int, subjects: Iterable[Subject], upload_id: int | None = None) -> None: ...
+    def snapshots(self, round_id: int, keys: Iterable[str] | None = None) -> Iterator[Subject]: ...
 
     # subjects
     def upsert_subjects(self, subjects: Iterable[Subject]) -> None: ...
@@ -127,6 +189,49 @@ class Store(Protocol):
     def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]: ...
     def put_photos(self, photos: Iterable[PhotoRecord]) -> None: ...
     def photos(self, subject_key: str | None = None) -> list[PhotoRecord]: ...
+
+    # the upload service: accounts, areas, tokens, settings
+    def add_account(
+        self, username: str, password_hash: str, role: str, created_at: str, session_epoch: str, areas: Iterable[str]
+    ) -> int: ...
+    def account(self, username: str | None = None, user_id: int | None = None) -> AccountRecord | None: ...
+    def accounts(self) -> list[AccountRecord]: ...
+    def set_account_areas(self, user_id: int, areas: Iterable[str]) -> None: ...
+    def set_account_active(self, user_id: int, active: bool) -> None: ...
+    def set_password_hash(self, user_id: int, password_hash: str, replacing: str | None = None) -> bool:
+        """Store a new hash; with `replacing`, only if the stored hash is still that one."""
+        ...
+
+    def set_session_epoch(self, user_id: int, epoch: str, only_if_empty: bool = False) -> None: ...
+    def add_token(self, token_hash: str, user_id: int, label: str, created_at: str) -> None: ...
+    def revoke_tokens(self, user_id: int) -> int: ...
+    def account_by_token(self, token_hash: str) -> AccountRecord | None:
+        """The active account holding this unrevoked token."""
+        ...
+
+    def setting(self, name: str, default: str) -> str:
+        """The stored value, else `default` stored first (whichever process asks first wins)."""
+        ...
+
+    # the upload log
+    def log_upload(
+        self, user_id: int | None, username: str, received_at: str, channel: str, checklist: str, files: list[dict]
+    ) -> int: ...
+    def finish_upload(
+        self,
+        upload_id: int,
+        result: str,
+        finished_at: str,
+        round_id: int | None = None,
+        subjects: Iterable[str] = (),
+        problems: Iterable[dict] = (),
+    ) -> None: ...
+    def upload(self, upload_id: int) -> UploadRecord | None: ...
+    def uploads(self, user_id: int | None = None, limit: int = 100, offset: int = 0) -> list[UploadRecord]: ...
+    def withdraw_upload(self, upload_id: int, by: str, at: str) -> list[str]:
+        """Take an accepted upload's rows out of its round (findings, scores, rows, snapshots) where no later
+        upload replaced them; the log entry stays, marked withdrawn. Returns the subject keys taken out."""
+        ...
 
     # administrative areas
     def put_areas(self, areas: Iterable[Area]) -> None: ...

@@ -26,6 +26,7 @@ from audit.store.codec import (
     subject_row,
 )
 from audit.store.migrate import apply_all
+from audit.store.portable import PortableSql
 
 PAGE = 5000  # rows per keyset page when streaming: memory stays flat for a province's subjects
 
@@ -42,7 +43,9 @@ SCORE_COLUMNS = (
     "failed_checks::text AS failed_checks, blocking_checks::text AS blocking_checks, state, "
     "state_detail::text AS state_detail"
 )
-ROUND_COLUMNS = "id, kind, label, started_at, finished_at, status, meta::text AS meta"
+ROUND_COLUMNS = (
+    "id, kind, label, started_at, finished_at, status, meta::text AS meta, area_code, period_start, period_end, state"
+)
 AREA_COLUMNS = "code, name, level, parent, geometry::text AS geometry"
 
 MIGRATION_LOCK = 7401  # advisory lock class: two processes opening a fresh database migrate one after the other
@@ -52,7 +55,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class PostgisStore:
+class PostgisStore(PortableSql):
     """Store backed by PostgreSQL/PostGIS. One connection; safe to share between threads."""
 
     def __init__(self, url: str):
@@ -82,6 +85,19 @@ class PostgisStore:
     def _executemany(self, sql: str, rows: Iterable[tuple]) -> None:
         with self._lock, self.db.cursor() as cursor:
             cursor.executemany(sql, list(rows))
+
+    def _q(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        return self._rows(sql.replace("?", "%s"), params)
+
+    def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
+        with self._lock:
+            return self.db.execute(sql.replace("?", "%s"), tuple(params)).rowcount
+
+    def _new_id(self, sql: str, params: Iterable[Any] = ()) -> int:
+        return self._rows(sql.replace("?", "%s") + " RETURNING id", params)[0]["id"]
+
+    def _many(self, sql: str, rows: Iterable[tuple]) -> None:
+        self._executemany(sql.replace("?", "%s"), rows)
 
     def migrate(self) -> list[str]:
         def run(name: str, sql: str) -> None:
@@ -418,6 +434,10 @@ def _round(row: Mapping[str, Any]) -> Round:
         label=row["label"],
         finished_at=row["finished_at"],
         meta=loads(row["meta"], {}),
+        area_code=row["area_code"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        state=row["state"],
     )
 
 

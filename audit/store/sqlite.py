@@ -26,6 +26,7 @@ from audit.store.codec import (
     subject_row,
 )
 from audit.store.migrate import apply_all
+from audit.store.portable import PortableSql
 
 CACHE_KIB = 65536  # page cache: a bulk insert of 100k facilities touches index pages the 2 MiB default evicts
 FINDING_COLUMNS = (
@@ -37,7 +38,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SqliteStore:
+class SqliteStore(PortableSql):
     """Store backed by a SQLite file (or ':memory:')."""
 
     def __init__(self, path: str | Path):
@@ -84,6 +85,22 @@ class SqliteStore:
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return self.db.execute(sql, tuple(params)).fetchall()
+
+    def _q(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(row) for row in self.db.execute(sql, tuple(params)).fetchall()]
+
+    def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
+        with self._lock:
+            return self.db.execute(sql, tuple(params)).rowcount
+
+    def _new_id(self, sql: str, params: Iterable[Any] = ()) -> int:
+        with self._lock:
+            return self.db.execute(sql, tuple(params)).lastrowid
+
+    def _many(self, sql: str, rows: Iterable[tuple]) -> None:
+        with self._lock:
+            self.db.executemany(sql, rows)
 
     def migrate(self) -> list[str]:
         self.db.execute(
@@ -394,6 +411,10 @@ def _round(row: sqlite3.Row) -> Round:
         label=row["label"],
         finished_at=row["finished_at"],
         meta=loads(row["meta"], {}),
+        area_code=row["area_code"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        state=row["state"],
     )
 
 
