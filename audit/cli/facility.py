@@ -50,7 +50,12 @@ def template(ctx: click.Context, checklist_id: str, fmt: str, output: Path | Non
     help="Coordinate system of the whole file (a coord_system column wins per row).",
 )
 @click.option("--partial", is_flag=True, help="Import the good rows of a file that has errors.")
-@click.option("--round", "round_label", help="Round label, e.g. 2025q4 (default: the current quarter).")
+@click.option(
+    "--round",
+    "round_label",
+    help="Campaign period as a quarter, e.g. 2025q4 (default: the current quarter); the rows join that period's "
+    "open campaign, or begin one. Any other text names a new campaign of the current quarter.",
+)
 @click.option(
     "--photos",
     "photo_dir",
@@ -81,13 +86,14 @@ def ingest_command(
     """
     from audit.cli.progress import progress
     from audit.facility.ingest import IngestOptions
-    from audit.runs.facility import ingest, photo_store_for, read_files
+    from audit.runs.facility import CampaignClosed, ingest, mark_duplicates, photo_store_for, read_files
 
     lang = lang or ctx.obj["lang"]
     catalog = catalog_from(ctx)
     messages = catalog.messages
     options = IngestOptions(checklist_id=checklist_id, coords=coords, partial=partial, photo_dir=photo_dir)
     results = read_files(files, catalog, options)
+    mark_duplicates(results)  # one facility in two files: an error in the later file, naming the first
     for result in results:
         for problem in result.problems:
             level = messages.t(f"facility.level.{problem.level}", lang)
@@ -113,6 +119,13 @@ def ingest_command(
     try:
         with progress(rows, messages.t("facility.progress.storing", lang)) as advance:
             report = ingest(store, catalog, results, round_label, photo_store_for(store), progress=advance)
+    except CampaignClosed as exc:
+        period = f"{exc.campaign.period_start} – {exc.campaign.period_end}"
+        values = {"label": exc.campaign.label, "period": period}
+        fail(
+            messages.t("service.upload.campaign-closed", "zh", **values),
+            messages.t("service.upload.campaign-closed", "en", **values),
+        )
     finally:
         store.close()
     if not report.stored:

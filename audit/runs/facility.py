@@ -6,18 +6,27 @@ import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from audit.catalog import Catalog
 from audit.facility.evaluate import evaluate_all
 from audit.facility.ingest import IngestOptions, IngestResult, Submission, read_submission
-from audit.model import Finding, Subject
+from audit.facility.problems import Problem
+from audit.model import Finding, Subject, is_within
 from audit.runs import score_findings, score_round
 from audit.store import PhotoRecord, Round, Store, SubmissionRecord
 
 QUARTER = re.compile(r"^(\d{4})q([1-4])$", re.IGNORECASE)
 WRITE_BATCH = 5000
+
+
+class CampaignClosed(Exception):
+    """The campaign an upload belongs to is closed: it takes no more uploads until reopened."""
+
+    def __init__(self, campaign: Round):
+        super().__init__(f"campaign {campaign.id} ({campaign.label}) is closed")
+        self.campaign = campaign
 
 
 @dataclass
@@ -37,20 +46,69 @@ def default_label(now: datetime | None = None) -> str:
     return f"{now.year}q{(now.month - 1) // 3 + 1}"
 
 
-def label_start(label: str) -> str | None:
-    """'2025q2' -> '2025-04-01T00:00:00+00:00', so rounds sort by the quarter they describe."""
+def quarter_period(label: str) -> tuple[str, str] | None:
+    """'2025q3' -> ('2025-07-01', '2025-09-30'): a campaign's period, first and last day."""
     m = QUARTER.match(label)
     if not m:
         return None
-    return datetime(int(m.group(1)), 3 * (int(m.group(2)) - 1) + 1, 1, tzinfo=UTC).isoformat()
+    year, quarter = int(m.group(1)), int(m.group(2))
+    first = date(year, 3 * (quarter - 1) + 1, 1)
+    after = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first.isoformat(), (after - timedelta(days=1)).isoformat()
 
 
-def facility_round(store: Store, label: str, meta: dict) -> Round:
-    """The facility round with this label (reopened to take more uploads), or a new one."""
-    existing = [r for r in store.rounds("facility") if r.label == label]
-    if existing:
-        return store.reopen_round(existing[-1].id)
-    return store.begin_round("facility", label=label, meta=meta, started_at=label_start(label))
+def campaign_period(label: str | None, now: datetime | None = None) -> tuple[str, str, str]:
+    """(label, period start, period end): a quarter label is its quarter; any other label, or none, names
+    a campaign of the current quarter."""
+    quarter = default_label(now)
+    period = quarter_period(label or "") or quarter_period(quarter)
+    return label or quarter, *period
+
+
+def _narrowness(area_code: str | None) -> int:
+    if area_code is None:
+        return 0
+    return 1 if area_code.endswith("0000") else 2 if area_code.endswith("00") else 3
+
+
+def campaign_for(
+    store: Store, counties: Iterable[str | None], label: str | None = None, now: datetime | None = None
+) -> Round:
+    """The campaign an upload joins: of the period's campaigns whose area holds every county the rows lie in,
+    the narrowest; open, it is joined; closed, the upload is refused (CampaignClosed). With none, an open
+    campaign for every area is begun for the period."""
+    name, start, end = campaign_period(label, now)
+    touched = set(counties)
+    covering = [
+        c
+        for c in store.campaigns(start)
+        if c.area_code is None or all(code and is_within(code, c.area_code) for code in touched)
+    ]
+    if covering:
+        narrowest = max(covering, key=lambda c: (_narrowness(c.area_code), c.is_open, c.id))
+        if not narrowest.is_open:
+            raise CampaignClosed(narrowest)
+        return narrowest
+    return store.open_campaign(name, None, start, end)
+
+
+def duplicate_ids(submissions: Iterable[Submission]) -> list[Problem]:
+    """The same facility (key) in two files of one upload: an error at the later row naming the first."""
+    first: dict[str, Submission] = {}
+    problems = []
+    for submission in submissions:
+        seen = first.setdefault(submission.key, submission)
+        if seen is not submission and seen.source != submission.source:
+            problems.append(
+                Problem(
+                    submission.source,
+                    "facility.id.duplicate-file",
+                    row=submission.row,
+                    value=submission.submission_id,
+                    params={"file": seen.source, "first": seen.row},
+                )
+            )
+    return problems
 
 
 def read_files(paths: Iterable[Path], catalog: Catalog, options: IngestOptions) -> list[IngestResult]:
@@ -88,14 +146,19 @@ def ingest(
     submissions = [s for r in results for s in r.rows]
     if not submissions or report.rejected:
         return report
+    duplicates = mark_duplicates(results)
+    if duplicates:
+        report.rejected = sorted({p.file for p in duplicates})
+        return report
     by_key = latest_by_key(submissions)
     # Evaluated in key order: the store's indexes then grow at one end instead of all over the tree.
     ordered = [by_key[key] for key in sorted(by_key)]
     meta = round_meta(catalog, ordered, sorted({r.file for r in results if r.rows}))
+    campaign = campaign_for(store, _counties(ordered), label)
     return store_round(
         store,
         catalog,
-        label or default_label(),
+        campaign,
         meta,
         evaluate_all(ordered, catalog),
         by_key,
@@ -105,9 +168,23 @@ def ingest(
     )
 
 
+def mark_duplicates(results: list[IngestResult]) -> list[Problem]:
+    """Add to each file's problems its rows that repeat a facility of an earlier file; returns them all."""
+    duplicates = duplicate_ids(s for r in results for s in r.rows)
+    by_file = {r.file: r for r in results}
+    for problem in duplicates:
+        if problem not in by_file[problem.file].problems:
+            by_file[problem.file].problems.append(problem)
+    return duplicates
+
+
 def latest_by_key(submissions: Iterable[Submission]) -> dict[str, Submission]:
-    """One submission per subject key: a later row of the same id (another file) wins."""
+    """One submission per subject key (callers first refuse the same id in two files: `duplicate_ids`)."""
     return {s.key: s for s in submissions}
+
+
+def _counties(submissions: Iterable[Submission]) -> set[str | None]:
+    return {code for s in submissions for code in (s.counties or (s.county,))}
 
 
 def round_meta(catalog: Catalog, submissions: Iterable[Submission], sources: list[str], **extra: object) -> dict:
@@ -124,24 +201,28 @@ def round_meta(catalog: Catalog, submissions: Iterable[Submission], sources: lis
 def store_round(
     store: Store,
     catalog: Catalog,
-    label: str,
+    campaign: Round,
     meta: dict,
     evaluated: Iterable[tuple[Subject, list[Finding]]],
     by_key: dict[str, Submission],
     photo_store: Path | None = None,
     progress: Callable[[int], None] | None = None,
     report: IngestReport | None = None,
+    upload_id: int | None = None,
 ) -> IngestReport:
-    """Write evaluated submissions into the round labelled `label` (new, or reopened), then score it.
+    """Write evaluated submissions into an open campaign (`campaign_for`), then score it.
 
     The CLI and the upload service both come here. It holds one transaction (a savepoint inside the
     caller's, e.g. the service's, which commits its upload record with it)."""
     report = report or IngestReport([])
     with store.transaction():
-        round_ = facility_round(store, label, meta)
+        round_ = store.get_round(campaign.id)
+        if not round_.is_open:  # closed since it was chosen
+            raise CampaignClosed(round_)
+        round_ = store.reopen_round(round_.id)
         earlier = store.audited_keys(round_.id)
         report.subjects, report.findings, report.scored = _write(
-            store, catalog, round_.id, evaluated, earlier, by_key, progress
+            store, catalog, round_.id, evaluated, earlier, by_key, progress, upload_id
         )
         report.photos = _store_photos(store, by_key.values(), photo_store)
         if earlier:
@@ -153,6 +234,7 @@ def store_round(
             meta={
                 "checklists": {**round_.meta.get("checklists", {}), **meta["checklists"]},
                 "scoring_version": catalog.policy.version,
+                "sources": sorted({*round_.meta.get("sources", []), *meta.get("sources", [])}),
             },
         )
     report.stored = True
@@ -167,6 +249,7 @@ def _write(
     earlier: set[str],
     by_key: dict[str, Submission],
     progress: Callable[[int], None] | None,
+    upload_id: int | None = None,
 ) -> tuple[int, int, int]:
     """Write in batches as evaluation yields; returns (subjects, findings, subjects scored)."""
     subjects = findings = 0
@@ -174,18 +257,24 @@ def _write(
     for pair in evaluated:
         batch.append(pair)
         if len(batch) >= WRITE_BATCH:
-            findings += _flush(store, catalog, round_id, batch, by_key, earlier)
+            findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id)
             subjects += len(batch)
             if progress:
                 progress(len(batch))
             batch = []
-    findings += _flush(store, catalog, round_id, batch, by_key, earlier)
+    findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id)
     subjects += len(batch)
     return subjects, findings, subjects
 
 
 def _flush(
-    store: Store, catalog: Catalog, round_id: int, batch: list, by_key: dict[str, Submission], earlier: set[str]
+    store: Store,
+    catalog: Catalog,
+    round_id: int,
+    batch: list,
+    by_key: dict[str, Submission],
+    earlier: set[str],
+    upload_id: int | None = None,
 ) -> int:
     """One bulk insert for subjects new to the round; replace_findings only for re-uploaded ones."""
     if not batch:
@@ -199,6 +288,8 @@ def _flush(
         # Same shared scoring path as score_round (audit.runs.score_findings), without reading back what we hold.
         store.put_scores(round_id, score_findings((f for _, found in batch for f in found), catalog))
     store.put_submissions(round_id, (_record(by_key[subject.key]) for subject, _ in batch))
+    # The round's own copy of what was inspected: a later round's upload never rewrites this one.
+    store.put_snapshots(round_id, (subject for subject, _ in batch), upload_id)
     return sum(len(found) for _, found in batch)
 
 
