@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from audit.catalog import Checklist, Messages
+from audit.catalog import Catalog, Checklist, Messages
 from audit.facility.values import closest
 
 # The columns every facility row has besides its checklist's fields, with the names other tools use.
@@ -179,6 +180,15 @@ def _near_misses(unknown: list[str], checklist: Checklist, taken: set[str]) -> d
         if near:
             found[header] = names[near]
     return found
+
+
+def header_scorer(catalog: Catalog) -> Callable[[list[str]], int]:
+    """How many cells of a candidate header row name a facility field or an envelope column: the row
+    with most is the header (a title row or a cover sheet names none)."""
+    names = set(envelope_aliases(catalog.messages))
+    for checklist in catalog.domain("facility"):
+        names |= set(field_aliases(checklist))
+    return lambda headers: sum(1 for h in headers if h and normalise(h) in names)
 
 
 def fit(headers: list[str], checklist: Checklist) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.catalog import Catalog, Checklist
-from audit.facility.columns import ColumnMap, fit, map_columns
+from audit.facility.columns import ColumnMap, fit, header_scorer, map_columns
 from audit.facility.county import place
 from audit.facility.derived import fill_derived
 from audit.facility.location import (
@@ -119,7 +119,8 @@ def read_submission(
         data = _bytes(source, options.max_bytes)
         if not data.strip():
             raise ValueProblem("facility.file.empty")
-        table = read_table(data, filename, options.max_rows)
+        table = read_table(data, filename, options.max_rows, header_scorer(catalog))
+        result.problems += _sheet_note(display, table)
         if not table.records:
             raise ValueProblem("facility.file.empty")
         table.format = _refine_format(table)
@@ -163,6 +164,15 @@ def _bytes(source: bytes | str | Path, limit: int) -> bytes:
     if len(data) > limit:
         raise ValueProblem("facility.file.too-large", size=len(data), limit=limit)
     return data
+
+
+def _sheet_note(file: str, table: Table) -> list[Problem]:
+    """Say which sheet and header row were read when it is not simply the first row of the first sheet."""
+    meta = table.meta
+    if not meta.get("header_row") or (meta["header_row"] == "1" and meta.get("sheet_order", "0") == "0"):
+        return []
+    params = {"sheet": meta.get("sheet") or file, "row": meta["header_row"]}
+    return [Problem(file, "facility.file.sheet-read", params=params, level=WARNING)]
 
 
 def _refine_format(table: Table) -> str:

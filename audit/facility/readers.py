@@ -7,12 +7,15 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import chain, islice
 from typing import Any
 
 import charset_normalizer
 import openpyxl
+from python_calamine import CalamineWorkbook
 
 from audit.facility.values import ValueProblem
 
@@ -21,6 +24,7 @@ SKIP_SHEETS = {META_SHEET, "填写说明", "Instructions", "选项", "Lists", "c
 MAX_UNZIPPED = 200 * 1024 * 1024  # an XLSX that inflates beyond this is refused (zip bomb)
 CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 MAX_JSON_DEPTH = 64  # a GeoJSON MultiPolygon inside a FeatureCollection is 7 deep; json.loads recurses per level
+HEADER_SCAN_ROWS = 12  # title rows, notes and a two-level header sit above the column names in WPS exports
 MAX_CELL_CHARS = 131072  # Python's csv default field limit, stated so a longer cell is a named file error
 
 
@@ -42,10 +46,16 @@ class Table:
     orphans: list[tuple[int, str]] = field(default_factory=list)  # GeoJSON marks naming no known segment
 
 
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (BIFF in a compound file)
+HeaderScore = Callable[[list[str]], int]  # how many cells of a candidate header row name a known column
+
+
 def detect_format(filename: str, data: bytes) -> str:
     name = filename.lower()
     if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         return "xlsx"
+    if name.endswith(".xls") or data[:8] == OLE2_MAGIC:
+        return "xls"
     if name.endswith((".geojson", ".json")):
         return "geojson"
     if name.endswith((".csv", ".txt", ".tsv")):
@@ -53,10 +63,59 @@ def detect_format(filename: str, data: bytes) -> str:
     raise ValueProblem("facility.file.unknown-format")
 
 
-def read_table(data: bytes, filename: str, max_rows: int) -> Table:
+def read_table(data: bytes, filename: str, max_rows: int, score: HeaderScore | None = None) -> Table:
+    """`score` finds the header row (and sheet) in spreadsheets; without it the first row is the header."""
     kind = detect_format(filename, data)
-    reader = {"xlsx": read_xlsx, "geojson": read_geojson, "csv": read_csv}[kind]
-    return reader(data, max_rows)
+    if kind == "geojson":
+        return read_geojson(data, max_rows)
+    reader = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind]
+    return reader(data, max_rows, score)
+
+
+# -- header row and sheet -------------------------------------------------------------------------
+def _candidates(top: list[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(index of the last header row, headers): each row alone, and each row under the one above as a
+    two-level header, where a blank below a merged cell takes the name above it."""
+    for i, row in enumerate(top):
+        yield i, row
+        if i:
+            above, filled = top[i - 1], []
+            for j in range(max(len(above), len(row))):
+                upper = above[j] if j < len(above) else ""
+                filled.append(upper or (filled[-1] if filled and j >= len(above) else ""))
+            yield i, [(row[j] if j < len(row) and row[j] else filled[j]) for j in range(len(filled))]
+
+
+def _table(
+    kind: str, sheets: Iterable[tuple[str, Iterator[list[str]]]], max_rows: int, score: HeaderScore | None
+) -> Table:
+    """The sheet and header row that name most known columns (ties: the first); then its data rows."""
+    best = None
+    for order, (title, rows) in enumerate(sheets):
+        top = list(islice(rows, HEADER_SCAN_ROWS if score else 1))
+        if not any(any(cell.strip() for cell in row) for row in top):
+            continue
+        picks = list(_candidates(top)) if score else [(0, top[0])]
+        points, neg_index, headers = max(((score(h) if score else 0), -i, h) for i, h in picks)
+        if best is None or points > best[0]:
+            best = (points, order, title, headers, top, -neg_index, rows)
+        if not score:
+            break
+    if best is None:
+        raise ValueProblem("facility.file.empty")
+    _, order, title, headers, top, index, rows = best
+    headers = [h.strip() for h in headers]
+    if not any(headers):
+        raise ValueProblem("facility.file.empty")
+    records: list[Record] = []
+    for number, row in enumerate(chain(top[index + 1 :], rows), start=index + 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(records) >= max_rows:
+            raise ValueProblem("facility.file.too-many-rows", limit=max_rows)
+        records.append(Record(number, {h: c.strip() for h, c in zip(headers, row) if h}))
+    meta = {"sheet": title, "sheet_order": str(order), "header_row": str(index + 1)}
+    return Table(kind, headers, records, meta)
 
 
 # -- CSV -------------------------------------------------------------------------------------------
@@ -80,7 +139,7 @@ def decode_text(data: bytes) -> str:
     return str(best)
 
 
-def read_csv(data: bytes, max_rows: int) -> Table:
+def read_csv(data: bytes, max_rows: int, score: HeaderScore | None = None) -> Table:
     text = decode_text(data)
     if "\x00" in text:
         raise ValueProblem("facility.file.encoding")
@@ -88,27 +147,12 @@ def read_csv(data: bytes, max_rows: int) -> Table:
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _csv_table(rows, max_rows)
+        return _table("csv", [("", rows)], max_rows, score)
     except csv.Error as exc:
         # the csv module's only complaint with newline="" is a cell over its field limit
         raise ValueProblem(
             "facility.file.cell-too-long", row=rows.line_num, limit=MAX_CELL_CHARS, detail=str(exc)
         ) from None
-
-
-def _csv_table(rows: Any, max_rows: int) -> Table:
-    headers = next(rows, None)
-    if not headers or not any(h.strip() for h in headers):
-        raise ValueProblem("facility.file.empty")
-    headers = [h.strip() for h in headers]
-    records = []
-    for number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(records) >= max_rows:
-            raise ValueProblem("facility.file.too-many-rows", limit=max_rows)
-        records.append(Record(number, {h: c.strip() for h, c in zip(headers, row) if h}))
-    return Table("csv", headers, records)
 
 
 # -- XLSX ------------------------------------------------------------------------------------------
@@ -137,7 +181,11 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_xlsx(data: bytes, max_rows: int) -> Table:
+def _visible(sheet: Any) -> bool:
+    return sheet.title not in SKIP_SHEETS and getattr(sheet, "sheet_state", "visible") == "visible"
+
+
+def read_xlsx(data: bytes, max_rows: int, score: HeaderScore | None = None) -> Table:
     """Read-only, formulas kept as text (never evaluated) so injected ones are reported, not run."""
     _check_zip(data)
     try:
@@ -145,34 +193,42 @@ def read_xlsx(data: bytes, max_rows: int) -> Table:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files; all mean one thing
         raise ValueProblem("facility.file.bad-xlsx", detail=type(exc).__name__) from None
     try:
-        meta = _template_meta(book)
-        sheet = next(
-            (
-                ws
-                for ws in book.worksheets
-                if ws.title not in SKIP_SHEETS and getattr(ws, "sheet_state", "visible") == "visible"
-            ),
-            None,
+        sheets = (
+            (ws.title, ([cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)))
+            for ws in book.worksheets
+            if _visible(ws)
         )
-        if sheet is None:
-            raise ValueProblem("facility.file.empty")
-        rows = sheet.iter_rows(values_only=True)
-        headers = [cell_text(v) for v in next(rows, ())]
-        if not any(headers):
-            raise ValueProblem("facility.file.empty")
-        records = []
-        for number, row in enumerate(rows, start=2):
-            cells = [cell_text(v) for v in row]
-            if not any(cells):
-                continue
-            if len(records) >= max_rows:
-                raise ValueProblem("facility.file.too-many-rows", limit=max_rows)
-            records.append(Record(number, {h: c for h, c in zip(headers, cells) if h}))
+        table = _table("xlsx", sheets, max_rows, score)
+        table.meta.update(_template_meta(book))
     except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
         raise ValueProblem("facility.file.bad-xlsx", detail=type(exc).__name__) from None
     finally:
         book.close()
-    return Table("xlsx", headers, records, meta)
+    return table
+
+
+def read_xls(data: bytes, max_rows: int, score: HeaderScore | None = None) -> Table:
+    """Legacy Excel 97-2003 (.xls, still WPS's default 'Excel' export), read with calamine: cached
+    values only, so a formula cell is its last result and nothing is ever evaluated."""
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        visible = [m.name for m in book.sheets_metadata if str(m.visible).lower().endswith("visible")]
+        sheets = [
+            (
+                name,
+                iter(
+                    [
+                        [cell_text(v) for v in row]
+                        for row in book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                    ]
+                ),
+            )
+            for name in visible
+            if name not in SKIP_SHEETS
+        ]
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors on damaged files; all mean one thing
+        raise ValueProblem("facility.file.bad-xlsx", detail=type(exc).__name__) from None
+    return _table("xls", sheets, max_rows, score)
 
 
 def _template_meta(book: Any) -> dict[str, str]:

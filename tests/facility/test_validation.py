@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
+from pathlib import Path
 
+import openpyxl
 import pytest
 
 from audit.facility.values import ValueProblem, parse_date
@@ -165,3 +168,58 @@ def test_an_unrecorded_30_m_hole_between_two_pieces_of_the_same_sidewalk_is_an_e
     wkt = "MULTILINESTRING ((112.98 28.19, 112.981 28.19), (112.9813 28.19, 112.9823 28.19))"
     result = read(csv_bytes([SEGMENT_HEADER, ["S1", wkt, "wgs84", "是", "0"]]), "s.csv")
     assert [p.key for p in result.errors] == ["facility.location.line-hole"]
+
+
+# -- spreadsheets as inspectors save them: title rows, two-level headers, cover sheets, .xls ---------
+FILES = Path(__file__).parent / "files"
+
+
+def _book(sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        for cells in (merges or {}).get(title, []):
+            sheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_note(result, catalog):
+    notes = [p for p in result.warnings if p.key == "facility.file.sheet-read"]
+    return notes[0].text(catalog.messages, "en") if notes else ""
+
+
+def test_a_wps_export_with_a_title_row_finds_the_header_below_it(read, catalog):
+    data = _book({"Sheet1": [["芙蓉区公厕无障碍检查表"], TOILET_HEADER, toilet_row("T1")]}, {"Sheet1": ["A1:I1"]})
+    result = read(data, "wps.xlsx")
+    assert not result.errors and [(r.submission_id, r.row) for r in result.rows] == [("T1", 3)]
+    assert 'read sheet "Sheet1", with row 2 as the column names' in _sheet_note(result, catalog)
+
+
+def test_a_two_level_header_takes_names_from_merged_cells_above(read):
+    top = ["编号", "设施名称", "位置", "", "", "厕所", "", "", ""]
+    lower = ["", "", "经度", "纬度", "坐标系", *TOILET_HEADER[5:]]
+    data = _book({"检查表": [top, lower, toilet_row("T1")]}, {"检查表": ["A1:A2", "B1:B2", "C1:E1", "F1:I1"]})
+    result = read(data, "two-level.xlsx")
+    assert not result.errors and result.rows[0].submission_id == "T1" and result.rows[0].row == 3
+    assert result.rows[0].values["door_width"].value == 900
+
+
+def test_a_cover_sheet_is_skipped_and_the_sheet_read_is_named(read, catalog):
+    cover = [["2025年无障碍设施检查"], ["检查单位：芙蓉区住建局"], ["日期：2025-06-30"]]
+    data = _book({"封面": cover, "公厕": [TOILET_HEADER, toilet_row("T1")]})
+    result = read(data, "with-cover.xlsx")
+    assert not result.errors and result.checklist == "accessible-toilets" and len(result.rows) == 1
+    assert 'read sheet "公厕", with row 1' in _sheet_note(result, catalog)
+
+
+def test_a_real_xls_from_wps_with_a_cover_sheet_and_title_row(read, catalog):
+    result = read((FILES / "wps-toilets.xls").read_bytes(), "wps-toilets.xls", partial=True)
+    assert result.format == "xls" and [r.submission_id for r in result.rows] == ["T1"]
+    assert result.rows[0].values["door_width"].value == 900 and result.rows[0].row == 3
+    assert [(p.key, p.row) for p in result.errors] == [("facility.value.implausible-unit", 4)]  # 0.85 → 850 mm
+    assert 'read sheet "公厕", with row 2' in _sheet_note(result, catalog)
