@@ -81,10 +81,9 @@ def command(
         ctx.obj["db"] = db_url
     if ctx.invoked_subcommand is not None:
         return
-    from waitress import serve
-
     from audit.service import ServiceConfig, create_app
     from audit.service.config import MiB
+    from audit.service.server import make_server
 
     config = ServiceConfig(
         db=ctx.obj["db"],
@@ -112,15 +111,7 @@ def command(
     if host not in LOOPBACK:
         click.echo(_t(ctx, "cli.not-loopback", host=host), err=True)
     click.echo(_t(ctx, "cli.listening", host=host, port=port, db=config.db), err=True)
-    serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        max_request_body_size=config.max_request_bytes + MiB,
-        ident="a11y-audit",
-        clear_untrusted_proxy_headers=True,
-    )
+    make_server(app, config, host, port, threads).run()
 
 
 @command.group("users")

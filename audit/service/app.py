@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Flask, jsonify, make_response, redirect, render_template, request, session, url_for
+from flask import Flask, abort, jsonify, make_response, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
 from audit.catalog import Catalog, load_catalog
@@ -15,6 +15,7 @@ from audit.service.api import api
 from audit.service.auth import csrf_token, current_user
 from audit.service.config import ServiceConfig
 from audit.service.pages import pages
+from audit.service.server import REFUSED
 from audit.service.stores import StorePool
 from audit.service.text import t
 from audit.service.throttle import install_throttle
@@ -69,6 +70,11 @@ def _lang(state: AppState) -> str:
 
 
 def _install_hooks(app: Flask, state: AppState) -> None:
+    @app.before_request
+    def refused_by_the_server():
+        if request.environ.get(REFUSED):  # waitress refused it (audit/service/server.py); answered here in our shape
+            abort(request.environ[REFUSED])
+
     @app.before_request
     def reject_nul_and_choose_language():
         # NUL cannot be stored in PostgreSQL text; no legitimate field carries it
