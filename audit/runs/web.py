@@ -181,6 +181,7 @@ def run_web(
 ) -> Round:
     """Audit `sites` into a new round (or continue the last unfinished one) and return the finished round."""
     ignore = list(ignore)
+    sites = merge_sites(sites)  # one origin is one site (one key): its start URLs crawl together
     done: dict[str, list[str] | None] = {}
     if resume:
         previous = unfinished_round(store)
@@ -188,7 +189,7 @@ def run_web(
             raise LookupError("no unfinished web round")
         round_ = store.reopen_round(previous.id)
         done, finished_sites = resume_state(store, round_.id)
-        sites = [s for s in merge_sites(sites) if s.key not in finished_sites]
+        sites = [s for s in sites if s.key not in finished_sites]
     else:
         round_ = store.begin_round("web", label, round_meta(catalog, options, sites, ignore))
     auditor = Auditor(web_checks(catalog, ignore), options, done)

@@ -179,9 +179,12 @@ class Auditor:
         self._relaunch = asyncio.Lock()
 
     def run(self, sites: Iterable[Site]) -> Iterator[PageAudited | PageFailed | SiteFinished]:
-        """Yield results as pages finish; the caller persists each before asking for the next."""
+        """Yield results as pages finish; the caller persists each before asking for the next.
+
+        Each Site is crawled as given; a caller that persists by site key merges same-origin sites first
+        (merge_sites), as audit.runs.web does."""
         loop = asyncio.new_event_loop()
-        stream = self.stream(merge_sites(sites))
+        stream = self.stream(list(sites))
         try:
             while True:
                 try:
