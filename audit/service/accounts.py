@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -14,8 +15,7 @@ from functools import cache
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from audit.model import is_within
-from audit.service.sql import ServiceSql
-from audit.store import Store
+from audit.store import AccountRecord, Store
 
 ROLES = ("admin", "inspector", "viewer")
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
@@ -120,28 +120,22 @@ def token_digest(token: str) -> str:
 
 
 class Accounts:
-    """User management on top of the store's service tables."""
+    """User management on top of the store's service tables (Store methods; no SQL here)."""
 
     def __init__(self, store: Store):
-        self.sql = ServiceSql(store)
         self.store = store
 
-    def _user(self, row: dict | None) -> User | None:
-        if row is None:
+    @staticmethod
+    def _user(record: AccountRecord | None) -> User | None:
+        if record is None:
             return None
-        areas = tuple(
-            r["area_code"]
-            for r in self.sql.rows(
-                "SELECT area_code FROM service_user_areas WHERE user_id = ? ORDER BY area_code", (row["id"],)
-            )
-        )
         return User(
-            id=row["id"],
-            username=row["username"],
-            role=row["role"],
-            areas=areas,
-            active=bool(row["active"]),
-            session_epoch=row.get("session_epoch") or "",
+            id=record.id,
+            username=record.username,
+            role=record.role,
+            areas=record.areas,
+            active=record.active,
+            session_epoch=record.session_epoch,
         )
 
     def add(self, username: str, password: str, role: str, areas: tuple[str, ...] = ()) -> User:
@@ -154,13 +148,7 @@ class Accounts:
         if self.get(username) is not None:
             raise AccountError("account.exists", username=username)
         self._check_areas(areas)
-        with self.store.transaction():
-            user_id = self.sql.insert(
-                "INSERT INTO service_users (username, password_hash, role, active, created_at, session_epoch) "
-                "VALUES (?, ?, ?, 1, ?, ?)",
-                (username, hash_password(password), role, now_iso(), new_epoch()),
-            )
-            self._set_areas(user_id, areas)
+        self.store.add_account(username, hash_password(password), role, now_iso(), new_epoch(), areas)
         return self.get(username)
 
     def _check_areas(self, areas: tuple[str, ...]) -> None:
@@ -168,16 +156,10 @@ class Accounts:
             if not AREA_CODE.match(code):
                 raise AccountError("account.bad-area", area=code)
 
-    def _set_areas(self, user_id: int, areas: tuple[str, ...]) -> None:
-        self.sql.execute("DELETE FROM service_user_areas WHERE user_id = ?", (user_id,))
-        for code in dict.fromkeys(areas):
-            self.sql.execute("INSERT INTO service_user_areas VALUES (?, ?)", (user_id, code))
-
     def set_areas(self, username: str, areas: tuple[str, ...]) -> User:
         user = self._require(username)
         self._check_areas(areas)
-        with self.store.transaction():
-            self._set_areas(user.id, areas)
+        self.store.set_account_areas(user.id, areas)
         return self.get(username)
 
     def set_password(self, username: str, password: str) -> None:
@@ -186,36 +168,32 @@ class Accounts:
         if len(password) < MIN_PASSWORD:
             raise AccountError("account.short-password", minimum=MIN_PASSWORD)
         with self.store.transaction():
-            self.sql.execute(
-                "UPDATE service_users SET password_hash = ?, session_epoch = ? WHERE id = ?",
-                (hash_password(password), new_epoch(), user.id),
-            )
-            self.sql.execute("UPDATE service_tokens SET revoked = 1 WHERE user_id = ?", (user.id,))
+            self.store.set_password_hash(user.id, hash_password(password))
+            self.store.set_session_epoch(user.id, new_epoch())
+            self.store.revoke_tokens(user.id)
 
     def set_active(self, username: str, active: bool) -> None:
         user = self._require(username)
         with self.store.transaction():
-            self.sql.execute("UPDATE service_users SET active = ? WHERE id = ?", (int(active), user.id))
+            self.store.set_account_active(user.id, active)
             if not active:  # a disabled account's sessions and tokens stop working at once
-                self.sql.execute("UPDATE service_users SET session_epoch = ? WHERE id = ?", (new_epoch(), user.id))
-                self.sql.execute("UPDATE service_tokens SET revoked = 1 WHERE user_id = ?", (user.id,))
+                self.store.set_session_epoch(user.id, new_epoch())
+                self.store.revoke_tokens(user.id)
 
     def end_sessions(self, username: str) -> None:
         """Sign the user out everywhere: every session cookie issued so far stops working."""
         self.rotate_epoch(self._require(username).id)
 
     def rotate_epoch(self, user_id: int) -> None:
-        self.sql.execute("UPDATE service_users SET session_epoch = ? WHERE id = ?", (new_epoch(), user_id))
+        self.store.set_session_epoch(user_id, new_epoch())
 
     def session_epoch(self, user_id: int) -> str:
         """The user's session epoch, made if the account predates epochs (an empty one never matches)."""
-        row = self.sql.one("SELECT session_epoch FROM service_users WHERE id = ?", (user_id,))
-        if row is not None and not row["session_epoch"]:
-            self.sql.execute(
-                "UPDATE service_users SET session_epoch = ? WHERE id = ? AND session_epoch = ''", (new_epoch(), user_id)
-            )
-            row = self.sql.one("SELECT session_epoch FROM service_users WHERE id = ?", (user_id,))
-        return row["session_epoch"] if row else ""
+        record = self.store.account(user_id=user_id)
+        if record is not None and not record.session_epoch:
+            self.store.set_session_epoch(user_id, new_epoch(), only_if_empty=True)
+            record = self.store.account(user_id=user_id)
+        return record.session_epoch if record else ""
 
     def _require(self, username: str) -> User:
         user = self.get(username)
@@ -224,58 +202,41 @@ class Accounts:
         return user
 
     def get(self, username: str) -> User | None:
-        return self._user(self.sql.one("SELECT * FROM service_users WHERE username = ?", (username,)))
+        return self._user(self.store.account(username=username))
 
     def by_id(self, user_id: int) -> User | None:
-        return self._user(self.sql.one("SELECT * FROM service_users WHERE id = ?", (user_id,)))
+        return self._user(self.store.account(user_id=user_id))
 
     def all(self) -> list[User]:
-        return [self._user(r) for r in self.sql.rows("SELECT * FROM service_users ORDER BY username")]
+        return [self._user(r) for r in self.store.accounts()]
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The active user with this password, else None (timing does not tell which part was wrong)."""
-        row = self.sql.one("SELECT * FROM service_users WHERE username = ?", (username,))
-        if row is None:
+        record = self.store.account(username=username)
+        if record is None:
             verify_password(password, _dummy_hash(password_method()))
             return None
-        if not verify_password(password, row["password_hash"]) or not row["active"]:
+        if not verify_password(password, record.password_hash) or not record.active:
             return None
-        if needs_rehash(row["password_hash"]):  # the old format or an older cost: re-made while we know the password
-            self.sql.execute(
-                "UPDATE service_users SET password_hash = ? WHERE id = ? AND password_hash = ?",
-                (hash_password(password), row["id"], row["password_hash"]),
-            )
-        return self._user(row)
+        if needs_rehash(record.password_hash):  # the old format or an older cost: re-made while we know the password
+            self.store.set_password_hash(record.id, hash_password(password), replacing=record.password_hash)
+        return self._user(record)
 
     def new_token(self, username: str, label: str = "") -> str:
         """A new API token for the user; only its hash is stored, so this is the one time it is seen."""
         user = self._require(username)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        self.sql.execute(
-            "INSERT INTO service_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
-            (token_digest(token), user.id, label, now_iso()),
-        )
+        self.store.add_token(token_digest(token), user.id, label, now_iso())
         return token
 
     def revoke_tokens(self, username: str) -> int:
-        user = self._require(username)
-        return self.sql.execute("UPDATE service_tokens SET revoked = 1 WHERE user_id = ? AND revoked = 0", (user.id,))
+        return self.store.revoke_tokens(self._require(username).id)
 
     def by_token(self, token: str) -> User | None:
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
-        row = self.sql.one(
-            "SELECT u.* FROM service_tokens t JOIN service_users u ON u.id = t.user_id "
-            "WHERE t.token_hash = ? AND t.revoked = 0 AND u.active = 1",
-            (token_digest(token),),
-        )
-        return self._user(row)
+        return self._user(self.store.account_by_token(token_digest(token)))
 
-    def setting(self, name: str, make: callable) -> str:
+    def setting(self, name: str, make: Callable[[], str]) -> str:
         """A persistent setting (the session key), created once by whichever process asks first."""
-        row = self.sql.one("SELECT value FROM service_settings WHERE name = ?", (name,))
-        if row:
-            return row["value"]
-        conflict = "ON CONFLICT (name) DO NOTHING"
-        self.sql.execute(f"INSERT INTO service_settings (name, value) VALUES (?, ?) {conflict}", (name, make()))
-        return self.sql.one("SELECT value FROM service_settings WHERE name = ?", (name,))["value"]
+        return self.store.setting(name, make())

@@ -1,5 +1,5 @@
 """The one place the service calls the facility auditor: the CLI's own reader, validation and evaluation,
-and the CLI's own facility round writer (`audit.runs.facility.store_round`) to persist.
+and the CLI's own campaign choice and facility round writer (`audit.runs.facility`) to persist.
 
 Photos are matched by the name the inspector wrote in the checklist against the names of the uploaded
 photos, in memory: no client-supplied name ever becomes a path (the ingest runs with no photo folder).
@@ -15,10 +15,12 @@ from audit.facility.ingest import IngestOptions, Submission, read_submission
 from audit.facility.photos import PhotoRef
 from audit.facility.problems import Problem as IngestProblem
 from audit.model import Finding, Subject
-from audit.runs.facility import latest_by_key, round_meta, store_round
+from audit.runs.facility import CampaignClosed, campaign_for, duplicate_ids, latest_by_key, round_meta, store_round
 from audit.service.accounts import User
 from audit.service.safety import Upload
 from audit.store import Store
+
+__all__ = ["CampaignClosed", "Parsed", "StoredPhoto", "persist", "read"]
 
 
 @dataclass
@@ -69,9 +71,12 @@ def read(
                 continue
             submission.photos = tuple(_stored(p, photos[p.name]) for p in submission.photos)
             submissions.append(submission)
+    duplicates = duplicate_ids(submissions)  # one facility in two files: the later row is the error
+    parsed.errors += duplicates
     if parsed.errors and not partial:
         return parsed
-    parsed.submissions = latest_by_key(submissions)
+    repeated = {(p.file, p.row) for p in duplicates}
+    parsed.submissions = latest_by_key(s for s in submissions if (s.source, s.row) not in repeated)
     for subject, findings in evaluate_all(parsed.submissions.values(), catalog):
         parsed.subjects.append(subject)
         parsed.findings[subject.key] = findings
@@ -83,9 +88,10 @@ def _stored(ref: PhotoRef, photo: StoredPhoto) -> PhotoRef:
 
 
 def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_id: int) -> tuple[int, list[dict]]:
-    """One facility round per accepted upload, written by the CLI's path: subjects upserted by key (a re-upload
-    updates, never duplicates), findings, raw rows and photo records, scored by the shared model.
-    The caller holds the transaction that also finishes the upload record."""
+    """Join the open campaign of the current quarter for the rows' counties (`campaign_for`; a closed one
+    raises CampaignClosed), written by the CLI's path: subjects upserted by key, the round's own snapshot,
+    findings, raw rows and photo records, scored by the shared model. A re-upload of a facility in the same
+    campaign replaces its row there. The caller holds the transaction that also finishes the upload record."""
     sources = sorted({s.source for s in parsed.submissions.values()})
     meta = round_meta(
         catalog,
@@ -97,7 +103,9 @@ def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_i
         facilities=len(parsed.subjects),
     )
     evaluated = ((subject, parsed.findings[subject.key]) for subject in parsed.subjects)
-    report = store_round(store, catalog, f"upload-{upload_id}", meta, evaluated, parsed.submissions)
+    counties = {c for sub in parsed.submissions.values() for c in (sub.counties or (sub.county,))}
+    campaign = campaign_for(store, counties)
+    report = store_round(store, catalog, campaign, meta, evaluated, parsed.submissions, upload_id=upload_id)
     scores = {s.subject_key: s for s in store.scores(report.round.id, catalog.policy.version)}
     return report.round.id, [_facility(s, scores.get(s.key)) for s in parsed.subjects]
 

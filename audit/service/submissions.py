@@ -109,10 +109,20 @@ def _recorded(
     refused = outside_areas(store, catalog, parsed, user, lang)
     if refused:
         return _finish(store, log, upload_id, Outcome(403, "refused", problems=refused))
-    with store.transaction():  # the data and the record of it commit together, or neither does
-        round_id, facilities = facility_bridge.persist(store, catalog, parsed, user, upload_id)
-        log.finish(upload_id, "accepted", round_id, [f["key"] for f in facilities], [p.as_dict() for p in notes])
+    try:
+        with store.transaction():  # the data and the record of it commit together, or neither does
+            round_id, facilities = facility_bridge.persist(store, catalog, parsed, user, upload_id)
+            log.finish(upload_id, "accepted", round_id, [f["key"] for f in facilities], [p.as_dict() for p in notes])
+    except facility_bridge.CampaignClosed as exc:
+        return _finish(store, log, upload_id, Outcome(409, "refused", problems=[campaign_closed(catalog, exc, lang)]))
     return Outcome(201, "accepted", upload_id, round_id, notes, facilities)
+
+
+def campaign_closed(catalog: Catalog, exc: facility_bridge.CampaignClosed, lang: str) -> Problem:
+    campaign = exc.campaign
+    period = f"{campaign.period_start or '?'} – {campaign.period_end or '?'}"
+    message = _t(catalog, "upload.campaign-closed", lang, label=campaign.label or campaign.id, period=period)
+    return Problem(message, key="service.upload.campaign-closed")
 
 
 def outside_areas(

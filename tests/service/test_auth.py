@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from audit.cli import cli
 from audit.service.accounts import Accounts, password_method
-from audit.service.sql import ServiceSql
 from tests.service.conftest import PASSWORD, bearer, csrf_of
 
 COOKIE = "a11y_session"
@@ -22,9 +21,7 @@ def _accounts(app) -> Accounts:
 
 
 def _stored_hash(app, username: str) -> str:
-    return _accounts(app).sql.one("SELECT password_hash FROM service_users WHERE username = ?", (username,))[
-        "password_hash"
-    ]
+    return app.extensions["a11y"].stores.get().account(username=username).password_hash
 
 
 def _copy_of(app, client):
@@ -115,9 +112,8 @@ def _login(app, username: str, password: str):
 
 def test_an_old_format_hash_still_verifies_and_is_rehashed_at_the_next_login(app):
     legacy = _legacy_hash(PASSWORD)
-    ServiceSql(app.extensions["a11y"].stores.get()).execute(
-        "UPDATE service_users SET password_hash = ? WHERE username = ?", (legacy, "yuelu")
-    )
+    store = app.extensions["a11y"].stores.get()
+    store.set_password_hash(store.account(username="yuelu").id, legacy)
     assert _login(app, "yuelu", "wrong-password").status_code == 401
     assert _stored_hash(app, "yuelu") == legacy  # a wrong password changes nothing
 
@@ -160,9 +156,8 @@ def test_cli_passwd_and_signout_end_sessions_and_passwd_revokes_tokens(app, sign
 
 def test_an_account_from_before_session_epochs_gets_one_at_its_next_sign_in(app, signed_in):
     client = signed_in("yuelu")
-    ServiceSql(app.extensions["a11y"].stores.get()).execute(
-        "UPDATE service_users SET session_epoch = '' WHERE username = ?", ("yuelu",)
-    )
+    store = app.extensions["a11y"].stores.get()
+    store.set_session_epoch(store.account(username="yuelu").id, "")  # as an account made before epochs
     assert client.get("/upload").status_code == 302  # an empty epoch never matches
     assert signed_in("yuelu").get("/upload").status_code == 200
     assert _accounts(app).get("yuelu").session_epoch

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from audit.service.accounts import Accounts
-from audit.service.sql import ServiceSql
 from audit.store import open_store
 from tests.service.conftest import fixture_bytes
 
@@ -132,9 +131,11 @@ def test_concurrent_uploads_lose_nothing_and_never_duplicate(served):
             for i in (range(3) if n % 3 == 0 else range(n * 10, n * 10 + 3))
         }
         assert len(keys) == len(set(keys)) and set(keys) == expected
-        records = ServiceSql(store).rows("SELECT result, round_id FROM service_uploads")
-        assert len(records) == 18 and {r["result"] for r in records} == {"accepted"}
-        assert len({r["round_id"] for r in records}) == 18
+        records = store.uploads(limit=100)
+        assert len(records) == 18 and {r.result for r in records} == {"accepted"}
+        # every upload joined the one open campaign of the quarter, which holds all of them
+        [campaign] = {r.round_id for r in records}
+        assert store.audited_keys(campaign) == expected
     finally:
         store.close()
 
@@ -152,16 +153,16 @@ def test_a_server_killed_during_uploads_leaves_no_half_written_submission(served
                 pass
     store = open_store(db)
     try:
-        records = ServiceSql(store).rows("SELECT id, result, round_id, subjects FROM service_uploads")
+        records = store.uploads(limit=100)
         for record in records:
-            if record["result"] == "accepted":  # complete: its round is complete and holds all its findings
-                round_ = store.get_round(record["round_id"])
+            if record.result == "accepted":  # complete: its round is complete and holds all its findings
+                round_ = store.get_round(record.round_id)
                 assert round_.status == "complete"
-                for key in json.loads(record["subjects"]):
+                for key in record.subjects:
                     assert store.get_subject(key) is not None and list(store.findings(round_.id, key))
             else:  # cut off: nothing of it was stored
-                assert record["round_id"] is None
-        accepted_rounds = {r["round_id"] for r in records if r["result"] == "accepted"}
+                assert record.round_id is None
+        accepted_rounds = {r.round_id for r in records if r.result == "accepted"}
         assert {r.id for r in store.rounds("facility")} == accepted_rounds
     finally:
         store.close()

@@ -14,6 +14,8 @@ UPDATE rounds SET period_end = CASE substr(label, 6, 1)
     WHEN '3' THEN substr(label, 1, 4) || '-09-30' ELSE substr(label, 1, 4) || '-12-31' END
   WHERE kind = 'facility' AND period_start IS NOT NULL;
 CREATE INDEX rounds_campaign ON rounds (kind, period_start, state);
+-- At most one open campaign per area and period, even when two uploads begin one at the same moment.
+CREATE UNIQUE INDEX rounds_one_open_campaign ON rounds (COALESCE(area_code, ''), period_start) WHERE state = 'open';
 
 -- What each round saw of each facility, as inspected then (name, place, county, inspector, date, photos in
 -- attributes): maps and reports show a round as it was, whatever later uploads say. `upload_id` is the
