@@ -24,7 +24,9 @@ def _formats(value: str, messages) -> list[str]:
 
 
 def _base_path(out: str | None, area: str | None, today: str) -> Path:
-    """`--out` may name a directory (default reports/) or a file whose stem names every format's file."""
+    """`--out` may name a directory (default reports/) or a file whose stem names every format's file.
+
+    `area` is the code the report covers: the one asked for, else the province its data lies in."""
     name = f"report-{area or 'all'}-{today}"
     if not out:
         return Path("reports") / name
@@ -111,7 +113,7 @@ def command(
                 current_scores(store, catalog, round_.id)
     today = date.today()
     report = build_report(store, catalog, pairs, area, lang, circles=load_circles(catalog.root), today=today)
-    base = _base_path(out, area, today.isoformat())
+    base = _base_path(out, report.area_code, today.isoformat())
     written = []
     if "html" in chosen or "pdf" in chosen:  # the PDF is printed from the HTML file
         html = write_html(report, base.with_suffix(".html"))

@@ -133,8 +133,8 @@ def build_report(
     division = division_namer(store, text)
     report = Report(
         text=text,
-        area_code=area,
-        area_name=area_title(store, area, text),
+        area_code=scope,  # the province a whole-store report reads is the one it is titled with and named after
+        area_name=area_title(store, scope, text),
         generated=(today or date.today()).isoformat(),
         rounds=[RoundLine(p.kind, p.current, p.previous) for p in pairs],
         grade_labels={g.code: text.pick(g.label, g.code) for g in catalog.policy.grades},

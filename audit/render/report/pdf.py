@@ -20,7 +20,9 @@ FOOTER = (
 
 
 def write_pdf(html: Path, pdf: Path, launch: Launcher, timeout_ms: int = 60_000) -> Path:
-    """Print `html` (a file written by write_html) as A4 landscape with page numbers; only file:// is loaded."""
+    """Print `html` (a file written by write_html) as a tagged A4 landscape PDF with an outline and page numbers.
+
+    Only file:// is loaded."""
     pdf.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -36,6 +38,8 @@ def write_pdf(html: Path, pdf: Path, launch: Launcher, timeout_ms: int = 60_000)
                 header_template="<span></span>",
                 footer_template=FOOTER,
                 margin={"top": "12mm", "bottom": "14mm", "left": "10mm", "right": "10mm"},
+                tagged=True,  # a structure tree (headings, tables, lists) for screen readers (PDF/UA-style)
+                outline=True,  # bookmarks from the headings, to move through the report
             )
         finally:
             browser.close()

@@ -20,6 +20,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PERCENT, DECIMAL, INTEGER = "0.0%", "0.0", "0"
 
 
+def points_format(unit: str) -> str:
+    """A change of a rate, stored as a number of percentage points: '+12.5 pp', '−3.0 百分点', never '%'."""
+    return f'"+"0.0" {unit}";"−"0.0" {unit}";0.0" {unit}"'
+
+
 def neutralise(value: Any) -> Any:
     """Text starting like a formula gets a leading apostrophe and stays text; numbers and None pass."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -101,6 +106,7 @@ def _categories(book: Workbook, report: Report) -> None:
     headers = (
         [tx.t(f"report.categories.{k}") for k in ("category", "audited", "scored", "insufficient", "mean", "rate")]
         + [tx.t("report.progress.mean-before"), tx.t("report.progress.rate-before")]
+        + [tx.t("report.progress.rate-change")]
         + [tx.t("report.grade", code=c, label=report.grade_labels[c]) for c in codes]
         + [tx.t("report.categories.top-failed")]
     )
@@ -119,6 +125,7 @@ def _categories(book: Workbook, report: Report) -> None:
                 r.compliance_rate,
                 r.previous_mean,
                 r.previous_rate,
+                None if r.rate_change is None else round(r.rate_change * 100, 1),
             ]
             + [r.grades.get(c, 0) for c in codes]
             + [failed]
@@ -128,7 +135,18 @@ def _categories(book: Workbook, report: Report) -> None:
         tx.t("report.sheet.categories"),
         headers,
         rows,
-        (None, INTEGER, INTEGER, INTEGER, DECIMAL, PERCENT, DECIMAL, PERCENT) + (INTEGER,) * len(codes),
+        (
+            None,
+            INTEGER,
+            INTEGER,
+            INTEGER,
+            DECIMAL,
+            PERCENT,
+            DECIMAL,
+            PERCENT,
+            points_format(tx.t("report.progress.points")),
+        )
+        + (INTEGER,) * len(codes),
     )
 
 

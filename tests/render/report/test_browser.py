@@ -65,3 +65,20 @@ def test_pdf_has_pages_with_chinese_text_rendered(tmp_path, html_file, chromium_
     subprocess.run(["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "2", str(pdf), str(out)], check=True)
     for image in sorted(tmp_path.glob("page-*.pgm")):
         assert _pgm_ink(image.read_bytes()) > 0.005, f"{image.name} is blank"
+
+
+def test_pdf_is_tagged_with_an_outline_of_the_headings(tmp_path, html_file, chromium_executable):
+    if not shutil.which("pdfinfo") or not shutil.which("pdftohtml"):
+        pytest.skip("pdfinfo/pdftohtml missing: apt-get install -y poppler-utils")
+    from audit.web.chromium import LAUNCH_ARGS
+
+    pdf = write_pdf(html_file("en"), tmp_path / "report.pdf", chromium_launcher(chromium_executable, LAUNCH_ARGS))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    structure = subprocess.run(["pdfinfo", "-struct", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Table" in structure and "H1" in structure  # headings and tables are in the structure tree
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    outline = xml[xml.find("<outline") : xml.rfind("</outline>")]
+    assert "Rectification list" in outline and "Progress since the previous round" in outline

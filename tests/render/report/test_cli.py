@@ -42,7 +42,7 @@ def test_default_output_goes_to_reports_with_area_and_date(tmp_path, rounds, rep
     monkeypatch.chdir(tmp_path)
     result = _run(rounds, report_root, "--format", "xlsx")
     assert result.exit_code == 0, result.output
-    written = list((tmp_path / "reports").glob("report-all-*.xlsx"))
+    written = list((tmp_path / "reports").glob("report-430000-*.xlsx"))
     assert len(written) == 1 and not list((tmp_path / "reports").glob("*.html"))
 
 
@@ -65,6 +65,6 @@ def test_an_empty_store_says_to_run_an_audit_first(tmp_path, report_root):
 def test_pdf_format_prints_through_the_projects_chromium(tmp_path, rounds, report_root, chromium_executable):
     result = _run(rounds, report_root, "--format", "pdf", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    pdfs = list(tmp_path.glob("report-all-*.pdf"))
+    pdfs = list(tmp_path.glob("report-430000-*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF")
     assert not list(tmp_path.glob("*.html"))  # asked for PDF only: the HTML it was printed from is removed

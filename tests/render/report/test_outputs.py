@@ -93,3 +93,14 @@ def test_a_formula_name_stored_as_a_subject_reaches_the_workbook_as_text(tmp_pat
 def test_every_id_in_the_page_is_unique(report):
     ids = re.findall(r'\sid="([^"]+)"', render_html(report))
     assert len(ids) == len(set(ids))
+
+
+def test_rate_changes_are_percentage_points_in_html_and_xlsx(tmp_path, report):
+    html = render_html(report)
+    assert "+16.7 百分点" in html and not re.search(r"[+−]\d+\.\d%", html)
+    sheet = load_workbook(write_xlsx(report, tmp_path / "r.xlsx"))["分类情况"]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index("达标率变化") + 1
+    changes = [row[column - 1] for row in sheet.iter_rows(min_row=2) if row[column - 1].value is not None]
+    assert changes and all(c.number_format == '"+"0.0" 百分点";"−"0.0" 百分点";0.0" 百分点"' for c in changes)
+    assert 16.7 in [c.value for c in changes]
