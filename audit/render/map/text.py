@@ -7,6 +7,7 @@ from typing import Any
 
 from audit.catalog import Catalog
 from audit.model import Check, Finding
+from audit.render.labels import labelled
 
 
 class Texts:
@@ -60,12 +61,13 @@ class Texts:
         if measured is None and required is None:
             return ""
         key = (
-            (type(measured), measured, type(required), required)
+            (finding.check_id, type(measured), measured, type(required), required)
             if _hashable(measured) and _hashable(required)
             else None
         )
         text = self._measured.get(key) if key is not None else None
         if text is None:
+            measured, required = (labelled(v, finding.check_id, self.catalog, self.lang) for v in (measured, required))
             text = self.t("map.measured-vs-required", measured=value_text(measured), required=value_text(required))
             if key is not None:
                 self._measured[key] = text

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import partial
 from itertools import chain
 
 from audit.catalog import Catalog
 from audit.circles import Circle
 from audit.model import Aggregate, Category, Indicator, aggregate, evaluate_all, province_code
 from audit.model.creation import measure
+from audit.render.labels import labelled
 from audit.render.report.circles import circle_rows
 from audit.render.report.content import CategoryRow, FailedCheck, IndicatorRow, Report, RoundLine
 from audit.render.report.places import area_title, check_title, clause_labels, division_namer
@@ -148,7 +150,15 @@ def build_report(
     rows = [
         row
         for kind, view in current.items()
-        for row in rectification_rows(store, view, previous.get(kind), catalog.checks, text, division)
+        for row in rectification_rows(
+            store,
+            view,
+            previous.get(kind),
+            catalog.checks,
+            text,
+            division,
+            partial(labelled, catalog=catalog, lang=text.lang),
+        )
     ]
     report.rectification = sort_rows(rows)
     report.reinspection = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from audit.model import Check, Finding, Outcome, Severity, Subject
 from audit.model.scoring import effective_severity
@@ -51,6 +52,24 @@ def first_seen(store: Store, start: Round, items: set[Item]) -> dict[Item, Round
     return seen
 
 
+def inspection_dates(store: Store, seen: Mapping[Item, Round]) -> dict[tuple[int, str], str]:
+    """(round id, subject key) -> the inspection date written on that round's row, where one was written."""
+    wanted: dict[int, set[str]] = {}
+    for (key, _check), round_ in seen.items():
+        wanted.setdefault(round_.id, set()).add(key)
+    return {
+        (round_id, s.key): str(s.attributes["inspected_on"])
+        for round_id, keys in wanted.items()
+        for s in store.snapshots(round_id, keys=keys)
+        if s.attributes.get("inspected_on")
+    }
+
+
+def found_on(round_: Round, subject_key: str, dates: Mapping[tuple[int, str], str]) -> str:
+    """First found: the inspection date on the row of the round that first found it, else that round's start."""
+    return dates.get((round_.id, subject_key), round_.started_at)
+
+
 def _status(item: Item, now_failed: Mapping[Item, Finding], before_failed: Mapping[Item, Finding]) -> str:
     if item in now_failed:
         return "open" if item in before_failed else "new"
@@ -60,8 +79,15 @@ def _status(item: Item, now_failed: Mapping[Item, Finding], before_failed: Mappi
 class _RowMaker:
     """Turns one failed finding into a row; holds what every row needs so the loop stays short."""
 
-    def __init__(self, checks: Mapping[str, Check], text: Text, division: Callable[[str | None], str]):
+    def __init__(
+        self,
+        checks: Mapping[str, Check],
+        text: Text,
+        division: Callable[[str | None], str],
+        label: Callable[[Any, str], Any] | None = None,
+    ):
         self.checks, self.text, self.division = checks, text, division
+        self.label = label or (lambda value, _check_id: value)  # choice codes -> labels in the reader's language
 
     def row(self, finding: Finding, subject: Subject, status: str, seen: Round | None, kind: str) -> RectifyRow:
         check = self.checks.get(finding.check_id)
@@ -74,10 +100,10 @@ class _RowMaker:
             check_id=finding.check_id,
             item=self.text.pick(check.title, finding.check_id) if check else finding.check_id,
             clauses=clause_labels(check.clauses, self.text) if check else (),
-            measured=value_text(finding.measured),
-            required=required_text(finding.required, check, self.text),
+            measured=value_text(self.label(finding.measured, finding.check_id)),
+            required=required_text(self.label(finding.required, finding.check_id), check, self.text),
             photo=photo_of(finding.evidence, subject),
-            first_seen=seen.started_at if seen else None,
+            first_seen=found_on(seen, subject.key, self.dates) if seen else None,
             status=status,
             severity=severity,
             round_kind=kind,
@@ -91,6 +117,7 @@ def rectification_rows(
     checks: Mapping[str, Check],
     text: Text,
     division: Callable[[str | None], str],
+    label: Callable[[Any, str], Any] | None = None,
 ) -> list[RectifyRow]:
     """Open and new items of the current round, and items fixed since the compared round.
 
@@ -105,7 +132,7 @@ def rectification_rows(
     seen = first_seen(store, view.round, set(now_failed))
     if previous:
         seen.update(first_seen(store, previous.round, set(fixed)))
-    maker = _RowMaker(checks, text, division)
+    maker = _RowMaker(checks, text, division, label)
     rows = [
         maker.row(f, view.subjects[item[0]], _status(item, now_failed, before_failed), seen.get(item), view.round.kind)
         for item, f in {**now_failed, **fixed}.items()
