@@ -1,4 +1,5 @@
-"""The service's own pages pass the project's web audit: no critical or serious axe violation."""
+"""The service's own pages pass the project's web audit: no critical or serious axe violation, and no critical or
+serious failure of `a11y-audit web --fail-on critical,serious` with the probes on (reflow at 320 px, focus)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from audit.web import audit_page, critical_or_serious
+from tests.own_audit import run_own_audit
 from tests.service.conftest import JPEG, PASSWORD, csrf_of, fixture_bytes
 
 pytestmark = pytest.mark.browser
@@ -43,6 +45,9 @@ def snapshot_pages(app, signed_in) -> dict[str, bytes]:
     return pages
 
 
+PAGES = ("login.html", "upload.html", "upload-errors.html", "upload-done.html", "rounds.html", "upload-en.html")
+
+
 def test_service_pages_have_no_critical_or_serious_violations(
     app, signed_in, tmp_path, loopback_server, chromium_executable
 ):
@@ -65,3 +70,17 @@ def test_service_pages_have_no_critical_or_serious_violations(
         if critical_or_serious(results):
             problems[name] = critical_or_serious(results)
     assert problems == {}
+
+
+def test_service_pages_pass_our_own_audit_with_the_probes_on(
+    app, signed_in, tmp_path, loopback_server, chromium_executable
+):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, html in snapshot_pages(app, signed_in).items():
+        (folder / name).write_bytes(html)
+    shutil.copytree(STATIC, folder / "static")
+    server = loopback_server(folder)
+    code, failing, output = run_own_audit([server.url(name) for name in PAGES], tmp_path)
+    assert failing == {}, output
+    assert code == 0, output
