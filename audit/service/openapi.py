@@ -23,8 +23,47 @@ PROBLEM = {
         "field": {"type": "string"},
         "value": {},
         "expected": {"type": "string"},
+        "level": {"type": "string", "enum": ["error", "warning"]},
+        "key": {"type": "string"},
     },
     "required": ["message"],
+}
+ME = {
+    "type": "object",
+    "required": ["username", "role", "areas"],
+    "properties": {
+        "username": {"type": "string"},
+        "role": {"type": "string", "enum": ["admin", "inspector", "viewer"]},
+        "areas": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{6}$"}},
+    },
+}
+CHECKLIST = {
+    "type": "object",
+    "required": ["id", "title", "category", "version"],
+    "properties": {
+        "id": {"type": "string"},
+        "title": {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}},
+        "category": {"type": "string"},
+        "version": {"type": "integer"},
+    },
+}
+UPLOAD = {
+    "type": "object",
+    "required": ["id", "username", "received_at", "channel", "checklist", "files", "result", "subjects", "problems"],
+    "properties": {
+        "id": {"type": "integer"},
+        "user_id": {"type": "integer", "nullable": True},
+        "username": {"type": "string"},
+        "received_at": {"type": "string"},
+        "finished_at": {"type": "string", "nullable": True},
+        "channel": {"type": "string", "enum": ["form", "api"]},
+        "checklist": {"type": "string"},
+        "files": {"type": "array", "items": {"type": "object"}},
+        "result": {"type": "string", "enum": ["received", "accepted", "rejected", "refused", "failed"]},
+        "round_id": {"type": "integer", "nullable": True},
+        "subjects": {"type": "array", "items": {"type": "string"}},
+        "problems": {"type": "array", "items": PROBLEM},
+    },
 }
 ROUND = {
     "type": "object",
@@ -108,8 +147,10 @@ def spec() -> dict:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": {
-            "/api/me": {"get": _op("The signed-in account", _json({"type": "object"}))},
-            "/api/checklists": {"get": _op("Facility checklists that can be uploaded", _json({"type": "array"}))},
+            "/api/me": {"get": _op("The signed-in account", _json(ME))},
+            "/api/checklists": {
+                "get": _op("Facility checklists that can be uploaded", _json({"type": "array", "items": CHECKLIST}))
+            },
             "/api/submissions": {
                 "post": {
                     "summary": "Upload a field checklist (files and photos); validated, scored and stored in one step",
@@ -143,7 +184,10 @@ def spec() -> dict:
                         "403": _json(
                             {"oneOf": [SUBMISSION_RESULT, ERROR]}, "Not an inspector, or a facility outside your areas"
                         ),
-                        "413": _json({"oneOf": [SUBMISSION_RESULT, ERROR]}, "Too large: bytes or rows over the limit"),
+                        "413": _json(
+                            {"oneOf": [SUBMISSION_RESULT, ERROR]},
+                            "Too large: over the request's byte limit (an error, in the `lang` of the query)",
+                        ),
                         **COMMON,
                     },
                 }
@@ -151,7 +195,7 @@ def spec() -> dict:
             "/api/uploads/{upload_id}": {
                 "get": _op(
                     "The record of one upload (inspectors see their own)",
-                    _json({"type": "object"}),
+                    _json(UPLOAD),
                     parameters=[
                         {
                             "name": "upload_id",
