@@ -15,6 +15,7 @@ from audit.facility.ingest import IngestOptions, IngestResult, Submission, read_
 from audit.facility.problems import Problem
 from audit.model import Finding, Subject, is_within
 from audit.runs import score_findings, score_round
+from audit.runs.ledger import update_ledger
 from audit.store import PhotoRecord, Round, Store, SubmissionRecord
 
 QUARTER = re.compile(r"^(\d{4})q([1-4])$", re.IGNORECASE)
@@ -225,6 +226,7 @@ def store_round(
             store, catalog, round_.id, evaluated, earlier, by_key, progress, upload_id
         )
         report.photos = _store_photos(store, by_key.values(), photo_store)
+        update_ledger(store, catalog, round_.id, by_key)  # the problem ledger follows this inspection
         if earlier:
             # The round already held subjects: rescore all of it so every cached score has one policy version.
             report.scored = score_round(store, catalog, round_.id)

@@ -9,6 +9,7 @@ from audit.catalog import Catalog
 from audit.model import Finding, Outcome, Severity
 from audit.model.scoring import effective_severity
 from audit.runs import current_scores, score_round
+from audit.runs.ledger import update_ledger
 from audit.store import Round, Store
 from audit.web.auditor import AuditOptions, Auditor, PageAudited, PageFailed, Site, SiteFinished, merge_sites
 from audit.web.axe import axe_version
@@ -203,6 +204,7 @@ def run_web(
         raise
     round_ = store.finish_round(round_.id, "complete", {"browser": auditor.browser_version})
     score_round(store, catalog, round_.id)
+    update_ledger(store, catalog, round_.id)  # the problem ledger follows this round's pages
     return round_
 
 

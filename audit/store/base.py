@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from audit.model import Finding, Outcome, Subject, SubjectScore
+from audit.model.problems import Event, Problem
 
 ROUND_KINDS = ("web", "facility")
 ROUND_STATUSES = ("running", "complete", "failed", "interrupted")
@@ -237,3 +238,22 @@ class Store(Protocol):
     def put_areas(self, areas: Iterable[Area]) -> None: ...
     def areas(self, level: str | None = None, parent: str | None = None) -> list[Area]: ...
     def get_area(self, code: str) -> Area | None: ...
+
+    # the problem ledger (问题台账): problems' current state and their history (audit/store/ledger_sql.py)
+    def put_problems(self, changes: Iterable[tuple[Problem, Event | None]]) -> int:
+        """Each problem's new state and, where given, its event, in one transaction."""
+        ...
+
+    def problem(self, problem_id: str) -> Problem | None: ...
+    def problems(
+        self,
+        area: str | None = None,
+        statuses: Iterable[str] | None = None,
+        unit: str | None = None,
+        subject_keys: Iterable[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Problem]: ...
+    def problem_events(
+        self, problem_id: str | None = None, since: str | None = None, to_status: str | None = None
+    ) -> list[Event]: ...

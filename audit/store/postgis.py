@@ -25,6 +25,7 @@ from audit.store.codec import (
     subject_from,
     subject_row,
 )
+from audit.store.ledger_sql import LedgerSql
 from audit.store.migrate import apply_all
 from audit.store.portable import PortableSql
 
@@ -55,7 +56,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class PostgisStore(PortableSql):
+class PostgisStore(PortableSql, LedgerSql):
     """Store backed by PostgreSQL/PostGIS. One connection; safe to share between threads."""
 
     def __init__(self, url: str):

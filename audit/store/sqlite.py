@@ -25,6 +25,7 @@ from audit.store.codec import (
     subject_from,
     subject_row,
 )
+from audit.store.ledger_sql import LedgerSql
 from audit.store.migrate import apply_all
 from audit.store.portable import PortableSql
 
@@ -38,7 +39,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SqliteStore(PortableSql):
+class SqliteStore(PortableSql, LedgerSql):
     """Store backed by a SQLite file (or ':memory:')."""
 
     def __init__(self, path: str | Path):

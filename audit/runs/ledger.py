@@ -1,0 +1,92 @@
+"""After an inspection is stored: the ledger follows its findings (fail opens or reopens, pass verifies)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from audit.catalog import Catalog
+from audit.model import Finding, Outcome, Subject
+from audit.model.problems import Event, Problem, Seen, inspect
+from audit.model.scoring import effective_severity
+from audit.store import Store
+
+# Web problems are tracked per page and rule (what a webmaster fixes); a site's findings are roll-ups of its
+# pages' and would count each defect twice. Facilities are tracked per facility and check.
+TRACKED_PREFIXES = ("facility:", "page:")
+SAFE_PHOTO = re.compile(r"^[0-9a-f]{24}\.(jpg|png|webp|heic)$")  # audit/service/safety.py's stored names
+PER_KEY_QUERIES = 200  # below this many subjects, ask for each one's findings; above, read the round once
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def update_ledger(
+    store: Store, catalog: Catalog, round_id: int, keys: Iterable[str] | None = None, at: str | None = None
+) -> int:
+    """Apply round `round_id`'s findings of `keys` (default: every subject of the round) to the ledger.
+
+    Returns how many problems changed state. Runs in the caller's transaction when there is one."""
+    at = at or now_iso()
+    round_ = store.get_round(round_id)
+    wanted = None if keys is None else {k for k in keys if k.startswith(TRACKED_PREFIXES)}
+    findings = [f for f in _findings(store, round_id, wanted) if f.subject_key.startswith(TRACKED_PREFIXES)]
+    subject_keys = {f.subject_key for f in findings}
+    if not subject_keys:
+        return 0
+    subjects = {s.key: s for s in _subjects(store, round_id, subject_keys)}
+    known = {(p.subject_key, p.check_id): p for p in store.problems(subject_keys=subject_keys)}
+    changes: list[tuple[Problem, Event | None]] = []
+    moved = 0
+    for finding in findings:
+        check = catalog.checks.get(finding.check_id)
+        if check is None or check.answer.get("information_only") or finding.extra.get("information_only"):
+            continue
+        seen = _seen(finding, check, subjects.get(finding.subject_key), round_, round_id)
+        result = inspect(known.get((finding.subject_key, finding.check_id)), seen, at)
+        if result is not None:
+            changes.append(result)
+            moved += result[1] is not None
+    with store.transaction():
+        store.put_problems(changes)
+    return moved
+
+
+def _findings(store: Store, round_id: int, wanted: set[str] | None) -> Iterable[Finding]:
+    if wanted is not None and len(wanted) <= PER_KEY_QUERIES:
+        for key in sorted(wanted):
+            yield from store.findings(round_id, subject_key=key)
+        return
+    for finding in store.findings(round_id):
+        if wanted is None or finding.subject_key in wanted:
+            yield finding
+
+
+def _subjects(store: Store, round_id: int, keys: set[str]) -> Iterable[Subject]:
+    """The round's own snapshot where it has one (facilities), else the subject as stored (web pages)."""
+    snapped = {s.key: s for s in store.snapshots(round_id, keys)}
+    rest = keys - set(snapped)
+    return [*snapped.values(), *(store.subjects(keys=rest) if rest else [])]
+
+
+def _seen(finding: Finding, check, subject: Subject | None, round_, round_id: int) -> Seen:
+    attributes = subject.attributes if subject else {}
+    inspected = str(attributes.get("inspected_on") or "")[:10] or round_.started_at[:10]
+    photo = next((e.get("photo") for e in finding.evidence if e.get("photo")), None)
+    if photo is None and finding.outcome is Outcome.FAIL:  # the facility's own photo, if stored under a safe name
+        photo = next((p for p in attributes.get("photos") or [] if isinstance(p, str) and SAFE_PHOTO.match(p)), None)
+    return Seen(
+        subject_key=finding.subject_key,
+        check_id=finding.check_id,
+        outcome=finding.outcome,
+        on=inspected,
+        round_id=round_id,
+        severity=effective_severity(finding, check).value,
+        area_code=subject.area_code if subject else None,
+        subject_name=subject.name if subject else "",
+        measured=finding.measured,
+        required=finding.required,
+        photo=photo,
+    )
