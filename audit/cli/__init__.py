@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "checklists": "checklists",
     "areas": "areas",
     "rounds": "rounds",
+    "ledger": "ledger",
     "demo": "demo",
 }
 
