@@ -1,11 +1,13 @@
-"""Submissions -> subjects and findings: each check of the checklist answered from the row's values."""
+"""Submissions -> subjects and findings: each check compiled once per run into an evaluator, then answered per row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, ClassVar
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
-from audit.catalog import Catalog, Checklist
+from audit.catalog import Catalog, Checklist, Messages
 from audit.facility.ingest import Submission
 from audit.facility.spatial import place_marks, stretch_counts
 from audit.facility.values import NA, UNIT_DISPLAY, UNKNOWN, Answer, Measure, Slope, convert, threshold_slope
@@ -15,13 +17,164 @@ from audit.model.subjects import Subject
 from audit.model.vocab import Category, Outcome
 
 SLOPE_TEXT = {"max": "≤", "min": "≥"}
+MEASURED_CACHE = 50_000
 
 
 def evaluate_all(submissions: Iterable[Submission], catalog: Catalog) -> Iterator[tuple[Subject, list[Finding]]]:
-    """Yield (subject, findings) per submission, filed under the county the ingest placed it in."""
+    """Yield (subject, findings) per submission, filed under the county the ingest placed it in.
+
+    The catalog's checks are compiled here, for this catalog only: no evaluator outlives the run or is shared
+    with another catalog, so the same check id with another threshold is another evaluator."""
+    compiled = compile_catalog(catalog)
+    measured = MeasuredMemo()
     for submission in submissions:
-        checklist = catalog.checklists[submission.checklist]
-        yield subject_of(submission, checklist, submission.county), findings_of(submission, checklist, catalog)
+        checklist = compiled[submission.checklist]
+        yield subject_of(submission, checklist.checklist, submission.county), checklist.findings(submission, measured)
+
+
+def findings_of(submission: Submission, checklist: Checklist, catalog: Catalog) -> list[Finding]:
+    """One submission's findings, compiling its checklist for this call (evaluate_all compiles once per run)."""
+    return compile_checklist(checklist, catalog.messages).findings(submission, MeasuredMemo())
+
+
+def compile_catalog(catalog: Catalog) -> Mapping[str, CompiledChecklist]:
+    """Every facility checklist of the catalog, compiled; read-only."""
+    return MappingProxyType({c.id: compile_checklist(c, catalog.messages) for c in catalog.domain("facility")})
+
+
+def compile_checklist(checklist: Checklist, messages: Messages) -> CompiledChecklist:
+    units = {f.id: f.unit for f in checklist.fields}
+    missing, unknown = messages.both("facility.note.missing"), messages.both("facility.note.unknown")
+    checks = tuple(
+        CheckEvaluator.compile(check, units.get(check.answer["field"]), messages, missing, unknown)
+        for check in checklist.checks
+    )
+    return CompiledChecklist(checklist, checks)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledChecklist:
+    checklist: Checklist
+    checks: tuple[CheckEvaluator, ...]
+
+    def findings(self, submission: Submission, measured: MeasuredMemo) -> list[Finding]:
+        base = _base_evidence(submission)
+        return [check(submission, base, measured) for check in self.checks]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckEvaluator:
+    """One check with everything that does not depend on the row built once: its threshold text, its
+    condition's choices as strings, and its notes in both languages. Shared dicts are never mutated."""
+
+    check: Check
+    field: str
+    required: dict[str, Any]
+    condition: Mapping[str, Any] | None
+    condition_choices: frozenset[str]
+    note_condition_missing: str
+    note_missing: str
+    note_unknown: str
+
+    @classmethod
+    def compile(
+        cls, check: Check, field_unit: str | None, messages: Messages, missing: str, unknown: str
+    ) -> CheckEvaluator:
+        condition = check.answer.get("when")
+        return cls(
+            check=check,
+            field=check.answer["field"],
+            required=required_text(check.answer, field_unit),
+            condition=condition,
+            condition_choices=frozenset(str(v) for v in condition.get("in", ())) if condition else frozenset(),
+            note_condition_missing=(
+                messages.both("facility.note.condition-missing", field=condition["field"]) if condition else ""
+            ),
+            note_missing=missing,
+            note_unknown=unknown,
+        )
+
+    def __call__(self, submission: Submission, base: dict[str, Any], measured: MeasuredMemo) -> Finding:
+        check, required, values = self.check, self.required, submission.values
+        if self.condition:
+            applies = self.condition_holds(values)
+            if applies is None:
+                return Finding(
+                    submission.key,
+                    check.id,
+                    Outcome.REVIEW,
+                    required=required,
+                    evidence=(base,),
+                    note=self.note_condition_missing,
+                )
+            if not applies:
+                return Finding(submission.key, check.id, Outcome.NA, required=required)
+        value = values.get(self.field)
+        if value is None:
+            return Finding(
+                submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,), note=self.note_missing
+            )
+        if isinstance(value, Answer) and value in (NA, UNKNOWN):
+            outcome = Outcome.NA if value == NA else Outcome.REVIEW
+            return Finding(
+                submission.key,
+                check.id,
+                outcome,
+                measured=str(value),
+                required=required,
+                evidence=() if value == NA else (base,),
+                note="" if value == NA else self.note_unknown,
+            )
+        if isinstance(value, tuple):
+            return _count_marks(check, submission, value, base, required)
+        passed = _passes(check.answer, value)
+        # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
+        return Finding(
+            submission.key,
+            check.id,
+            Outcome.PASS if passed else Outcome.FAIL,
+            measured=measured(value),
+            required=required,
+            evidence=() if passed else (base,),
+        )
+
+    def condition_holds(self, values: Mapping[str, Any]) -> bool | None:
+        """True/False when the condition's field is answered; None when it is blank or 'unknown'.
+
+        Asked only of a check with a condition."""
+        condition: Mapping[str, Any] = self.condition  # type: ignore[assignment]
+        value = values.get(condition["field"])
+        if value is None:
+            return None
+        # Only strings can equal the UNKNOWN/NA answers; skipping the test spares a dataclass __eq__ per Measure.
+        if isinstance(value, str):
+            if value == UNKNOWN:
+                return None
+            if value == NA:
+                return False
+        if "equals" in condition:
+            return str(value) == str(condition["equals"])
+        if "in" in condition:
+            return str(value) in self.condition_choices
+        return True
+
+
+class MeasuredMemo:
+    """measured_of, once per value object within a run: the reader shares repeated answers, so their findings
+    share the (never mutated) measured dict too, and the store encodes it once. Keyed by id with the value kept
+    alive, so an id is never reused while its entry exists; bounded, and dropped with the run."""
+
+    def __init__(self, limit: int = MEASURED_CACHE):
+        self.limit = limit
+        self.entries: dict[int, tuple[Any, Any]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        hit = self.entries.get(id(value))
+        if hit is None or hit[0] is not value:
+            if len(self.entries) >= self.limit:
+                self.entries.clear()
+            hit = self.entries[id(value)] = (value, measured_of(value))
+        return hit[1]
 
 
 def subject_of(submission: Submission, checklist: Checklist, area_code: str | None) -> Subject:
@@ -51,137 +204,12 @@ def subject_of(submission: Submission, checklist: Checklist, area_code: str | No
     )
 
 
-_UNITS: dict[tuple[str, int], dict[str, str | None]] = {}
-
-
-def field_units(checklist: Checklist) -> dict[str, str | None]:
-    key = (checklist.id, checklist.version)
-    if key not in _UNITS:
-        _UNITS[key] = {f.id: f.unit for f in checklist.fields}
-    return _UNITS[key]
-
-
-def findings_of(submission: Submission, checklist: Checklist, catalog: Catalog) -> list[Finding]:
-    base = _base_evidence(submission)
-    units = field_units(checklist)
-    notes = Notes(catalog)
-    return [
-        evaluate_check(check, submission, base, units.get(check.answer["field"]), notes) for check in checklist.checks
-    ]
-
-
-class Notes:
-    """Finding notes in both languages, formatted once per distinct note."""
-
-    _cache: ClassVar[dict[tuple[int, str, str], str]] = {}
-
-    def __init__(self, catalog: Catalog):
-        self.catalog = catalog
-
-    def __call__(self, key: str, **values: str) -> str:
-        cache_key = (id(self.catalog), key, repr(sorted(values.items())))
-        if cache_key not in self._cache:
-            self._cache[cache_key] = self.catalog.messages.both(key, **values)
-        return self._cache[cache_key]
-
-
 def _base_evidence(submission: Submission) -> dict[str, Any]:
     evidence: dict[str, Any] = {"row": submission.row, "source": submission.source}
     photo = next((p.safe_name for p in submission.photos if p.safe_name), None)
     if photo:
         evidence["photo"] = photo
     return evidence
-
-
-def evaluate_check(
-    check: Check,
-    submission: Submission,
-    base: dict[str, Any],
-    field_unit: str | None = None,
-    notes: Callable[..., str] = lambda key, **values: key,
-) -> Finding:
-    answer = check.answer
-    values = submission.values
-    required = _required(check, field_unit)
-    condition = answer.get("when")
-    if condition:
-        applies = condition_holds(condition, values)
-        if applies is None:
-            return Finding(
-                submission.key,
-                check.id,
-                Outcome.REVIEW,
-                required=required,
-                evidence=(base,),
-                note=notes("facility.note.condition-missing", field=condition["field"]),
-            )
-        if not applies:
-            return Finding(submission.key, check.id, Outcome.NA, required=required)
-    value = values.get(answer["field"])
-    if value is None:
-        return Finding(
-            submission.key,
-            check.id,
-            Outcome.REVIEW,
-            required=required,
-            evidence=(base,),
-            note=notes("facility.note.missing"),
-        )
-    if isinstance(value, Answer) and value in (NA, UNKNOWN):
-        outcome = Outcome.NA if value == NA else Outcome.REVIEW
-        return Finding(
-            submission.key,
-            check.id,
-            outcome,
-            measured=str(value),
-            required=required,
-            evidence=() if value == NA else (base,),
-            note="" if value == NA else notes("facility.note.unknown"),
-        )
-    if isinstance(value, tuple):
-        return _count_marks(check, submission, value, base, required)
-    passed = _passes(answer, value)
-    # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
-    return Finding(
-        submission.key,
-        check.id,
-        Outcome.PASS if passed else Outcome.FAIL,
-        measured=_measured(value),
-        required=required,
-        evidence=() if passed else (base,),
-    )
-
-
-def condition_holds(condition: dict[str, Any], values: dict[str, Any]) -> bool | None:
-    """True/False when the condition's field is answered; None when it is blank or 'unknown'."""
-    value = values.get(condition["field"])
-    if value is None:
-        return None
-    # Only strings can equal the UNKNOWN/NA answers; skipping the test spares a dataclass __eq__ per Measure.
-    if isinstance(value, str):
-        if value == UNKNOWN:
-            return None
-        if value == NA:
-            return False
-    if "equals" in condition:
-        return str(value) == str(condition["equals"])
-    if "in" in condition:
-        return str(value) in _choices(condition)
-    return True
-
-
-_CHOICES: dict[int, tuple[dict[str, Any], Any, frozenset[str]]] = {}
-
-
-def _choices(condition: dict[str, Any]) -> frozenset[str]:
-    """The condition's 'in' list as strings, built once per condition (it is asked for every row).
-
-    The cache holds the condition itself, so its id cannot be reused by another dict meanwhile."""
-    listed = condition["in"]
-    hit = _CHOICES.get(id(condition))
-    if hit is None or hit[0] is not condition or hit[1] is not listed:
-        hit = _CHOICES[id(condition)] = (condition, listed, frozenset(str(v) for v in listed))
-    return hit[2]
 
 
 def _passes(answer: dict[str, Any], value: Any) -> bool:
@@ -247,21 +275,6 @@ def _spot_evidence(base: dict[str, Any], mark: Any, spot: Any) -> dict[str, Any]
     return item
 
 
-_MEASURED: dict[int, tuple[Any, Any]] = {}
-MEASURED_CACHE = 50_000
-
-
-def _measured(value: Any) -> Any:
-    """measured_of, once per value object: the reader shares repeated answers, so their findings share the
-    (never mutated) measured dict too, and the store encodes it once. Keyed by id with the value kept alive."""
-    hit = _MEASURED.get(id(value))
-    if hit is None or hit[0] is not value:
-        if len(_MEASURED) >= MEASURED_CACHE:
-            _MEASURED.clear()
-        hit = _MEASURED[id(value)] = (value, measured_of(value))
-    return hit[1]
-
-
 def measured_of(value: Any) -> Any:
     if isinstance(value, Slope):
         return {"value": round(value.ratio, 5), "text": value.text, "label": value.label()}
@@ -274,17 +287,6 @@ def measured_of(value: Any) -> Any:
             "label": f"{value.value:g}{unit}",
         }
     return str(value)
-
-
-_REQUIRED: dict[tuple[str, str, str | None], dict[str, Any]] = {}
-
-
-def _required(check: Check, field_unit: str | None) -> dict[str, Any]:
-    """The threshold text of a check never changes within a run: build it once (100k rows, ~10 checks each)."""
-    key = (check.checklist, check.id, field_unit)
-    if key not in _REQUIRED:
-        _REQUIRED[key] = required_text(check.answer, field_unit)
-    return _REQUIRED[key]
 
 
 def required_text(answer: dict[str, Any], field_unit: str | None = None) -> dict[str, Any]:

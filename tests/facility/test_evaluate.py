@@ -154,3 +154,23 @@ def test_two_gaps_in_one_stretch_break_it_once_and_a_gap_across_a_boundary_break
     row = ["R1", LINE_1765_M, "wgs84", "是", "110-112; 150-152; 290-310", "0", "0", *TACTILE_REST]
     _, found = findings(read, catalog, TACTILE_HEADER, row, "tactile-paving")
     assert (found["tactile-continuity"].passed, found["tactile-continuity"].failed) == (15, 3)
+
+
+def test_two_catalogs_with_the_same_check_id_and_other_thresholds_never_share_an_evaluator(read, catalog, tmp_path):
+    """A checklist edited to 1:10 and the shipped one at 1:12, evaluated in turn in one process: each
+    catalog's own threshold decides the outcome and is the one reported as required."""
+    import shutil
+
+    from audit.catalog import default_root, load_catalog
+
+    shutil.copytree(default_root(), tmp_path / "checklists")
+    ramps = tmp_path / "checklists" / "facility" / "wheelchair-ramps.yaml"
+    shipped = 'answer: {field: slope, max: "1:12", when: {field: constrained_short, equals: "no"}}'
+    assert shipped in ramps.read_text(encoding="utf-8")
+    ramps.write_text(ramps.read_text(encoding="utf-8").replace(shipped, shipped.replace("1:12", "1:10")), "utf-8")
+    edited = load_catalog(tmp_path / "checklists")
+    row = ["W1", "112.977", "28.196", "wgs84", "1:11", "否", "1.5", "是"]
+    for _ in range(2):  # either order, repeatedly: nothing of one catalog's run leaks into the other's
+        for own, outcome, text in ((catalog, Outcome.FAIL, "≤1:12"), (edited, Outcome.PASS, "≤1:10")):
+            _, found = findings(read, own, RAMP_HEADER, row, "wheelchair-ramps")
+            assert (found["ramp-slope"].outcome, found["ramp-slope"].required["text"]) == (outcome, text)
