@@ -28,6 +28,7 @@ class MapItem:
     round: Round
     failed: list[Finding]
     geometry: Mapping[str, Any] | None
+    date: str = ""  # the inspection date written on the row (facilities), else the round's first day
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _items(view: RoundView, areas: _AreaIndex) -> Iterable[MapItem]:
     failed = _failed_by_subject(view)
     for subject, score in view.pairs():
         geometry = subject.geometry or areas.anchor(subject.area_code)
-        yield MapItem(subject, score, view.round, failed.get(subject.key, []), geometry)
+        yield MapItem(subject, score, view.round, failed.get(subject.key, []), geometry, view.inspected_on(subject.key))
 
 
 def _pairs(views: Iterable[RoundView]) -> Iterable[tuple[Subject, SubjectScore]]:

@@ -171,7 +171,7 @@ class _PayloadBuilder:
             score.score,
             self.kinds(subject.kind, self.texts.kind(subject.kind)),
             self.areas(subject.area_code or "", self.area_label(item)),
-            self.rounds(item.round.id, round_date(item.round.started_at)),
+            self.rounds((item.round.id, item.date), round_date(item.date or item.round.started_at)),
             [[self.check(f.check_id), self.measured(self.texts.measured_vs_required(f))] for f in item.failed],
             photos_of(item),
             subject.url or "",

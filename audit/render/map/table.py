@@ -82,7 +82,7 @@ def _row(item: MapItem, data: MapData, texts: Texts, by_code: dict) -> Row:
         if score.compliant is None
         else texts.t("map.yes" if score.compliant else "map.no"),
         failed=[_failed_text(f, texts) for f in item.failed],
-        date=round_date(item.round.started_at),
+        date=round_date(item.date or item.round.started_at),
         location=_location(item, texts),
     )
 
