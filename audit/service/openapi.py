@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from audit import __version__
+from audit.service.ledger_openapi import ledger_paths
 
 
 def _json(schema: dict, description: str = "OK") -> dict:
@@ -184,6 +185,7 @@ def spec() -> dict:
                         "403": _json(
                             {"oneOf": [SUBMISSION_RESULT, ERROR]}, "Not an inspector, or a facility outside your areas"
                         ),
+                        "409": _json(SUBMISSION_RESULT, "Refused: the campaign for this quarter is closed"),
                         "413": _json(
                             {"oneOf": [SUBMISSION_RESULT, ERROR]},
                             "Too large: over the request's byte limit (an error, in the `lang` of the query)",
@@ -260,6 +262,7 @@ def spec() -> dict:
                     extra=not_found,
                 )
             },
+            **ledger_paths(),
             "/api/openapi.json": {
                 "get": {"summary": "This description", "security": [], "responses": {"200": _json({"type": "object"})}}
             },
