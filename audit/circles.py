@@ -1,4 +1,4 @@
-"""Barrier-free tourism service circles: coverage of required accessible facilities, and its gaps."""
+"""Barrier-free tourism service circles: their areas, and which required services a compliant facility inside provides."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import Point, Polygon, mapping, shape
 
 from audit import geo
+from audit.catalog import Catalog
 from audit.catalog.errors import ChecklistError
 from audit.catalog.load import default_root, read_yaml
 from audit.catalog.validate import require_valid
@@ -24,35 +25,6 @@ SCHEMA = "circle.schema.json"
 
 
 # -- the circle as data ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Matcher:
-    """A facility subject matches when its kind is listed and, if given, attributes[attribute] is in values."""
-
-    kinds: tuple[str, ...]
-    attribute: str | None = None
-    values: tuple[Any, ...] = ()
-
-    def matches(self, subject: Subject) -> bool:
-        if subject.kind not in self.kinds:
-            return False
-        return self.attribute is None or (subject.attributes or {}).get(self.attribute) in self.values
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """A facility type every point of the listed kinds must reach within `within_m` metres."""
-
-    type: str
-    name: Mapping[str, str]
-    matchers: tuple[Matcher, ...]
-    within_m: float
-    applies_to: tuple[str, ...]
-    verified: bool = True
-
-    def matches(self, subject: Subject) -> bool:
-        return any(m.matches(subject) for m in self.matchers)
-
-
 @dataclass(frozen=True)
 class CirclePoint:
     """An attraction or entrance of the circle, in WGS-84."""
@@ -71,7 +43,6 @@ class Circle:
     name: Mapping[str, str]
     city: str
     county: str
-    requires: tuple[Requirement, ...]
     points: tuple[CirclePoint, ...]
     polygon: Mapping[str, Any] = field(repr=False)
     centre: tuple[float, float] | None = None
@@ -83,10 +54,6 @@ class Circle:
     @property
     def key(self) -> str:
         return f"circle:{self.id}"
-
-    def epsg(self) -> int:
-        """The UTM zone of the circle's centroid: distances are computed in metres there."""
-        return geo.utm_epsg(shape(self.polygon).centroid.x)
 
 
 # -- loading ---------------------------------------------------------------------------------------
@@ -119,12 +86,11 @@ def load_circle(path: Path, root: Path) -> Circle:
 def circle_problems(document: Mapping[str, Any]) -> list[str]:
     """What the schema cannot say: unique ids, the county inside the city, points inside the area."""
     problems = []
-    for section, key in (("points", "id"), ("requires", "type")):
-        seen: set[str] = set()
-        for index, item in enumerate(document[section]):
-            if item[key] in seen:
-                problems.append(f"{section}[{index}] ({key} {item[key]}) > {key}: {item[key]!r} is used more than once")
-            seen.add(item[key])
+    seen: set[str] = set()
+    for index, item in enumerate(document["points"]):
+        if item["id"] in seen:
+            problems.append(f"points[{index}] (id {item['id']}) > id: {item['id']!r} is used more than once")
+        seen.add(item["id"])
     if document["county"][:4] != document["city"][:4] or document["city"][4:] != "00":
         problems.append(f"county: {document['county']} is not a county of city {document['city']}")
     system = document.get("coord_system", "wgs84")
@@ -150,21 +116,14 @@ def _area_polygon(area: Mapping[str, Any], system: str) -> Polygon:
     return _reproject(disc, to_deg)
 
 
+def _reproject(geometry, transformer):
+    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
 def _to_circle(document: Mapping[str, Any], source: str) -> Circle:
     system = document.get("coord_system", "wgs84")
     area = document["area"]
     centre = geo.to_wgs84(*area["centre"], system) if "centre" in area else None
-    requires = tuple(
-        Requirement(
-            r["type"],
-            dict(r["name"]),
-            tuple(Matcher(tuple(m["kind"]), m.get("attribute"), tuple(m.get("values", ()))) for m in r["match"]),
-            float(r["within_m"]),
-            tuple(r["applies_to"]),
-            r.get("verified", True),
-        )
-        for r in document["requires"]
-    )
     points = tuple(
         CirclePoint(p["id"], dict(p["name"]), p["kind"], *geo.to_wgs84(*p["location"], system))
         for p in document["points"]
@@ -176,7 +135,6 @@ def _to_circle(document: Mapping[str, Any], source: str) -> Circle:
         dict(document["name"]),
         document["city"],
         document["county"],
-        requires,
         points,
         mapping(polygon),
         centre,
@@ -187,142 +145,171 @@ def _to_circle(document: Mapping[str, Any], source: str) -> Circle:
     )
 
 
-# -- analysis --------------------------------------------------------------------------------------
-class Compliance(Protocol):
-    """What the analysis needs of a stored SubjectScore (kept structural so auditors may use this module)."""
+# -- the services a circle must provide (checks of the `circle` checklists) -------------------------
+@dataclass(frozen=True)
+class Matcher:
+    """A facility serves when its kind is listed and, with `field`, its recorded choice of that field is in `values`."""
 
-    compliant: bool | None
+    kinds: tuple[str, ...]
+    field: str | None = None
+    values: tuple[str, ...] = ()
+
+    def matches(self, subject: Subject) -> bool:
+        if subject.kind not in self.kinds:
+            return False
+        return self.field is None or (subject.attributes or {}).get(self.field) in self.values
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A facility of a required type and its distance from the point, in metres."""
+class Service:
+    """One required service: the check its finding is recorded under and the facilities that can provide it."""
+
+    check_id: str
+    title: Mapping[str, str]
+    matchers: tuple[Matcher, ...]
+    verified: bool = True
+
+    def matches(self, subject: Subject) -> bool:
+        return any(m.matches(subject) for m in self.matchers)
+
+
+def services(catalog: Catalog) -> tuple[Service, ...]:
+    """Every check of the catalog's `circle` checklists (checklists/circles/checks/), in file order."""
+    return tuple(
+        Service(
+            check.id,
+            dict(check.title),
+            tuple(
+                Matcher(tuple(m["kind"]), m.get("field"), tuple(m.get("values", ()))) for m in check.answer["served_by"]
+            ),
+            all(clause.verified for clause in check.clauses),
+        )
+        for checklist in catalog.domain("circle")
+        for check in checklist.checks
+    )
+
+
+# -- analysis --------------------------------------------------------------------------------------
+class Compliance(Protocol):
+    """What the analysis needs of a stored SubjectScore (kept structural so this module never imports scoring)."""
+
+    compliant: bool | None
+    state: str
+
+
+COMPLIANT, NOT_COMPLIANT, NOT_GRADED = "compliant", "not-compliant", "not-graded"
+STATUS_ORDER = (NOT_COMPLIANT, NOT_GRADED, COMPLIANT)
+EVIDENCE_LIMIT = 50  # providers listed per finding; the counts are always whole
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A facility of a service's kinds inside the circle, and whether its stored score makes it compliant."""
 
     key: str
     name: str
-    distance_m: float
-    compliant: bool | None
+    kind: str
+    geometry: Mapping[str, Any]
+    status: str
 
 
 @dataclass(frozen=True)
-class Item:
-    """One required item: a point of the circle and a facility type it must reach.
+class ServiceResult:
+    """One required service of one circle. Met when a compliant provider lies in the circle.
 
-    `reason` is None when met, else 'missing' (no facility of the type in range), 'not-compliant'
-    (some in range, none compliant) or 'not-scored' (some in range, none scored yet).
+    `reason` is None when met, else 'missing' (no facility of the service in the circle), 'not-compliant'
+    (some, every one graded non-compliant) or 'not-graded' (some, none compliant, some not graded yet).
     """
 
-    circle_id: str
-    point: CirclePoint
-    requirement: Requirement
-    met: bool
-    reason: str | None
-    nearest: Candidate | None
-    nearest_compliant: Candidate | None
+    service: Service
+    providers: tuple[Provider, ...]
+
+    def count(self, status: str) -> int:
+        return sum(p.status == status for p in self.providers)
 
     @property
-    def location(self) -> dict[str, Any]:
-        return {"type": "Point", "coordinates": [self.point.lon, self.point.lat]}
+    def met(self) -> bool:
+        return self.count(COMPLIANT) > 0
+
+    @property
+    def reason(self) -> str | None:
+        if self.met:
+            return None
+        if not self.providers:
+            return "missing"
+        return NOT_GRADED if self.count(NOT_GRADED) else NOT_COMPLIANT
 
 
 @dataclass(frozen=True)
 class CircleCoverage:
-    """Coverage = met items / required items; gaps are the items not met, in point order."""
+    """Coverage = services met / services required; gaps are the services not met, in checklist order.
+
+    `facilities_inside` counts every facility of the round in the circle, serving a service or not: with none,
+    nothing of the circle has been inspected and it is not assessed (no subject, no findings)."""
 
     circle: Circle
-    items: tuple[Item, ...]
+    results: tuple[ServiceResult, ...]
     facilities_inside: int
 
     @property
+    def assessed(self) -> bool:
+        return self.facilities_inside > 0
+
+    @property
     def required(self) -> int:
-        return len(self.items)
+        return len(self.results)
 
     @property
     def met(self) -> int:
-        return sum(item.met for item in self.items)
+        return sum(r.met for r in self.results)
 
     @property
     def coverage(self) -> float | None:
         return self.met / self.required if self.required else None
 
     @property
-    def gaps(self) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if not item.met)
-
-    def by_type(self) -> dict[str, tuple[int, int]]:
-        """requirement type -> (met, required)."""
-        counts: dict[str, tuple[int, int]] = {}
-        for item in self.items:
-            met, required = counts.get(item.requirement.type, (0, 0))
-            counts[item.requirement.type] = (met + item.met, required + 1)
-        return counts
+    def gaps(self) -> tuple[ServiceResult, ...]:
+        return tuple(r for r in self.results if not r.met)
 
 
 def analyse(
-    circles: Iterable[Circle], facilities: Iterable[Subject], scores: Mapping[str, Compliance]
-) -> list[CircleCoverage]:
-    """Coverage and gaps of every circle, from facility subjects and their stored scores (by subject key)."""
-    located = [s for s in facilities if s.geometry]
-    return [analyse_circle(circle, located, scores) for circle in circles]
-
-
-def analyse_circle(circle: Circle, facilities: Sequence[Subject], scores: Mapping[str, Compliance]) -> CircleCoverage:
-    to_metres = _projector(circle.epsg())
-    points = {p.id: to_metres(Point(p.lon, p.lat)) for p in circle.points}
-    items = []
-    relevant: dict[str, Subject] = {}
-    for requirement in circle.requires:
-        candidates = [s for s in facilities if requirement.matches(s)]
-        relevant.update((s.key, s) for s in candidates)
-        geometries = np.array([to_metres(shape(s.geometry)) for s in candidates], dtype=object)
-        for point in circle.points:
-            if point.kind in requirement.applies_to:
-                distances = shapely.distance(points[point.id], geometries) if len(candidates) else np.array([])
-                items.append(_item(circle.id, point, requirement, candidates, distances, scores))
-    area = shape(circle.polygon)
-    inside = sum(1 for s in relevant.values() if area.intersects(shape(s.geometry)))
-    return CircleCoverage(circle, tuple(items), inside)
-
-
-def _reproject(geometry, transformer):
-    return shapely.transform(geometry, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
-
-
-def _projector(epsg: int):
-    to_m, _ = geo.metric_transformers(epsg)
-    return lambda geometry: _reproject(geometry, to_m)
-
-
-def _item(
-    circle_id: str,
-    point: CirclePoint,
-    requirement: Requirement,
-    candidates: Sequence[Subject],
-    distances: np.ndarray,
+    circles: Iterable[Circle],
+    required: Sequence[Service],
+    facilities: Iterable[Subject],
     scores: Mapping[str, Compliance],
-) -> Item:
-    def compliance(subject: Subject) -> bool | None:
-        score = scores.get(subject.key)
-        return None if score is None else score.compliant
+) -> list[CircleCoverage]:
+    """Coverage and gaps of every circle, from the round's facility subjects and their stored scores (by key)."""
+    located = [s for s in facilities if s.geometry and s.kind != CIRCLE_KIND]
+    shapes = np.array([shape(s.geometry) for s in located], dtype=object)
+    return [analyse_circle(circle, required, located, shapes, scores) for circle in circles]
 
-    def candidate(index: int) -> Candidate:
-        subject = candidates[index]
-        return Candidate(subject.key, subject.name, round(float(distances[index]), 1), compliance(subject))
 
-    order = np.argsort(distances, kind="stable")
-    nearest = candidate(int(order[0])) if len(order) else None
-    compliant_order = [int(i) for i in order if compliance(candidates[int(i)]) is True]
-    nearest_ok = candidate(compliant_order[0]) if compliant_order else None
-    if nearest_ok is not None and nearest_ok.distance_m <= requirement.within_m:
-        return Item(circle_id, point, requirement, True, None, nearest, nearest_ok)
-    in_range = [compliance(candidates[int(i)]) for i in order if distances[int(i)] <= requirement.within_m]
-    if not in_range:
-        reason = "missing"
-    elif False in in_range:
-        reason = "not-compliant"
+def analyse_circle(
+    circle: Circle,
+    required: Sequence[Service],
+    facilities: Sequence[Subject],
+    shapes: np.ndarray,
+    scores: Mapping[str, Compliance],
+) -> CircleCoverage:
+    """A facility is in the circle when any part of it lies in the circle's area (a road may cross its edge)."""
+    area = shape(circle.polygon)
+    shapely.prepare(area)
+    hits = shapely.intersects(area, shapes) if len(shapes) else np.array([], dtype=bool)
+    inside = sorted((facilities[int(i)] for i in np.flatnonzero(hits)), key=lambda s: s.key)
+    results = tuple(
+        ServiceResult(service, tuple(_provider(s, scores) for s in inside if service.matches(s)))
+        for service in required
+    )
+    return CircleCoverage(circle, results, len(inside))
+
+
+def _provider(subject: Subject, scores: Mapping[str, Compliance]) -> Provider:
+    score = scores.get(subject.key)
+    if score is None or getattr(score, "state", "graded") != "graded":
+        status = NOT_GRADED  # an insufficient (待补充) facility is neither shown compliant nor shown failing
     else:
-        reason = "not-scored"
-    return Item(circle_id, point, requirement, False, reason, nearest, nearest_ok)
+        status = COMPLIANT if score.compliant else NOT_COMPLIANT
+    return Provider(subject.key, subject.name, subject.kind, subject.geometry, status)
 
 
 # -- what maps, reports and the store take ---------------------------------------------------------
@@ -348,47 +335,43 @@ def as_subject(circle: Circle) -> Subject:
     )
 
 
-def check_id(requirement_type: str) -> str:
-    """The check a circle's findings are recorded under: one per required facility type."""
-    return f"circle-{requirement_type}"
-
-
 def as_findings(result: CircleCoverage) -> list[Finding]:
-    """One finding per required type: instances are the points served / not served; each gap is evidence."""
-    findings = []
-    for requirement in result.circle.requires:
-        items = [i for i in result.items if i.requirement is requirement]
-        if not items:
-            continue
-        gaps = [i for i in items if not i.met]
-        findings.append(
-            Finding(
-                subject_key=result.circle.key,
-                check_id=check_id(requirement.type),
-                outcome=Outcome.FAIL if gaps else Outcome.PASS,
-                passed=len(items) - len(gaps),
-                failed=len(gaps),
-                evidence=tuple(_gap_evidence(i) for i in gaps),
-                measured=f"{len(items) - len(gaps)}/{len(items)}",
-                required=f"≤ {requirement.within_m:g} m",
-            )
-        )
-    return findings
+    """One finding per required service: pass when a compliant provider lies in the circle, else fail (a
+    missing service fails too: the circle must provide it). Instances are the compliant and non-compliant
+    providers; evidence lists the providers considered, the ones that let the circle down first."""
+    return [_finding(result.circle, r) for r in result.results]
 
 
-def _gap_evidence(item: Item) -> dict[str, Any]:
-    nearest = item.nearest
+def _finding(circle: Circle, result: ServiceResult) -> Finding:
+    ordered = sorted(result.providers, key=lambda p: (STATUS_ORDER.index(p.status), p.key))
+    return Finding(
+        subject_key=circle.key,
+        check_id=result.service.check_id,
+        outcome=Outcome.PASS if result.met else Outcome.FAIL,
+        passed=result.count(COMPLIANT),
+        failed=result.count(NOT_COMPLIANT),
+        evidence=tuple(_evidence(p) for p in ordered[:EVIDENCE_LIMIT]),
+        measured=result.count(COMPLIANT),
+        required="≥ 1",
+    )
+
+
+def _evidence(provider: Provider) -> dict[str, Any]:
     return {
-        "geometry": item.location,
-        "where": item.point.name["zh"],
-        "name": item.point.name["zh"],
-        "point": item.point.id,
-        "reason": item.reason,
-        "within_m": item.requirement.within_m,
-        "nearest": None if nearest is None else {"key": nearest.key, "distance_m": nearest.distance_m},
-        "nearest_compliant": None
-        if item.nearest_compliant is None
-        else {"key": item.nearest_compliant.key, "distance_m": item.nearest_compliant.distance_m},
-        "message": f"{item.point.name['en']}: no compliant {item.requirement.name['en']} within "
-        f"{item.requirement.within_m:g} m ({item.reason})",
+        "key": provider.key,
+        "name": provider.name,
+        "where": provider.name,
+        "kind": provider.kind,
+        "status": provider.status,
+        "geometry": dict(provider.geometry),
     }
+
+
+def failure_reason(finding: Finding) -> str | None:
+    """Why a stored circle finding failed, read back from its evidence (see ServiceResult.reason)."""
+    if finding.outcome is not Outcome.FAIL:
+        return None
+    statuses = {e.get("status") for e in finding.evidence}
+    if not statuses:
+        return "missing"
+    return NOT_GRADED if NOT_GRADED in statuses else NOT_COMPLIANT

@@ -147,8 +147,12 @@ def load_checklist(path: Path, root: Path) -> Checklist:
     )
 
 
+# Service-circle checks live beside the circles they apply to (checklists/circles/*.yaml are circles, not checklists).
+CHECKLIST_DIRS = ("web", "facility", "circles/checks")
+
+
 def checklist_paths(root: Path) -> list[Path]:
-    return sorted(p for sub in ("web", "facility") for p in (root / sub).glob("*.yaml"))
+    return sorted(p for sub in CHECKLIST_DIRS for p in (root / sub).glob("*.yaml"))
 
 
 def load_policy(root: Path) -> ScoringPolicy:

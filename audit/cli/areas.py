@@ -164,7 +164,6 @@ def circles(ctx: click.Context, as_json: bool) -> None:
                         "county": c.county,
                         "approximate": c.approximate,
                         "points": len(c.points),
-                        "requires": [r.type for r in c.requires],
                         "file": c.path,
                     }
                     for c in found
@@ -179,6 +178,6 @@ def circles(ctx: click.Context, as_json: bool) -> None:
         county = registry.get_area(circle.county)
         click.echo(
             f"{circle.id:12} {circle.county} {county.label(lang) if county else '?':10} "
-            f"{len(circle.points)} points, {len(circle.requires)} required types  "
+            f"{len(circle.points)} points  "
             f"{circle.name[lang]}{' ' + note if circle.approximate else ''}"
         )

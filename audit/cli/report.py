@@ -90,7 +90,6 @@ def command(
     """
     from datetime import date
 
-    from audit.circles import load_circles
     from audit.render.report import RoundNotFound, build_report, select_rounds, write_html, write_xlsx
     from audit.runs import current_scores
 
@@ -112,7 +111,7 @@ def command(
             if round_ is not None:
                 current_scores(store, catalog, round_.id)
     today = date.today()
-    report = build_report(store, catalog, pairs, area, lang, circles=load_circles(catalog.root), today=today)
+    report = build_report(store, catalog, pairs, area, lang, today=today)
     base = _base_path(out, report.area_code, today.isoformat())
     written = []
     if "html" in chosen or "pdf" in chosen:  # the PDF is printed from the HTML file

@@ -191,6 +191,11 @@ def subject_of(submission: Submission, checklist: Checklist, area_code: str | No
     }
     if submission.notes:
         attributes["notes"] = submission.notes
+    for field in checklist.fields:
+        # What the facility is (a scenic spot's spot_type, a toilet's provision): service circles match on it.
+        value = submission.values.get(field.id)
+        if field.kind == "choice" and field.required and isinstance(value, str):
+            attributes.setdefault(field.id, value)
     if submission.geometry.get("type") == "LineString":
         attributes["counties"] = list(submission.counties)  # a line is authorised only where it all lies
     return Subject(

@@ -15,6 +15,7 @@ from audit.facility.ingest import IngestOptions, IngestResult, Submission, read_
 from audit.facility.problems import Problem
 from audit.model import Finding, Subject, is_within
 from audit.runs import score_findings, score_round
+from audit.runs.circles import store_circles
 from audit.runs.ledger import update_ledger
 from audit.store import PhotoRecord, Round, Store, SubmissionRecord
 
@@ -230,6 +231,7 @@ def store_round(
         if earlier:
             # The round already held subjects: rescore all of it so every cached score has one policy version.
             report.scored = score_round(store, catalog, round_.id)
+        store_circles(store, catalog, round_.id)  # the service circles, from the round's facilities as now scored
         report.round = store.finish_round(
             round_.id,
             "complete",

@@ -1,4 +1,4 @@
-"""Coverage and gaps on a hand-made circle; expected distances worked out by hand below."""
+"""Which required services a circle provides: compliant facilities inside its area, by kind, as findings."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from audit.circles import analyse, as_findings, as_subject, check_id, load_circles
+from audit.catalog import load_catalog
+from audit.circles import analyse, as_findings, as_subject, failure_reason, load_circles, services
 from audit.model.subjects import Subject
 from audit.model.vocab import Category, Outcome
 
-# At 28° N one degree of longitude is 111412.84·cos 28° − 93.5·cos 84° ≈ 98 362 m and one degree of
-# latitude is 111132.92 − 559.82·cos 56° + 1.175·cos 112° ≈ 110 819 m. UTM zone 49 shrinks distances
-# near 112° E by ~0.03 %, inside the 0.2 % tolerance used below.
-M_PER_DEG_LON = 98_362
-M_PER_DEG_LAT = 110_819
-
+# A disc of 3 km around (112.005, 28.0): 0.01° of longitude is ~983 m there, so 112.005 ± 0.02 is inside
+# and 113.5 is far outside.
 CIRCLE = """
 id: tiny
 version: 1
@@ -24,49 +21,76 @@ name: {zh: 测试服务圈, en: Test circle}
 city: "430100"
 county: "430104"
 area: {centre: [112.005, 28.0], radius_m: 3000}
-requires:
-  - type: accessible-toilet
-    name: {zh: 无障碍厕所, en: accessible toilet}
-    match: [{kind: [toilet]}]
-    within_m: 500
-    applies_to: [entrance, attraction]
-  - type: accessible-parking
-    name: {zh: 无障碍停车位, en: accessible parking}
-    match: [{kind: [parking]}]
-    within_m: 300
-    applies_to: [entrance]
-  - type: rest-point
-    name: {zh: 休息点, en: rest point}
-    match: [{kind: [scenic-spot], attribute: facility_type, values: [rest-point]}]
-    within_m: 300
-    applies_to: [attraction]
 points:
   - {id: gate, name: {zh: 大门, en: Gate}, kind: entrance, location: [112.000, 28.000]}
-  - {id: view, name: {zh: 观景台, en: Viewpoint}, kind: attraction, location: [112.010, 28.000]}
 """
+ALL = (
+    "circle-accessible-entrance",
+    "circle-accessible-parking",
+    "circle-accessible-toilet",
+    "circle-visitor-centre",
+    "circle-accessible-route",
+    "circle-rest-point",
+    "circle-signage",
+)
 
 
 @dataclass(frozen=True)
 class Score:
     compliant: bool | None
+    state: str = "graded"
 
 
-def facility(key: str, kind: str, lon: float, lat: float, **attributes) -> Subject:
-    category = {"toilet": Category.TOILETS, "parking": Category.PARKING}.get(kind, Category.SCENIC)
+CATEGORY = {"toilet": Category.TOILETS, "parking": Category.PARKING, "road-segment": Category.ROADS}
+
+
+def facility(key: str, kind: str, lon: float, lat: float = 28.0, **attributes) -> Subject:
     return Subject(
-        key, kind, category, key.upper(), geometry={"type": "Point", "coordinates": [lon, lat]}, attributes=attributes
+        key,
+        kind,
+        CATEGORY.get(kind, Category.SCENIC if kind == "scenic-spot" else Category.BUILDINGS),
+        key.upper(),
+        geometry={"type": "Point", "coordinates": [lon, lat]},
+        attributes=attributes,
     )
 
 
 FACILITIES = [
-    facility("t1", "toilet", 112.0020, 28.0000),  # gate 0.002° E = 196.7 m; view 0.008° W = 786.9 m
-    facility("t2", "toilet", 112.0105, 28.0000),  # view 0.0005° E = 49.2 m
-    facility("p1", "parking", 112.0000, 28.0040),  # gate 0.004° N = 443.3 m, beyond 300 m
-    facility("r1", "scenic-spot", 112.0100, 28.0020, facility_type="rest-point"),  # view 0.002° N = 221.6 m
-    facility("r2", "scenic-spot", 112.0101, 28.0000, facility_type="viewpoint"),  # not a rest point
-    facility("far", "toilet", 113.5000, 29.0000),
+    facility("e1", "scenic-spot", 112.001, spot_type="entrance"),
+    facility("b-far", "building-entrance", 113.5, 29.0),  # compliant, but outside
+    facility("p1", "parking", 112.002),
+    facility("t1", "toilet", 112.003),  # never scored
+    facility("t2", "toilet", 112.004),  # insufficient data
+    facility("v1", "scenic-spot", 112.005, spot_type="visitor-centre"),
+    facility("sc1", "service-counter", 112.006),
+    facility("a1", "scenic-spot", 112.007, spot_type="attraction"),
+    facility("r1", "scenic-spot", 112.008, spot_type="rest-point"),
+    facility("x1", "scenic-spot", 112.009),  # stored before spot types were recorded: serves nothing
+    Subject(
+        "road",
+        "road-segment",
+        Category.ROADS,
+        "ROAD",
+        geometry={"type": "LineString", "coordinates": [[111.9, 28.0], [112.0, 28.0]]},  # crosses the edge
+    ),
 ]
-SCORES = {"t1": Score(True), "t2": Score(False), "p1": Score(True), "r2": Score(True), "far": Score(True)}
+SCORES = {
+    "e1": Score(True),
+    "b-far": Score(True),
+    "p1": Score(False),
+    "t2": Score(False, "insufficient"),
+    "v1": Score(True),
+    "sc1": Score(False),
+    "a1": Score(True),
+    "r1": Score(True),
+    "x1": Score(True),
+    "road": Score(True),
+}
+
+
+@pytest.fixture(scope="module")
+def required():
+    return services(load_catalog())
 
 
 @pytest.fixture
@@ -76,66 +100,93 @@ def circle(circle_root):
     return loaded
 
 
-def items_by_key(result):
-    return {(i.point.id, i.requirement.type): i for i in result.items}
+def test_the_required_services_are_the_checks_of_the_circle_checklist(required):
+    assert tuple(s.check_id for s in required) == ALL
+    catalog = load_catalog()
+    for service in required:
+        check = catalog.checks[service.check_id]
+        assert check.checklist == "service-circle" and check.title["zh"] and check.title["en"]
+        assert not service.verified  # no official definition of a circle: every clause is marked unverified
 
 
-def test_coverage_and_the_reason_of_each_gap(circle):
-    (result,) = analyse([circle], FACILITIES, SCORES)
-    assert (result.met, result.required, result.coverage) == (1, 4, 0.25)
-    assert result.by_type() == {"accessible-toilet": (1, 2), "accessible-parking": (0, 1), "rest-point": (0, 1)}
-    assert result.facilities_inside == 4  # t1, t2, p1, r1; r2 matches no requirement, `far` is outside
-    items = items_by_key(result)
-
-    gate_toilet = items[("gate", "accessible-toilet")]
-    assert gate_toilet.met and gate_toilet.reason is None
-    assert gate_toilet.nearest_compliant.key == "t1"
-    assert gate_toilet.nearest_compliant.distance_m == pytest.approx(0.002 * M_PER_DEG_LON, rel=2e-3)
-
-    view_toilet = items[("view", "accessible-toilet")]
-    assert not view_toilet.met and view_toilet.reason == "not-compliant"
-    assert view_toilet.nearest.key == "t2"
-    assert view_toilet.nearest.distance_m == pytest.approx(0.0005 * M_PER_DEG_LON, rel=2e-3)
-    assert view_toilet.nearest_compliant.distance_m == pytest.approx(0.008 * M_PER_DEG_LON, rel=2e-3)
-
-    gate_parking = items[("gate", "accessible-parking")]
-    assert gate_parking.reason == "missing"
-    assert gate_parking.nearest.distance_m == pytest.approx(0.004 * M_PER_DEG_LAT, rel=2e-3)
-
-    view_rest = items[("view", "rest-point")]
-    assert view_rest.reason == "not-scored" and view_rest.nearest.key == "r1"
-    assert view_rest.nearest.distance_m == pytest.approx(0.002 * M_PER_DEG_LAT, rel=2e-3)
-
-    assert [(g.point.id, g.requirement.type) for g in result.gaps] == [
-        ("view", "accessible-toilet"),
-        ("gate", "accessible-parking"),
-        ("view", "rest-point"),
+def test_each_service_met_missing_non_compliant_or_not_graded(circle, required):
+    (result,) = analyse([circle], required, FACILITIES, SCORES)
+    by_check = {r.service.check_id: r for r in result.results}
+    assert {c: r.reason for c, r in by_check.items()} == {
+        "circle-accessible-entrance": None,
+        "circle-accessible-parking": "not-compliant",
+        "circle-accessible-toilet": "not-graded",
+        "circle-visitor-centre": None,
+        "circle-accessible-route": None,
+        "circle-rest-point": None,
+        "circle-signage": "missing",
+    }
+    assert (result.met, result.required, result.coverage) == (4, 7, pytest.approx(4 / 7))
+    assert [p.key for p in by_check["circle-accessible-entrance"].providers] == ["e1"]  # b-far is outside
+    assert [(p.key, p.status) for p in by_check["circle-visitor-centre"].providers] == [
+        ("sc1", "not-compliant"),
+        ("v1", "compliant"),
     ]
-    assert view_toilet.location == {"type": "Point", "coordinates": [112.01, 28.0]}
+    assert [p.status for p in by_check["circle-accessible-toilet"].providers] == ["not-graded", "not-graded"]
+    assert result.facilities_inside == 11 - 1  # all but b-far: x1 and the road lie in it, serving nothing
 
 
-def test_fixing_a_facility_raises_coverage(circle):
-    fixed = {**SCORES, "t2": Score(True), "r1": Score(True)}
-    (result,) = analyse([circle], FACILITIES, fixed)
-    assert (result.met, result.required) == (3, 4)
-    assert [(g.point.id, g.requirement.type) for g in result.gaps] == [("gate", "accessible-parking")]
-
-
-def test_no_facilities_at_all(circle):
-    (result,) = analyse([circle], [], {})
-    assert result.coverage == 0.0 and len(result.gaps) == 4
-    assert all(g.reason == "missing" and g.nearest is None for g in result.gaps)
-
-
-def test_findings_one_per_required_type_with_gaps_as_evidence(circle):
-    (result,) = analyse([circle], FACILITIES, SCORES)
+def test_findings_one_per_service_with_counts_and_the_facilities_considered(circle, required):
+    (result,) = analyse([circle], required, FACILITIES, SCORES)
     findings = {f.check_id: f for f in as_findings(result)}
-    assert set(findings) == {check_id(t) for t in ("accessible-toilet", "accessible-parking", "rest-point")}
-    toilets = findings["circle-accessible-toilet"]
-    assert (toilets.outcome, toilets.passed, toilets.failed, toilets.subject_key) == (Outcome.FAIL, 1, 1, "circle:tiny")
-    (evidence,) = toilets.evidence
-    assert evidence["point"] == "view" and evidence["reason"] == "not-compliant"
-    assert evidence["geometry"]["coordinates"] == [112.01, 28.0]
+    assert tuple(findings) == ALL and {f.subject_key for f in findings.values()} == {"circle:tiny"}
+    centre = findings["circle-visitor-centre"]
+    assert (centre.outcome, centre.passed, centre.failed, centre.measured) == (Outcome.PASS, 1, 1, 1)
+    # the one that lets the circle down first, each with its place for the map
+    assert [(e["key"], e["status"]) for e in centre.evidence] == [("sc1", "not-compliant"), ("v1", "compliant")]
+    assert centre.evidence[0]["geometry"] == {"type": "Point", "coordinates": [112.006, 28.0]}
+    parking = findings["circle-accessible-parking"]
+    assert (parking.outcome, parking.passed, parking.failed) == (Outcome.FAIL, 0, 1)
+    signage = findings["circle-signage"]
+    assert (signage.outcome, signage.passed, signage.failed, signage.evidence) == (Outcome.FAIL, 0, 0, ())
+    assert [failure_reason(findings[c]) for c in ALL] == [
+        None,
+        "not-compliant",
+        "not-graded",
+        None,
+        None,
+        None,
+        "missing",
+    ]
+
+
+def test_every_kind_of_scenic_spot_serves_a_circle(circle, required):
+    """Each spot type of the scenic checklist, alone and compliant in the circle, provides some service."""
+    spot_types = [c["value"] for c in load_catalog().checklists["scenic-spots"].field("spot_type").choices]
+    assert set(spot_types) == {"entrance", "visitor-centre", "attraction", "viewing-platform", "rest-point"}
+    for spot_type in spot_types:
+        spot = facility("s", "scenic-spot", 112.005, spot_type=spot_type)
+        (result,) = analyse([circle], required, [spot], {"s": Score(True)})
+        assert result.met == 1, spot_type
+
+
+@pytest.mark.parametrize(
+    ("kind", "check"),
+    [
+        ("building-entrance", "circle-accessible-entrance"),
+        ("parking", "circle-accessible-parking"),
+        ("toilet", "circle-accessible-toilet"),
+        ("service-counter", "circle-visitor-centre"),
+        ("ramp", "circle-accessible-route"),
+        ("lift", "circle-accessible-route"),
+        ("signage", "circle-signage"),
+    ],
+)
+def test_facility_kinds_that_serve_a_circle(circle, required, kind, check):
+    (result,) = analyse([circle], required, [facility("f", kind, 112.005)], {"f": Score(True)})
+    assert [r.service.check_id for r in result.results if r.met] == [check]
+
+
+def test_an_uninspected_circle_is_not_assessed(circle, required):
+    (result,) = analyse([circle], required, [facility("far", "toilet", 113.5, 29.0)], {"far": Score(True)})
+    assert not result.assessed and result.coverage == 0.0
+    (mission,) = [r for r in analyse(load_circles(), required, [], {}) if r.circle.id == "mangshan"]
+    assert not mission.assessed
 
 
 def test_circle_subject(circle):
@@ -147,27 +198,4 @@ def test_circle_subject(circle):
         "430104",
     )
     assert subject.geometry["type"] == "Polygon"
-    assert [p["id"] for p in subject.attributes["points"]] == ["gate", "view"]
-
-
-def test_mission_circles_run_on_an_empty_round():
-    results = analyse(load_circles(), [], {})
-    assert [r.circle.id for r in results] == ["mangshan", "shaoshan", "wulingyuan"]
-    assert all(r.required > 0 and r.coverage == 0.0 for r in results)
-
-
-def test_from_a_real_store_with_stored_scores(circle, store):
-    from audit.model import SubjectScore
-
-    def stored(key: str, compliant: bool | None) -> SubjectScore:
-        return SubjectScore(
-            key, 80.0 if compliant else 40.0, "B" if compliant else "D", compliant, 1.0, {}, (), (), "test"
-        )
-
-    round_ = store.begin_round("facility")
-    with store.transaction():
-        store.upsert_subjects(FACILITIES)
-        store.put_scores(round_.id, [stored(k, s.compliant) for k, s in SCORES.items()])
-    scores = {s.subject_key: s for s in store.scores(round_.id)}
-    (result,) = analyse([circle], store.subjects(), scores)
-    assert (result.met, result.required) == (1, 4)
+    assert [p["id"] for p in subject.attributes["points"]] == ["gate"]

@@ -9,7 +9,6 @@ from functools import partial
 from itertools import chain
 
 from audit.catalog import Catalog
-from audit.circles import Circle
 from audit.model import Aggregate, Category, Indicator, aggregate, evaluate_all, province_code
 from audit.model.creation import measure
 from audit.render.labels import labelled
@@ -120,13 +119,11 @@ def build_report(
     pairs: Sequence[RoundPair],
     area: str | None = None,
     lang: str = "zh",
-    circles: Sequence[Circle] = (),
     today: date | None = None,
 ) -> Report:
     """The whole report for `area` (None: everything stored). Scores must already be in the store.
 
-    `circles` are the tourism service circles (`audit.circles.load_circles`); their coverage is analysed
-    against every facility of the current facility round, whatever the area.
+    Service circles are the `service-circle` subjects the facility round's circle step stored, in `area`.
     """
     text = Text(catalog.messages, lang)
     current, previous = load_views(store, pairs, catalog.policy.version, area)
@@ -144,9 +141,7 @@ def build_report(
     report.indicators = indicator_rows(catalog.indicators, cells, before, scope, text)
     report.categories = category_rows(cells, before, scope, catalog, text)
     report.portals = portal_rows(current.get("web"), previous.get("web"), catalog.checks, division)
-    facilities = next((p for p in pairs if p.kind == "facility"), None)
-    whole = RoundView.load(store, facilities.current.id, catalog.policy.version) if facilities and circles else None
-    report.circles = circle_rows(circles, whole, area, text, division)
+    report.circles = circle_rows(current.get("facility"), catalog.checks, text, division)
     rows = [
         row
         for kind, view in current.items()

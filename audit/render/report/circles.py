@@ -1,55 +1,57 @@
-"""Barrier-free tourism service circles: coverage and gaps from `audit.circles` over the round's stored scores."""
+"""Barrier-free tourism service circles: the stored circle subjects of the facility round, their coverage and gaps."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 
-from audit.circles import Circle, CircleCoverage, Item, analyse
-from audit.model import is_within
+from audit.circles import CIRCLE_KIND, failure_reason
+from audit.model.checks import Check
+from audit.model.findings import Finding
+from audit.model.subjects import Subject
+from audit.model.vocab import Outcome
 from audit.render.report.content import CircleGap, CircleRow
-from audit.render.report.places import coordinates
 from audit.render.report.text import Text
 from audit.render.view import RoundView
 
+NAMES_SHOWN = 5  # providers named per gap; the count is always whole
 
-def _gap(item: Item, text: Text) -> CircleGap:
-    """'accessible toilet — none in range' at 'Park main gate (24.98500, 112.93000)'."""
-    need = text.pick(item.requirement.name, item.requirement.type)
-    if not item.requirement.verified:
+
+def _gap(finding: Finding, checks: Mapping[str, Check], text: Text) -> CircleGap:
+    """'accessible toilet [unverified]' — 'none in the circle' / '2 in the circle, none compliant: A, B'."""
+    check = checks.get(finding.check_id)
+    need = text.pick(check.title if check else None, finding.check_id)
+    if check and not all(c.verified for c in check.clauses):
         need += f" [{text.t('report.unverified')}]"
-    what = text.t(
-        "report.circles.need",
-        need=need,
-        within=text.number(item.requirement.within_m, 0),
-        reason=text.t(f"report.circles.reason.{item.reason or 'missing'}"),
-    )
-    where = text.t("report.sep.paren", text=text.pick(item.point.name, item.point.id), inner=coordinates(item.location))
-    return CircleGap(what, where)
+    reason = failure_reason(finding) or "missing"
+    names = [str(e.get("name") or e.get("key")) for e in finding.evidence]
+    shown = text.t("report.sep.list").join(names[:NAMES_SHOWN]) + ("…" if len(names) > NAMES_SHOWN else "")
+    where = text.t(f"report.circles.reason.{reason}", n=max(len(names), finding.failed or 0), names=shown)
+    return CircleGap(need, where)
 
 
-def _row(result: CircleCoverage, text: Text, division: Callable[[str | None], str]) -> CircleRow:
-    circle = result.circle
-    name = text.pick(circle.name, circle.id)
-    if circle.approximate:
+def _row(subject: Subject, findings: list[Finding], checks: Mapping[str, Check], text: Text, division) -> CircleRow:
+    name = text.pick({"zh": subject.name, "en": subject.attributes.get("name_en") or ""}, subject.key)
+    if subject.attributes.get("approximate"):
         name += f" [{text.t('report.circles.approximate')}]"
-    return CircleRow(
-        circle.key, name, division(circle.county), result.coverage, tuple(_gap(i, text) for i in result.gaps)
-    )
+    answered = [f for f in findings if f.outcome in (Outcome.PASS, Outcome.FAIL)]
+    met = sum(f.outcome is Outcome.PASS for f in answered)
+    coverage = met / len(answered) if answered else None
+    gaps = tuple(_gap(f, checks, text) for f in answered if f.outcome is Outcome.FAIL)
+    return CircleRow(subject.key, name, division(subject.area_code), coverage, gaps)
 
 
 def circle_rows(
-    circles: Sequence[Circle],
     facility_view: RoundView | None,
-    area: str | None,
+    checks: Mapping[str, Check],
     text: Text,
     division: Callable[[str | None], str],
 ) -> list[CircleRow]:
-    """Circles in `area`, analysed against every facility of the round (a circle may reach across a county line).
+    """The circle subjects the round's circle step stored (`audit.runs.circles`), in the view's area.
 
-    `facility_view` must not be limited to the area. No facility round: nothing has been assessed yet.
+    Coverage is services met / services required, read from the stored findings (one per required service).
+    No facility round, or no circle assessed in it: nothing to show.
     """
-    wanted = [c for c in circles if area is None or is_within(c.county, area)]
-    if facility_view is None or not wanted:
+    if facility_view is None:
         return []
-    results = analyse(wanted, facility_view.subjects.values(), facility_view.scores)
-    return [_row(r, text, division) for r in results]
+    circles = sorted((s for s in facility_view.subjects.values() if s.kind == CIRCLE_KIND), key=lambda s: s.key)
+    return [_row(s, list(facility_view.findings(s.key)), checks, text, division) for s in circles]

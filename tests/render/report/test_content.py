@@ -135,22 +135,3 @@ def test_the_first_round_has_no_progress_and_everything_failing_is_new(rounds):
     )
     assert next(line for line in report.rounds if line.kind == "facility").previous is None
     assert {r.status for r in report.rectification if r.round_kind == "facility"} == {"new"}
-
-
-def test_service_circles_in_the_area_show_coverage_and_gaps(rounds):
-    from audit.circles import load_circles
-
-    from .conftest import REPO
-
-    circles = load_circles(REPO / "checklists")
-    pairs = select_rounds(rounds.store)
-    xiangtan = build_report(rounds.store, rounds.catalog, pairs, area="430300", circles=circles)
-    assert [c.key for c in xiangtan.circles] == ["circle:shaoshan"]
-    shaoshan = xiangtan.circles[0]
-    # no test facility lies near Shaoshan: every required item is a gap
-    assert shaoshan.coverage == 0.0 and shaoshan.gaps and "[范围为示意]" in shaoshan.name
-    assert all("没有" in gap.item for gap in shaoshan.gaps)
-    everywhere = build_report(rounds.store, rounds.catalog, pairs, circles=circles)
-    assert len(everywhere.circles) == len(circles)
-    changsha = build_report(rounds.store, rounds.catalog, pairs, area="430100", circles=circles)
-    assert changsha.circles == []
