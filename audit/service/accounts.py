@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from audit.model import is_within
 from audit.store import AccountRecord, Store
 
-ROLES = ("admin", "inspector", "viewer")
+ROLES = ("admin", "inspector", "viewer", "official", "unit")  # official, unit: the problem ledger (docs/ledger.md)
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 AREA_CODE = re.compile(r"^\d{6}$")
 MIN_PASSWORD = 8

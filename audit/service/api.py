@@ -10,12 +10,14 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from audit.model import Category
 from audit.runs import current_scores
 from audit.service.auth import current_user, require
+from audit.service.ledger_views import ledger_api
 from audit.service.openapi import spec
 from audit.service.records import UploadLog
 from audit.service.safety import Upload, display_name
 from audit.service.submissions import process
 
 api = Blueprint("api", __name__, url_prefix="/api")
+api.register_blueprint(ledger_api)  # /api/ledger/: the problem ledger (audit/service/ledger_views.py)
 MAX_LIMIT = 1000
 MAX_ID = 2**62
 

@@ -19,11 +19,13 @@ from flask import (
 
 from audit.runs import current_scores
 from audit.service.auth import accounts, check_csrf, current_user, require, sign_in, sign_out
+from audit.service.ledger_views import ledger_pages
 from audit.service.records import UploadLog
 from audit.service.safety import Upload, display_name
 from audit.service.submissions import process
 
 pages = Blueprint("pages", __name__)
+pages.register_blueprint(ledger_pages)  # /ledger/: the problem ledger (audit/service/ledger_views.py)
 log = logging.getLogger("audit.service.auth")
 OUTPUT_SUFFIXES = {
     ".html",
