@@ -343,3 +343,29 @@ def photo_store_for(store: Store) -> Path:
     if store.url.startswith("sqlite:///") and store.url != "sqlite:///:memory:":
         return Path(store.url.removeprefix("sqlite:///") + ".photos")
     return Path("facility-photos")
+
+
+class NotWithdrawable(Exception):
+    """`reason`: 'not-accepted', 'already' (withdrawn at `at`) or 'closed' (its campaign is closed)."""
+
+    def __init__(self, reason: str, upload_id: int, campaign: Round | None = None, at: str | None = None):
+        super().__init__(f"upload {upload_id} cannot be withdrawn: {reason}")
+        self.reason, self.upload_id, self.campaign, self.at = reason, upload_id, campaign, at
+
+
+def withdraw(store: Store, catalog: Catalog, upload_id: int, by: str) -> list[str]:
+    """Take an accepted service upload out of its open campaign: its rows leave the findings and scores
+    (a row a later upload replaced stays), the log keeps the upload marked withdrawn; the campaign is rescored.
+    Returns the facility keys taken out."""
+    with store.transaction():
+        record = store.upload(upload_id)
+        if record is None or record.result != "accepted" or record.round_id is None:
+            raise NotWithdrawable("not-accepted", upload_id)
+        if record.withdrawn_at:
+            raise NotWithdrawable("already", upload_id, at=record.withdrawn_at)
+        campaign = store.get_round(record.round_id)
+        if not campaign.is_open:
+            raise NotWithdrawable("closed", upload_id, campaign)
+        keys = store.withdraw_upload(upload_id, by, datetime.now(UTC).replace(microsecond=0).isoformat())
+        score_round(store, catalog, campaign.id)
+    return keys

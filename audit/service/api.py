@@ -9,12 +9,14 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from audit.model import Category
 from audit.runs import current_scores
+from audit.runs.facility import NotWithdrawable, withdraw
 from audit.service.auth import current_user, require
 from audit.service.ledger_views import ledger_api
 from audit.service.openapi import spec
 from audit.service.records import UploadLog
 from audit.service.safety import Upload, display_name
 from audit.service.submissions import process
+from audit.service.text import t
 
 api = Blueprint("api", __name__, url_prefix="/api")
 api.register_blueprint(ledger_api)  # /api/ledger/: the problem ledger (audit/service/ledger_views.py)
@@ -61,6 +63,10 @@ def _round_json(r) -> dict:
         "started_at": r.started_at,
         "finished_at": r.finished_at,
         "meta": dict(r.meta),
+        "area_code": r.area_code,
+        "period_start": r.period_start,
+        "period_end": r.period_end,
+        "state": r.state,
     }
 
 
@@ -155,6 +161,33 @@ def upload(upload_id: int):
     if record is None or (user.role == "inspector" and record["user_id"] != user.id):
         abort(404, description="no such upload")  # another inspector's upload is not even confirmed to exist
     return jsonify(record)
+
+
+@api.post("/uploads/<int:upload_id>/withdraw")
+@require(lambda u: u.may_upload())
+def withdraw_upload(upload_id: int):
+    """Inspectors withdraw their own uploads in their areas, admins any; only from an open campaign."""
+    user, state = current_user(), _state()
+    store, catalog, lang = state.stores.get(), state.catalog, _lang()
+    record = store.upload(upload_id) if upload_id <= MAX_ID else None
+    if record is None or (not user.is_admin and record.user_id != user.id):
+        abort(404, description="no such upload")  # as GET: another inspector's upload is not confirmed to exist
+    if not user.is_admin and not all(user.covers(_county_of(key)) for key in record.subjects):
+        return jsonify({"error": t(catalog, "withdraw.forbidden", lang)}), 403
+    try:
+        keys = withdraw(store, catalog, upload_id, user.username)
+    except NotWithdrawable as exc:
+        values = {"id": upload_id, "at": exc.at, "label": exc.campaign.label if exc.campaign else ""}
+        status = 422 if exc.reason == "not-accepted" else 409
+        return jsonify({"error": t(catalog, f"withdraw.{exc.reason}", lang, **values)}), status
+    message = t(catalog, "withdraw.done", lang, id=upload_id, count=len(keys), round=record.round_id)
+    return jsonify({"upload_id": upload_id, "round_id": record.round_id, "withdrawn": keys, "message": message})
+
+
+def _county_of(key: str) -> str | None:
+    """facility:<checklist>:<county>:<id> -> the county ('-': outside every county)."""
+    parts = key.split(":", 3)
+    return parts[2] if len(parts) == 4 and parts[2] != "-" else None
 
 
 @api.get("/rounds")

@@ -1,0 +1,112 @@
+"""Campaigns through the service: uploads of many inspectors join one campaign, a closed one refuses them,
+each round keeps its own snapshot, and an upload can be withdrawn (issue 11)."""
+
+from __future__ import annotations
+
+from audit.render.map.data import collect
+from audit.render.view import RoundView
+from audit.runs.facility import campaign_period
+from tests.service.conftest import JPEG, bearer, fixture_bytes
+from tests.service.test_uploads import submit
+
+YUELU = ("toilets.csv", fixture_bytes("toilets.csv"))
+SHAOSHAN = ("toilets-shaoshan.csv", fixture_bytes("toilets-shaoshan.csv"))
+PHOTO = [("door1.jpg", JPEG)]
+KEY = "facility:accessible-toilets:430104:yl-001"
+
+
+def _store(app):
+    return app.extensions["a11y"].stores.get()
+
+
+def _upload(app, token, files, photos=PHOTO):
+    return submit(app.test_client(), token, files, photos)
+
+
+def test_two_inspectors_uploading_join_one_campaign_and_one_map_shows_both(app, tokens, catalog):
+    first = _upload(app, tokens["yuelu"], [YUELU])
+    second = _upload(app, tokens["xiangtan"], [SHAOSHAN], photos=())
+    assert (first.status_code, second.status_code) == (201, 201), (first.json, second.json)
+    assert first.json["round_id"] == second.json["round_id"]
+    campaign = _store(app).get_round(first.json["round_id"])
+    label, start, end = campaign_period(None)
+    assert (campaign.state, campaign.label, campaign.period_start, campaign.period_end) == ("open", label, start, end)
+    keys = {f["key"] for f in first.json["facilities"] + second.json["facilities"]}
+    view = RoundView.load(_store(app), campaign.id, catalog.policy.version)
+    items = collect([view], catalog.policy.version).items
+    mapped = {item.subject.key for item in items if item.subject.key.startswith("facility:")}
+    assert mapped == keys and {k.split(":")[2] for k in keys} == {"430104", "430382"}
+
+
+def test_a_closed_campaign_refuses_uploads_with_a_clear_message_and_a_record(app, tokens):
+    round_id = _upload(app, tokens["yuelu"], [YUELU]).json["round_id"]
+    _store(app).set_campaign_state(round_id, "closed")
+    refused = _upload(app, tokens["yuelu"], [YUELU])
+    assert refused.status_code == 409 and refused.json["result"] == "refused"
+    assert "已关闭" in refused.json["problems"][0]["message"]
+    english = submit(app.test_client(), tokens["yuelu"], [YUELU], PHOTO, lang="en")
+    assert "is closed and takes no more uploads" in english.json["problems"][0]["message"]
+    record = _store(app).upload(refused.json["upload_id"])
+    assert (record.result, record.round_id) == ("refused", None)
+    _store(app).set_campaign_state(round_id, "open")  # reopened: it takes uploads again, into the same round
+    assert _upload(app, tokens["yuelu"], [YUELU]).json["round_id"] == round_id
+
+
+def test_an_old_round_still_shows_the_old_name_and_place(app, tokens, catalog):
+    old_round = _upload(app, tokens["yuelu"], [YUELU]).json["round_id"]
+    store = _store(app)
+    store.set_campaign_state(old_round, "closed")
+    _, start, end = campaign_period(None)
+    new_round = store.open_campaign("岳麓区复查", "430104", start, end).id  # narrower: later uploads join it
+    moved = fixture_bytes("toilets.csv").replace("岳麓山东门公厕".encode(), "岳麓山东门公厕（新址）".encode())
+    moved = moved.replace(b"112.9386,28.1860", b"112.9390,28.1870")
+    again = _upload(app, tokens["yuelu"], [("toilets.csv", moved)])
+    assert again.status_code == 201 and again.json["round_id"] == new_round
+    version = catalog.policy.version
+    before = RoundView.load(store, old_round, version).subjects[KEY]
+    after = RoundView.load(store, new_round, version).subjects[KEY]
+    assert (before.name, before.geometry["coordinates"]) == ("岳麓山东门公厕", [112.9386, 28.186])
+    assert (after.name, after.geometry["coordinates"]) == ("岳麓山东门公厕（新址）", [112.939, 28.187])
+    assert before.attributes["inspector"] == after.attributes["inspector"]
+
+
+def test_the_same_id_in_two_files_of_one_upload_is_an_error_naming_both(app, tokens):
+    response = _upload(app, tokens["yuelu"], [YUELU, ("again.csv", fixture_bytes("toilets.csv"))])
+    assert response.status_code == 422 and response.json["result"] == "rejected"
+    problems = [p for p in response.json["problems"] if p.get("key") == "facility.id.duplicate-file"]
+    assert {(p["file"], p["row"]) for p in problems} == {("again.csv", 2), ("again.csv", 3)}
+    assert "toilets.csv" in problems[0]["message"] and "第2行" in problems[0]["message"]
+    assert _store(app).rounds("facility") == []
+
+
+def test_withdrawal_takes_an_upload_out_of_the_scores_and_keeps_it_in_the_log(app, tokens):
+    client = app.test_client()
+    mine = _upload(app, tokens["yuelu"], [YUELU]).json
+    theirs = _upload(app, tokens["xiangtan"], [SHAOSHAN], photos=()).json
+    round_id = mine["round_id"]
+    url = f"/api/uploads/{mine['upload_id']}/withdraw"
+    assert client.post(url, headers=bearer(tokens["xiangtan"])).status_code == 404  # not theirs
+    assert client.post(url, headers=bearer(tokens["viewer"])).status_code == 403
+    done = client.post(url, headers=bearer(tokens["yuelu"]))
+    assert done.status_code == 200, done.json
+    assert sorted(done.json["withdrawn"]) == sorted(f["key"] for f in mine["facilities"])
+    scores = client.get(f"/api/rounds/{round_id}/scores", headers=bearer(tokens["viewer"])).json
+    scored = {s["subject_key"] for s in scores["scores"] if s["subject_key"].startswith("facility:")}
+    assert scored == {f["key"] for f in theirs["facilities"]}
+    record = client.get(f"/api/uploads/{mine['upload_id']}", headers=bearer(tokens["yuelu"])).json
+    assert (record["result"], record["withdrawn_by"]) == ("accepted", "yuelu") and record["withdrawn_at"]
+    again = client.post(url, headers=bearer(tokens["yuelu"]))
+    assert again.status_code == 409 and "已于" in again.json["error"]
+    _store(app).set_campaign_state(round_id, "closed")
+    other = client.post(f"/api/uploads/{theirs['upload_id']}/withdraw", headers=bearer(tokens["admin"]))
+    assert other.status_code == 409  # a closed campaign is frozen, even for an admin
+
+
+def test_withdrawing_an_upload_keeps_the_rows_a_later_upload_replaced(app, tokens):
+    client = app.test_client()
+    first = _upload(app, tokens["yuelu"], [YUELU]).json
+    second = _upload(app, tokens["yuelu"], [YUELU]).json  # the same facilities again, same campaign
+    done = client.post(f"/api/uploads/{first['upload_id']}/withdraw", headers=bearer(tokens["admin"]))
+    assert done.status_code == 200 and done.json["withdrawn"] == []
+    scores = client.get(f"/api/rounds/{second['round_id']}/scores", headers=bearer(tokens["viewer"])).json
+    assert sum(s["subject_key"].startswith("facility:") for s in scores["scores"]) == 2
