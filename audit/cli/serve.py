@@ -146,7 +146,12 @@ def _password(password_stdin: bool) -> str:
 
 @users.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["admin", "inspector", "viewer"]), required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "inspector", "viewer", "official", "unit"]),  # audit.service.accounts.ROLES
+    required=True,
+    help="official: assigns ledger problems in its areas; unit: a responsible unit that reports fixes.",
+)
 @click.option("--area", "areas", multiple=True, help="6-digit division code an inspector uploads for (repeatable).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.pass_context
