@@ -49,3 +49,32 @@ def test_every_module_has_a_docstring():
         if not ast.get_docstring(tree) and path.stat().st_size > 0:
             missing.append(str(path.relative_to(REPO)))
     assert not missing, f"modules without a one-line docstring: {missing}"
+
+
+def test_the_cli_reference_is_generated_from_the_commands_as_they_are():
+    """docs/cli.md is cog output from audit.cli: an option added, renamed or re-worded without `cog -r` fails."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cogapp",
+            "--check",
+            "--diff",
+            "--check-fail-msg",
+            "run: cog -r docs/cli.md",
+            "docs/cli.md",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_readme_links_the_cli_reference():
+    assert "(docs/cli.md)" in (REPO / "README.md").read_text(encoding="utf-8")
