@@ -11,11 +11,21 @@ from audit.model.scoring import effective_severity
 from audit.runs import current_scores, score_round
 from audit.runs.ledger import update_ledger
 from audit.store import Round, Store
-from audit.web.auditor import AuditOptions, Auditor, PageAudited, PageFailed, Site, SiteFinished, merge_sites
+from audit.web.auditor import (
+    AuditOptions,
+    Auditor,
+    PageAudited,
+    PageFailed,
+    Site,
+    SiteFinished,
+    merge_sites,
+    profile_suffix,
+)
 from audit.web.axe import axe_version
 from audit.web.baseline import is_new
 from audit.web.crawl import CrawlOptions
 from audit.web.rollup import site_findings
+from audit.web.settings import DEFAULT_PROFILE, SiteSettings
 from audit.web.urls import origin
 
 EXIT_OK, EXIT_ERROR, EXIT_THRESHOLD = 0, 1, 2
@@ -38,7 +48,14 @@ def round_meta(catalog: Catalog, options: AuditOptions, sites: list[Site], ignor
         "checklists": {cl.id: cl.version for cl in catalog.domain("web")},
         "scoring_version": catalog.policy.version,
         "sites": [
-            {"url": s.url, "area_code": s.area_code, "name": s.name, "start_urls": s.start_urls}
+            {
+                "url": s.url,
+                "area_code": s.area_code,
+                "name": s.name,
+                "start_urls": s.start_urls,
+                "profile": s.profile,
+                "settings": s.settings.as_record(),
+            }
             for s in merge_sites(sites)
         ],
         "options": {
@@ -68,7 +85,16 @@ def recorded_sites(meta: dict) -> list[Site]:
     sites = []
     for s in meta.get("sites", []):
         starts = s.get("start_urls") or [s["url"]]
-        sites.append(Site(starts[0], s.get("area_code"), s.get("name"), tuple(starts[1:])))
+        sites.append(
+            Site(
+                starts[0],
+                s.get("area_code"),
+                s.get("name"),
+                tuple(starts[1:]),
+                s.get("profile") or DEFAULT_PROFILE,
+                SiteSettings.from_record(s.get("settings")),
+            )
+        )
     return sites
 
 
@@ -107,7 +133,7 @@ def unfinished_round(store: Store) -> Round | None:
 
 
 def resume_state(store: Store, round_id: int) -> tuple[dict[str, list[str] | None], set[str]]:
-    """Pages already in the round (URL -> links, None for errors) and sites already rolled up."""
+    """Pages already in the round (page key -> links, None for errors) and sites already rolled up."""
     done: dict[str, list[str] | None] = {}
     sites: set[str] = set()
     for key in store.audited_keys(round_id):
@@ -116,7 +142,7 @@ def resume_state(store: Store, round_id: int) -> tuple[dict[str, list[str] | Non
         elif key.startswith("page:"):
             subject = store.get_subject(key)
             links = subject.attributes.get("links") if subject else None
-            done[key.removeprefix("page:")] = None if subject and subject.attributes.get("error") else links
+            done[key] = None if subject and subject.attributes.get("error") else links
     return done, sites
 
 
@@ -135,11 +161,14 @@ def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
             )
         elif isinstance(event, SiteFinished):
             prefix = "page:" + origin(event.subject.url or "")
-            # The store narrows to this origin's keys; the test here keeps 127.0.0.1 from taking 127.0.0.10's pages.
+            suffix = profile_suffix(event.site.profile)
+            # The store narrows to this origin's keys; the test here keeps 127.0.0.1 from taking 127.0.0.10's pages,
+            # and a profile's site rolls up only its own pages (a URL has no fragment: `#` starts a profile suffix).
             pages = (
                 f
                 for f in store.findings(round_id, prefix=prefix)
-                if f.subject_key == prefix or f.subject_key.startswith(prefix + "/")
+                if (f.subject_key.partition("#")[0] == prefix or f.subject_key.startswith(prefix + "/"))
+                and f.subject_key[len(f.subject_key.partition("#")[0]) :] == suffix
             )
             store.replace_findings(round_id, event.subject.key, site_findings(event.subject.key, pages))
             if event.problem is not None:  # not one page audited: the tool could not do what it was asked

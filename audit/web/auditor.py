@@ -7,7 +7,7 @@ import hashlib
 import re
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ from audit.web.axe import axe_version, loader_script, run_axe
 from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
 from audit.web.crawl import CrawlOptions, Frontier, fetch_text, read_robots, sitemap_urls
 from audit.web.drivers import BrowserGone, NavigationError, launcher
-from audit.web.findings import page_findings
+from audit.web.findings import out_of_scope_items, page_findings
+from audit.web.settings import DEFAULT_PROFILE, PROFILES, PageSettings, SiteSettings
 from audit.web.urls import in_scope, normalise, origin, template_of
 
 LINKS_CAP = 500
@@ -33,6 +34,18 @@ _META_REFRESH = """() => { const m = document.querySelector('meta[http-equiv="re
   if (!m) return null; const c = m.getAttribute('content') || '';
   const found = /^\\s*(\\d+)\\s*(?:[;,]\\s*(?:url\\s*=\\s*)?['"]?([^'"]*))?/i.exec(c);
   return found ? {delay: parseInt(found[1], 10), url: found[2] ? new URL(found[2], location.href).href : ''} : null; }"""
+# Which of the scope selectors match in the top document (an invalid selector is named, never skipped).
+_REGIONS = """([include, exclude]) => { const invalid = [];
+  const present = list => list.filter(s => { try { return !!document.querySelector(s); }
+    catch (e) { invalid.push(s); return false; } });
+  return {included: present(include), excluded: present(exclude), invalid}; }"""
+# Resolves true once an element matching the selector is visible (has a box, not hidden), false at the deadline.
+_WAIT_VISIBLE = """([selector, ms]) => new Promise(resolve => { const end = Date.now() + ms;
+  const visible = () => { const e = document.querySelector(selector); if (!e) return false;
+    const style = getComputedStyle(e); const box = e.getBoundingClientRect();
+    return style.visibility !== 'hidden' && style.display !== 'none' && (box.width > 0 || box.height > 0); };
+  const poll = () => visible() ? resolve(true) : Date.now() > end ? resolve(false) : setTimeout(poll, 100);
+  poll(); })"""
 # The same, read from the served HTML, for a start page the browser left before it could be asked.
 _META_REFRESH_HTML = re.compile(
     r"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']\s*(\d+)\s*[;,]\s*(?:url\s*=\s*)?"""
@@ -41,18 +54,31 @@ _META_REFRESH_HTML = re.compile(
 )
 
 
+def profile_suffix(profile: str) -> str:
+    """What a subject key carries for a browser profile: nothing for desktop (stored history keeps its keys)."""
+    return "" if profile == DEFAULT_PROFILE else f"#{profile}"
+
+
+def page_key(url: str, profile: str = DEFAULT_PROFILE) -> str:
+    """`page:<url>`, or `page:<url>#mobile` for the same page seen by the mobile profile (URLs carry no fragment)."""
+    return f"page:{url}{profile_suffix(profile)}"
+
+
 @dataclass(frozen=True)
 class Site:
-    """One portal to audit: its start URL(s), GB/T 2260 code and name (from sites.txt or the command line)."""
+    """One portal to audit: its start URL(s), GB/T 2260 code and name (from sites.txt, the command line or the
+    config file), the browser profile it is seen with, and its per-site and per-URL settings."""
 
     url: str
     area_code: str | None = None
     name: str | None = None
     more_starts: tuple[str, ...] = ()  # further start URLs on the same origin (merge_sites)
+    profile: str = DEFAULT_PROFILE
+    settings: SiteSettings = field(default_factory=SiteSettings)
 
     @property
     def key(self) -> str:
-        return f"site:{origin(normalise(self.url) or self.url)}"
+        return f"site:{origin(normalise(self.url) or self.url)}{profile_suffix(self.profile)}"
 
     @property
     def start_urls(self) -> list[str]:
@@ -72,11 +98,15 @@ def merge_sites(sites: Iterable[Site]) -> list[Site]:
         if first is None:
             merged[site.key] = site
             continue
-        merged[site.key] = Site(
-            first.url,
-            first.area_code or site.area_code,
-            first.name or site.name,
-            (*first.more_starts, site.url, *site.more_starts),
+        merged[site.key] = replace(
+            first,
+            area_code=first.area_code or site.area_code,
+            name=first.name or site.name,
+            more_starts=(*first.more_starts, site.url, *site.more_starts),
+            settings=SiteSettings(
+                first.settings.defaults if first.settings.defaults != PageSettings() else site.settings.defaults,
+                first.settings.pages + site.settings.pages,
+            ),
         )
     return list(merged.values())
 
@@ -134,13 +164,13 @@ class SiteFinished:
 
 def page_subject(site: Site, url: str, **attributes: Any) -> Subject:
     return Subject(
-        key=f"page:{url}",
+        key=page_key(url, site.profile),
         kind="web-page",
         category=Category.INFORMATION,
         name=attributes.pop("title", None) or url,
         area_code=site.area_code,
         url=url,
-        attributes={"site": origin(url), "template": template_of(url), **attributes},
+        attributes={"site": origin(url), "template": template_of(url), "profile": site.profile, **attributes},
     )
 
 
@@ -155,6 +185,7 @@ def site_subject(site: Site, record: Mapping[str, Any], browser: str) -> Subject
         attributes={
             "crawl": dict(record),
             "start_urls": site.start_urls,
+            "profile": site.profile,
             "browser": browser,
             "axe_core": axe_version(),
         },
@@ -173,7 +204,7 @@ class Auditor:
         self.checks = [c for c in checks if "axe" in c.answer or c.answer.get("builtin") in PROBES]
         self.rule_ids = sorted({r for c in self.checks for r in c.answer.get("axe", [])})
         self.options = options
-        self.done = dict(done or {})  # page URL -> its links, for pages a resumed round already has
+        self.done = dict(done or {})  # page key -> its links, for pages a resumed round already has
         self.browser = None
         self.browser_version = ""
         self._relaunch = asyncio.Lock()
@@ -225,6 +256,10 @@ class Auditor:
 
     async def _site(self, site: Site) -> AsyncIterator[PageAudited | PageFailed | SiteFinished]:
         options = self.options.crawl
+        if site.settings.page_urls:  # pages the config names are always audited
+            options = replace(
+                options, key_pages=tuple(dict.fromkeys(options.key_pages + tuple(site.settings.page_urls)))
+            )
         starts = site.start_urls
         start = starts[0]
         robots, robots_state = (
@@ -268,9 +303,10 @@ class Auditor:
         last = 0.0
         while (item := await frontier.next()) is not None:
             url, depth = item
-            if url in self.done:  # audited before a resume: only its links matter now
-                state.audited += self.done[url] is not None
-                frontier.finished(self.done[url] or [], depth, url)
+            key = page_key(url, site.profile)
+            if key in self.done:  # audited before a resume: only its links matter now
+                state.audited += self.done[key] is not None
+                frontier.finished(self.done[key] or [], depth, url)
                 continue
             wait = frontier.options.delay - (time.monotonic() - last)
             if wait > 0:
@@ -290,10 +326,10 @@ class Auditor:
         """Audit one URL within the page timeout; any failure becomes a PageFailed, never a clean page."""
         is_home = url in state.homes
         try:
-            tab = await self.browser.new_tab()
+            tab = await self.browser.new_tab(PROFILES[site.profile])
         except BrowserGone:
             await self._restart()
-            tab = await self.browser.new_tab()
+            tab = await self.browser.new_tab(PROFILES[site.profile])
         reuse = False  # only a tab whose page was audited normally serves the next URL
         try:
             outcome = await asyncio.wait_for(self._audit(tab, site, url, is_home, frontier), self.options.timeout * 2)
@@ -368,13 +404,32 @@ class Auditor:
         if final != url and not frontier.redirected(url, final):
             frontier.record.skip(url, "duplicate")
             return None, []
+        settings = site.settings.for_url(final)
+        await self._wait(tab, settings)
         await self._still_on(tab, final)
         refresh = await tab.evaluate(_META_REFRESH)
         if refresh and refresh["url"] and refresh["delay"] <= META_REFRESH_MAX_DELAY:
             raise _Failure("meta-refresh", target=refresh["url"], links=[refresh["url"]])
         info = await tab.evaluate(_PAGE_INFO)
-        axe = await run_axe(tab, rule_ids=self.rule_ids, lang=self.options.lang or info["lang"] or None, compact=True)
-        subject_key = f"page:{final}"
+        regions = await tab.evaluate(_REGIONS, [list(settings.include), list(settings.exclude)])
+        if regions["invalid"]:
+            raise _Failure("bad-selector", selector=", ".join(regions["invalid"]))
+        if settings.include and not regions["included"]:
+            raise _Failure("include-missing", selector=", ".join(settings.include))
+        axe_lang = self.options.lang or info["lang"] or None
+        axe = await run_axe(
+            tab,
+            rule_ids=self.rule_ids,
+            lang=axe_lang,
+            compact=True,
+            include=regions["included"],
+            exclude=settings.exclude,
+        )
+        out_of_scope = []
+        for region in regions["excluded"]:  # a second, narrow run: what the excluded region would fail
+            inside = await run_axe(tab, rule_ids=self.rule_ids, lang=axe_lang, compact=True, include=[region])
+            out_of_scope += out_of_scope_items(self.checks, inside, region, final)
+        subject_key = page_key(final, site.profile)
         facts = PageFacts(final, is_home)
         probes: dict[str, ProbeResult] = {}
         wanted = {c.answer["builtin"]: c for c in self.checks if "builtin" in c.answer}
@@ -407,8 +462,19 @@ class Auditor:
             status=nav.status,
             links=links,
             axe_language=axe.get("axeLanguage"),
+            **_scope_attributes(settings, regions, out_of_scope),
         )
         return PageAudited(site, subject, findings), links
+
+    async def _wait(self, tab, settings: PageSettings) -> None:
+        """The page's wait conditions, within the page timeout: a page that never shows what it waits for fails."""
+        wait, seconds = settings.wait, self.options.timeout
+        if wait.selector and not await tab.evaluate(_WAIT_VISIBLE, [wait.selector, seconds * 1000]):
+            raise _Failure("wait-timeout", selector=wait.selector, seconds=seconds)
+        if wait.network_idle and not await tab.wait_network_idle(seconds):
+            raise _Failure("wait-timeout", selector="network idle", seconds=seconds)
+        if wait.delay:
+            await asyncio.sleep(wait.delay)
 
     async def _still_on(self, tab, url: str) -> None:
         """Raise if the page went elsewhere by itself (meta refresh, script redirect) since it loaded."""
@@ -441,6 +507,24 @@ class Auditor:
                     finding = Finding(**{**finding.__dict__, "evidence": (first, *finding.evidence[1:])})
             out.append(finding)
         return out
+
+
+def _scope_attributes(settings: PageSettings, regions: Mapping[str, Any], out_of_scope: list[dict]) -> dict:
+    """What a page subject records of its scope: the regions audited and excluded, and what lay out of scope."""
+    if not (settings.include or settings.exclude or settings.wait):
+        return {}
+    wait = settings.wait
+    return {
+        "scope": {
+            "include": list(settings.include),
+            "exclude": list(settings.exclude),
+            "excluded_present": list(regions["excluded"]),
+            "wait": {"selector": wait.selector, "network_idle": wait.network_idle, "delay": wait.delay}
+            if wait
+            else None,
+        },
+        "out_of_scope": out_of_scope,
+    }
 
 
 class _Failure(NavigationError):

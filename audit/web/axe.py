@@ -176,8 +176,23 @@ async def _partials(tab: FrameScripting, frame_path: list, context: Any, options
     return results
 
 
+def axe_context(include: Sequence[str] = (), exclude: Sequence[str] = ()) -> dict:
+    """axe's own context object: the whole page, or only the `include` regions, less the `exclude` regions
+    (CSS selectors of the top document; axe applies them inside frames and shadow roots as it runs)."""
+    context: dict[str, Any] = {"exclude": [[s] for s in exclude]}
+    if include:
+        context["include"] = [[s] for s in include]
+    return context
+
+
 async def run_axe(
-    tab: FrameScripting, *, rule_ids: Iterable[str] | None = None, lang: str | None = None, compact: bool = False
+    tab: FrameScripting,
+    *,
+    rule_ids: Iterable[str] | None = None,
+    lang: str | None = None,
+    compact: bool = False,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> dict:
     """Run axe-core in every frame of the loaded page and return axe's results object (JSON-able).
 
@@ -187,13 +202,15 @@ async def run_axe(
     page without frames a compact run is one `axe.run` with `resultTypes: [violations, incomplete]`,
     which spares axe the selector and snippet of every passing node; a reporter counts the passing nodes
     from axe's raw results, so the passed counts are those of a full run.
+    `include` / `exclude`: CSS selectors narrowing the run (axe's context); with `include`, axe leaves out its
+    page-level rules (document title, language, bypass blocks), which judge a whole document.
     """
     options = run_options(rule_ids)
     if lang is None:
         await _prepare(tab, [], None)
         lang = await tab.evaluate("() => document.documentElement.lang || ''")
     locale = "zh" if is_chinese(lang) else None
-    context = {"exclude": []}
+    context = axe_context(include, exclude)
     await _prepare(tab, [], locale)
     frame_contexts = await tab.evaluate(_FRAME_CONTEXTS, [context, options])
     if not frame_contexts:  # no frames to visit: run and finish in the page (compact: axe.run, passes counted)

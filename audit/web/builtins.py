@@ -325,7 +325,9 @@ async def elder_mode_entry(tab: Any, options: Mapping[str, Any], facts: PageFact
     else:
         via, evidence = f"toolbar {toolbar}: aria.oldFixedStart()", {"url": facts.url}
         action, arg, is_generic = _OLD_FIXED, None, False
-    await tab.set_viewport(*activation.get("viewport", (1280, 1024)))  # a probe before may have narrowed it
+    # a probe before may have narrowed the viewport; a mobile profile goes back to its own width
+    own = getattr(tab, "profile_viewport", None)
+    await tab.set_viewport(*(own if own and own[0] < 1024 else activation.get("viewport", (1280, 1024))))
     start = await _main_text(tab)
     if not start or start["px"] is None:
         return _review(evidence, say("web.probe.elder.unmeasured", via=via), measured={"via": via})

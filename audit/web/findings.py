@@ -142,3 +142,29 @@ def page_findings(
         if finding is not None:
             findings.append(finding)
     return sorted(findings, key=lambda f: f.check_id)
+
+
+def out_of_scope_items(checks: Iterable[Check], axe_results: Mapping[str, Any], region: str, url: str) -> list[dict]:
+    """What axe found failing or to review inside an excluded region: listed as out of scope, never scored.
+
+    One item per check: its outcome, worst severity, instance count and evidence (as a finding's)."""
+    by_rule = index_results(axe_results)
+    items = []
+    for check in checks:
+        if "axe" not in check.answer:
+            continue
+        finding = axe_finding(check, by_rule, "", url)
+        if finding is None or finding.outcome not in (Outcome.FAIL, Outcome.REVIEW):
+            continue
+        instances = finding.extra.get("instances") or len(finding.evidence)
+        items.append(
+            {
+                "check": check.id,
+                "outcome": finding.outcome.value,
+                "severity": finding.severity.value if finding.severity else None,
+                "region": region,
+                "instances": instances,
+                "evidence": [dict(e) for e in finding.evidence],
+            }
+        )
+    return items

@@ -9,8 +9,9 @@ from typing import Any
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
+from audit.web.settings import DEFAULT_PROFILE, PROFILES, Profile
 
-VIEWPORT = {"width": 1280, "height": 1024}
+VIEWPORT = {"width": PROFILES[DEFAULT_PROFILE].width, "height": PROFILES[DEFAULT_PROFILE].height}
 # Pages one tab serves before it is closed: reusing a tab saves its creation, but its renderer's memory
 # grows with every page it keeps (freed documents are collected lazily), so tabs are renewed now and then.
 TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "6"))
@@ -50,9 +51,10 @@ async def _answer_dialog(dialog: Any) -> None:
 class PlaywrightTab:
     """One page (tab). All methods raise NavigationError/BrowserGone, never Playwright's own errors."""
 
-    def __init__(self, page: Any, pool: list | None = None):
+    def __init__(self, page: Any, pool: list | None = None, profile: Profile = PROFILES[DEFAULT_PROFILE]):
         self.page = page
-        self.pool = pool  # the launcher's idle tabs: close(reuse=True) puts the tab back there
+        self.pool = pool  # the launcher's idle tabs of this profile: close(reuse=True) puts the tab back there
+        self.profile_viewport = (profile.width, profile.height)
         self.crashed = False
         self.resized = False
         self.uses = 0
@@ -116,6 +118,16 @@ class PlaywrightTab:
     async def press_tab(self) -> None:
         await self.page.keyboard.press("Tab")
 
+    async def wait_network_idle(self, timeout_s: float) -> bool:
+        """Playwright's network idle: no request for 500 ms. False when the page stays busy past the timeout."""
+        try:
+            await self.page.wait_for_load_state("networkidle", timeout=timeout_s * 1000)
+            return True
+        except Exception as exc:
+            if type(exc).__name__ == "TimeoutError":
+                return False
+            raise self._error(exc) from exc
+
     async def set_viewport(self, width: int, height: int) -> None:
         self.resized = True
         await self.page.set_viewport_size({"width": width, "height": height})
@@ -138,7 +150,9 @@ class PlaywrightTab:
         if reuse and self.pool is not None and self.uses < TAB_USES and not self.crashed and not self.page.is_closed():
             try:
                 if self.resized:
-                    await asyncio.wait_for(self.page.set_viewport_size(VIEWPORT), CLOSE_TIMEOUT_S)
+                    width, height = self.profile_viewport
+                    size = {"width": width, "height": height}
+                    await asyncio.wait_for(self.page.set_viewport_size(size), CLOSE_TIMEOUT_S)
                     self.resized = False
                 await asyncio.wait_for(
                     self.page.goto("about:blank", wait_until="commit", timeout=5000), CLOSE_TIMEOUT_S
@@ -166,8 +180,9 @@ class PlaywrightLauncher:
         self.init_scripts = list(init_scripts)  # run in every frame before the page's own scripts
         self._pw = None
         self.browser = None
-        self.context = None
-        self._idle: list[PlaywrightTab] = []
+        self.context = None  # the desktop profile's; other profiles get theirs when first asked for
+        self.contexts: dict[str, Any] = {}
+        self.pools: dict[str, list[PlaywrightTab]] = {}  # idle tabs by profile, for the next URL
 
     async def start(self) -> None:
         from playwright.async_api import async_playwright
@@ -177,11 +192,32 @@ class PlaywrightLauncher:
         self.browser = await self._pw.chromium.launch(
             executable_path=self.executable, headless=self.headless, args=list(LAUNCH_ARGS)
         )
-        self.context = await self.browser.new_context(
-            viewport=VIEWPORT, ignore_https_errors=False, service_workers="block"
-        )
-        for script in self.init_scripts:
-            await self.context.add_init_script(script)
+        self.contexts = {}
+        self.context = await self._context(PROFILES[DEFAULT_PROFILE])
+
+    async def _context(self, profile: Profile):
+        """One browser context per profile: viewport, user agent, touch and mobile emulation are set per context."""
+        if profile.name not in self.contexts:
+            extra: dict[str, Any] = {}
+            if profile.name != DEFAULT_PROFILE:
+                extra = {"is_mobile": profile.mobile, "has_touch": profile.touch, "device_scale_factor": profile.scale}
+                if profile.user_agent:
+                    extra["user_agent"] = profile.user_agent
+            context = await self.browser.new_context(
+                viewport={"width": profile.width, "height": profile.height},
+                ignore_https_errors=False,
+                service_workers="block",
+                **extra,
+            )
+            for script in self.init_scripts:
+                await context.add_init_script(script)
+            self.contexts[profile.name] = context
+        return self.contexts[profile.name]
+
+    @property
+    def _idle(self) -> list[PlaywrightTab]:
+        """Every idle tab, of every profile."""
+        return [tab for pool in self.pools.values() for tab in pool]
 
     @property
     def version(self) -> str:
@@ -190,13 +226,15 @@ class PlaywrightLauncher:
     def alive(self) -> bool:
         return bool(self.browser and self.browser.is_connected())
 
-    async def new_tab(self) -> PlaywrightTab:
-        while self._idle:
-            tab = self._idle.pop()
+    async def new_tab(self, profile: Profile = PROFILES[DEFAULT_PROFILE]) -> PlaywrightTab:
+        idle = self.pools.setdefault(profile.name, [])
+        while idle:
+            tab = idle.pop()
             if not tab.crashed and not tab.page.is_closed():
                 return tab
         try:
-            return PlaywrightTab(await self.context.new_page(), self._idle)
+            context = await self._context(profile)
+            return PlaywrightTab(await context.new_page(), idle, profile)
         except Exception as exc:
             raise BrowserGone(str(exc).splitlines()[0]) from exc
 
@@ -205,7 +243,7 @@ class PlaywrightLauncher:
         await self.start()
 
     async def close_browser(self) -> None:
-        self._idle = []
+        self.pools = {}
         try:
             if self.browser:
                 await asyncio.wait_for(self.browser.close(), CLOSE_TIMEOUT_S)
@@ -213,6 +251,7 @@ class PlaywrightLauncher:
             # driver in close()
             pass
         self.browser = self.context = None
+        self.contexts = {}
 
     async def close(self) -> None:
         await self.close_browser()

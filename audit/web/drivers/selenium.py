@@ -21,6 +21,7 @@ from typing import Any
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
+from audit.web.settings import DEFAULT_PROFILE, PROFILES, Profile
 
 # Wraps a page function so its (possibly async) value comes back as JSON text, which every driver passes intact.
 _ASYNC_WRAPPER = """const done = arguments[arguments.length - 1];
@@ -29,6 +30,13 @@ Promise.resolve((%s)(arguments[0])).then(
   e => done(JSON.stringify({error: String(e && e.stack || e)})));"""
 _STATUS = """const e = performance.getEntriesByType('navigation')[0];
 return e ? [e.responseStatus || null, document.contentType] : [null, document.contentType];"""
+# WebDriver has no network-idle signal: no new resource timing entry for 500 ms stands in for it (a request
+# still in flight is not seen until it ends).
+_QUIET_NETWORK = """(ms) => new Promise(resolve => { const end = Date.now() + ms; let count = -1, since = Date.now();
+  const poll = () => { const n = performance.getEntriesByType('resource').length;
+    if (n !== count) { count = n; since = Date.now(); }
+    if (Date.now() - since >= 500) resolve(true); else if (Date.now() > end) resolve(false); else setTimeout(poll, 100); };
+  poll(); })"""
 
 
 def classify(exc: Exception) -> Exception:
@@ -100,6 +108,8 @@ class Session:
         self.driver = driver
         self.lock = asyncio.Lock()
         self.broken = False
+        self.profile = DEFAULT_PROFILE  # the profile its emulation is set for
+        self.user_agent: str | None = None  # the browser's own, to restore after a mobile profile
 
     def kill(self) -> None:
         """End a hung session without waiting on it: this unblocks the thread stuck in its call."""
@@ -126,11 +136,50 @@ class Session:
 
 
 class SeleniumTab:
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, profile: Profile = PROFILES[DEFAULT_PROFILE]):
         self.session = session
         self.driver = session.driver
         self.lock = session.lock
         self.budget = 60.0 + CALL_MARGIN
+        self.profile = profile
+        self.profile_viewport = (profile.width, profile.height)
+
+    async def emulate(self) -> None:
+        """Set the session's device emulation (viewport, user agent, touch) for this tab's profile, through
+        Chromium's DevTools protocol; a session keeps it until a tab of another profile takes the session."""
+        if self.session.profile == self.profile.name:
+            return
+        profile, session = self.profile, self.session
+
+        def apply():
+            if session.user_agent is None:
+                session.user_agent = self.driver.execute_script("return navigator.userAgent")
+            self.driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {
+                    "width": profile.width,
+                    "height": profile.height,
+                    "deviceScaleFactor": profile.scale,
+                    "mobile": profile.mobile,
+                },
+            )
+            self.driver.execute_cdp_cmd(
+                "Emulation.setUserAgentOverride", {"userAgent": profile.user_agent or session.user_agent}
+            )
+            self.driver.execute_cdp_cmd(
+                "Emulation.setTouchEmulationEnabled",
+                {"enabled": profile.touch, "maxTouchPoints": 5 if profile.touch else 1},
+            )
+            if profile.name == DEFAULT_PROFILE:
+                self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        try:
+            await self._call(apply, budget=10)
+        except NavigationError as exc:  # no CDP (a Grid node): the profile cannot be emulated
+            raise NavigationError(
+                "navigation", f"the {profile.name} profile needs Chromium's DevTools protocol"
+            ) from exc
+        session.profile = profile.name
 
     async def _call(self, fn, *args, budget: float | None = None, navigation: bool = False):
         """Run a WebDriver call under the watchdog; a hung or abandoned call breaks (kills) the session."""
@@ -207,13 +256,18 @@ class SeleniumTab:
 
         await self._call(press)
 
+    async def wait_network_idle(self, timeout_s: float) -> bool:
+        return bool(await self.evaluate(_QUIET_NETWORK, timeout_s * 1000))
+
     async def set_viewport(self, width: int, height: int) -> None:
+        profile = self.profile
+
         def resize():
             # window size includes browser chrome; set the layout viewport through CDP when local
             try:
                 self.driver.execute_cdp_cmd(
                     "Emulation.setDeviceMetricsOverride",
-                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                    {"width": width, "height": height, "deviceScaleFactor": profile.scale, "mobile": profile.mobile},
                 )
             except Exception:  # noqa: BLE001 - no CDP (a Grid node): size the window instead
                 self.driver.set_window_size(width, height)
@@ -235,9 +289,22 @@ class SeleniumTab:
     async def close(self, reuse: bool = False) -> None:
         """Blank the session's window and hand the session back to the pool (sessions are always reused)."""
 
+        profile = self.profile
+
         def reset():
             try:
-                self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+                if profile.name == DEFAULT_PROFILE:
+                    self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+                else:  # back to the profile's own viewport (a probe may have narrowed it)
+                    self.driver.execute_cdp_cmd(
+                        "Emulation.setDeviceMetricsOverride",
+                        {
+                            "width": profile.width,
+                            "height": profile.height,
+                            "deviceScaleFactor": profile.scale,
+                            "mobile": True,
+                        },
+                    )
             except Exception:  # noqa: BLE001, S110 - no CDP (a Grid node): nothing was overridden
                 pass
             self.driver.get("about:blank")
@@ -318,7 +385,7 @@ class SeleniumLauncher:
         except Exception:  # noqa: BLE001 - whatever the driver raises, a browser that cannot answer is not alive
             return False
 
-    async def new_tab(self) -> SeleniumTab:
+    async def new_tab(self, profile: Profile = PROFILES[DEFAULT_PROFILE]) -> SeleniumTab:
         while True:
             for index, session in enumerate(self.sessions):
                 if not session.lock.locked():
@@ -327,7 +394,13 @@ class SeleniumLauncher:
                         fresh = await self._new_session()
                         await fresh.lock.acquire()
                         self.sessions[index] = session = fresh
-                    return SeleniumTab(session)
+                    tab = SeleniumTab(session, profile)
+                    try:
+                        await tab.emulate()
+                    except BaseException:
+                        session.lock.release()
+                        raise
+                    return tab
             await asyncio.sleep(0.05)
 
     async def restart(self) -> None:
