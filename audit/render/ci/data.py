@@ -24,6 +24,18 @@ def _clause_labels(check, lang: str) -> list[str]:
     return [f"{c.standard} {c.clause}" + ("" if c.verified else marker) for c in check.clauses]
 
 
+def _check_entry(check, lang: str) -> dict[str, Any]:
+    return {
+        "id": check.id,
+        "title": check.text(lang),
+        "help": check.help.get(lang, ""),
+        "level": check.level,
+        "clauses": _clause_labels(check, lang),
+        "axe": list(check.answer.get("axe", [])),
+        "builtin": check.answer.get("builtin"),
+    }
+
+
 def _origins(finding) -> dict[str, Any]:
     """Whose failure it is: `origin` site / third-party-toolbar / mixed, `origins` instance counts by origin."""
     origins = dict(finding.extra.get("origins") or {})
@@ -87,6 +99,7 @@ def build_report(
             "coverage": round(score.coverage, 3) if score else None,
             "failures": [],
             "reviews": [],
+            "profile": subject.attributes.get("profile") or "desktop",
         }
         if subject.kind == "website":
             entry["start_urls"] = list(subject.attributes.get("start_urls") or [subject.url])
@@ -100,6 +113,8 @@ def build_report(
             sites[key] = entry
         else:
             entry["template"] = subject.attributes.get("template")
+            # found inside excluded regions (the config's exclude selectors): listed here, never in the scores
+            entry["out_of_scope"] = list(subject.attributes.get("out_of_scope") or [])
             pages[key] = entry
     for finding in store.findings(round_id):
         check = catalog.checks.get(finding.check_id)
@@ -109,15 +124,7 @@ def build_report(
         if finding.outcome.value == "review" and check.answer.get("information_only"):
             continue  # e.g. toolbar fingerprints: information, not something to review
         severity = effective_severity(finding, check).value
-        checks_used[check.id] = {
-            "id": check.id,
-            "title": check.text(lang),
-            "help": check.help.get(lang, ""),
-            "level": check.level,
-            "clauses": _clause_labels(check, lang),
-            "axe": list(check.answer.get("axe", [])),
-            "builtin": check.answer.get("builtin"),
-        }
+        checks_used[check.id] = _check_entry(check, lang)
         on_page = finding.subject_key in pages
         states = baseline_states(finding) if baseline_states is not None and on_page else None
         counts, evidence = _baseline(finding, states)
@@ -135,6 +142,11 @@ def build_report(
                 **_origins(finding),
             }
         )
+    for page in pages.values():  # out-of-scope items name their checks too
+        for item in page["out_of_scope"]:
+            check = catalog.checks.get(item.get("check"))
+            if check is not None:
+                checks_used.setdefault(check.id, _check_entry(check, lang))
     errors, broken = [], []
     for e in stored_errors:
         item = {
@@ -185,4 +197,5 @@ def _summary(sites: dict, pages: list[dict], errors: list, broken: list, baselin
         "new": sum(i["new"] for i in items),
         "known": sum(i["known"] for i in items),
         "baseline": baseline,
+        "out_of_scope": sum(i["instances"] for p in pages for i in p["out_of_scope"]),
     }

@@ -45,6 +45,10 @@ TEXT = {
         "not_audited": "未检测到任何页面",
         "summary": "{pages} 页 · 未通过 {failures} 项 · 需人工复核 {reviews} 项 · 失效链接 {broken} 个 · 出错 {errors} 页",
         "summary_baseline": "相对基线：新增 {new} 个实例，已知 {known} 个",
+        "summary_out_of_scope": "排除区域内 {count} 个实例（列出，不计分）",
+        "out_of_scope": "范围外（排除区域，不计分）",
+        "region": "区域",
+        "profiles": {"desktop": "桌面端", "mobile": "移动端"},
         # origin labels live apart from the column headers: "site" is also a header key
         "origins": {"site": "网站自身", "third-party-toolbar": "第三方无障碍工具条", "mixed": "网站自身与第三方工具条"},
     },
@@ -83,6 +87,10 @@ TEXT = {
         "not_audited": "no page was audited",
         "summary": "{pages} pages · {failures} failed checks · {reviews} to review · {broken} broken links · {errors} errors",
         "summary_baseline": "against the baseline: {new} new instances, {known} known",
+        "summary_out_of_scope": "{count} instances inside excluded regions (listed, not scored)",
+        "out_of_scope": "Out of scope (excluded regions, not scored)",
+        "region": "Region",
+        "profiles": {"desktop": "desktop", "mobile": "mobile"},
         "origins": {
             "site": "the site",
             "third-party-toolbar": "third-party toolbar",
@@ -106,7 +114,16 @@ def summary_text(t: dict, report: dict) -> str:
     )
     if summary.get("baseline"):
         text += " · " + t["summary_baseline"].format(new=summary["new"], known=summary["known"])
+    if summary.get("out_of_scope"):
+        text += " · " + t["summary_out_of_scope"].format(count=summary["out_of_scope"])
     return text
+
+
+def page_label(t: dict, page: dict) -> str:
+    """A page's URL, with its browser profile when it is not desktop: one page in two profiles is two entries."""
+    url = page.get("url") or page["key"]
+    profile = page.get("profile") or "desktop"
+    return url if profile == "desktop" else f"{url} [{t['profiles'].get(profile, profile)}]"
 
 
 def state_text(t: dict, item: dict) -> str:
@@ -145,7 +162,7 @@ def render_junit(report: dict) -> str:
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=page["url"] or page["key"],
+            name=page_label(TEXT["en"], page),
             tests=str(max(1, len(page["failures"]) + len(reviews))),
             failures=str(len(page["failures"])),
             errors="0",
@@ -258,12 +275,14 @@ def render_sarif(report: dict) -> str:
                         "severity": failure["severity"],
                         "origin": evidence.get("origin") or "site",
                         "review": review,
+                        "profile": page.get("profile") or "desktop",
                     },
                 }
                 state = evidence.get("baseline_state") or failure.get("baseline_state")
                 if state in SARIF_BASELINE:
                     result["baselineState"] = SARIF_BASELINE[state]
                 results.append(result)
+    results += _sarif_out_of_scope(report, index)
     for link in broken:
         location = {"physicalLocation": {"artifactLocation": {"uri": link["url"]}}}
         results.append(
@@ -298,6 +317,42 @@ def render_sarif(report: dict) -> str:
     }
     sarif = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, ensure_ascii=False, indent=1) + "\n"
+
+
+def _sarif_out_of_scope(report: dict, index: dict) -> list[dict]:
+    """Instances inside excluded regions: results suppressed as out of scope (SARIF's own way to list, not count)."""
+    results = []
+    for page in report["pages"]:
+        for item in page.get("out_of_scope", []):
+            if item["check"] not in index:
+                continue
+            for evidence in item["evidence"] or [{}]:
+                location = {"physicalLocation": {"artifactLocation": {"uri": page["url"]}}}
+                if evidence.get("selector"):
+                    location["logicalLocations"] = [
+                        {"fullyQualifiedName": _selector_text(evidence["selector"]), "kind": "element"}
+                    ]
+                results.append(
+                    {
+                        "ruleId": item["check"],
+                        "ruleIndex": index[item["check"]],
+                        "level": "note"
+                        if item["outcome"] == "review"
+                        else SARIF_LEVEL.get(item["severity"], "warning"),
+                        "message": {"text": evidence.get("message") or _title(report, item["check"])},
+                        "locations": [location],
+                        "suppressions": [
+                            {"kind": "external", "justification": f"out of scope: inside {item['region']}"}
+                        ],
+                        "properties": {
+                            "severity": item["severity"],
+                            "out_of_scope": True,
+                            "region": item["region"],
+                            "profile": page.get("profile") or "desktop",
+                        },
+                    }
+                )
+    return results
 
 
 def _md_state(t: dict, failure: dict) -> str:
@@ -343,7 +398,7 @@ def render_markdown(report: dict) -> str:
             state = f" {_md_state(t, failure)} |" if with_baseline else ""
             lines.append(
                 f"| {failure['severity']} | {_md_cell(_title(report, failure['check']))} | "
-                f"{_md_cell(page['url'])} | {failure['failed']}/{failure['passed']} | "
+                f"{_md_cell(page_label(t, page))} | {failure['failed']}/{failure['passed']} | "
                 f"{_md_cell(origin_text(t, failure))} |{state}"
             )
     else:
@@ -358,8 +413,18 @@ def render_markdown(report: dict) -> str:
         for page, review in reviews[:50]:
             where = "; ".join(_selector_text(e.get("selector")) for e in review["evidence"][:3])
             lines.append(
-                f"| {review['severity']} | {_md_cell(_title(report, review['check']))} | {_md_cell(page['url'])} | "
+                f"| {review['severity']} | {_md_cell(_title(report, review['check']))} | {_md_cell(page_label(t, page))} | "
                 f"{_md_cell(where)} |"
+            )
+    outside = [(p, i) for p in report["pages"] for i in p.get("out_of_scope", [])]
+    if outside:
+        lines += ["", f"### {t['out_of_scope']} ({sum(i['instances'] for _, i in outside)})", ""]
+        lines += [f"| {t['severity']} | {t['check']} | {t['pages']} | {t['region']} | {t['instances']} |"]
+        lines += ["|---|---|---|---|---|"]
+        for page, item in outside[:50]:
+            lines.append(
+                f"| {_md_cell(item['severity'])} | {_md_cell(_title(report, item['check']))} | "
+                f"{_md_cell(page_label(t, page))} | {_md_cell(item['region'])} | {item['instances']} |"
             )
     broken = report.get("broken_links", [])
     if broken:
@@ -392,4 +457,5 @@ def render_html(report: dict) -> str:
         origin_text=lambda item: origin_text(t, item),
         state_text=lambda item: state_text(t, item),
         summary=summary_text(t, report),
+        page_label=lambda page: page_label(t, page),
     )
