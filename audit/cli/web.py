@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from audit.cli.common import EXIT_ERROR, catalog_from, store_from
+from audit.cli.web_config import CONFIG_NAME
+from audit.cli.web_options import DEFAULTS, WebOptions
+from audit.web.settings import PROFILES
 
 FORMAT_NAMES = ("json", "junit", "sarif", "md", "html")
 SEVERITIES = ("critical", "serious", "moderate", "minor")
 FAIL_ON = (*SEVERITIES, "review", "broken-links")
+PROFILE_NAMES = tuple(PROFILES)
+PATH_KEYS = ("sites-file", "baseline", "screenshots", "out")  # file keys naming paths
 # Options a resumed round takes from its own record (the crawl it started must go on as it began).
 RECORDED = (
     "max_pages",
@@ -31,6 +39,7 @@ RECORDED = (
     "screenshots_dir",
     "ignore_checks",
     "no_builtins",
+    "profiles",
 )
 
 
@@ -95,24 +104,42 @@ class Progress:
 @click.command("web")
 @click.argument("urls", nargs=-1)
 @click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help=f"Config file (default: {CONFIG_NAME}, else [tool.a11y-audit] in pyproject.toml, in this folder).",
+)
+@click.option("--no-config", is_flag=True, help="Read no config file.")
+@click.option(
+    "--profile",
+    "profiles",
+    default=",".join(DEFAULTS.profiles),
+    show_default=True,
+    help=f"Browser profiles: {','.join(PROFILE_NAMES)} (a page seen in two profiles is two entries).",
+)
+@click.option(
     "--sites",
     "sites_file",
     type=click.Path(exists=True, dir_okay=False),
     help="File of portals: URL, division code, name (one per line).",
 )
-@click.option("--max-pages", default=50, show_default=True, help="Page budget per site.")
-@click.option("--max-depth", default=3, show_default=True, help="Link depth from the start page.")
-@click.option("--per-template", default=3, show_default=True, help="Pages sampled per page template (WCAG-EM).")
-@click.option("--scope", type=click.Choice(["host", "domain"]), default="host", show_default=True)
+@click.option("--max-pages", default=DEFAULTS.max_pages, show_default=True, help="Page budget per site.")
+@click.option("--max-depth", default=DEFAULTS.max_depth, show_default=True, help="Link depth from the start page.")
+@click.option(
+    "--per-template",
+    default=DEFAULTS.per_template,
+    show_default=True,
+    help="Pages sampled per page template (WCAG-EM).",
+)
+@click.option("--scope", type=click.Choice(["host", "domain"]), default=DEFAULTS.scope, show_default=True)
 @click.option("--include", multiple=True, help="Only URLs matching this regex (repeatable).")
 @click.option("--exclude", multiple=True, help="Skip URLs matching this regex (repeatable).")
 @click.option("--key-page", multiple=True, help="Always audit this URL (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Ignore robots.txt (only for your own site).")
 @click.option("--no-sitemap", is_flag=True, help="Do not read sitemap.xml.")
-@click.option("--concurrency", default=2, show_default=True, help="Browser tabs per host.")
-@click.option("--delay", default=0.5, show_default=True, help="Seconds between requests of one tab.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds per page.")
-@click.option("--driver", type=click.Choice(["playwright", "selenium"]), default="playwright", show_default=True)
+@click.option("--concurrency", default=DEFAULTS.concurrency, show_default=True, help="Browser tabs per host.")
+@click.option("--delay", default=DEFAULTS.delay, show_default=True, help="Seconds between requests of one tab.")
+@click.option("--timeout", default=DEFAULTS.timeout, show_default=True, help="Seconds per page.")
+@click.option("--driver", type=click.Choice(["playwright", "selenium"]), default=DEFAULTS.driver, show_default=True)
 @click.option("--remote-url", help="W3C WebDriver / Selenium Grid URL (with --driver selenium).")
 @click.option(
     "--axe-lang",
@@ -136,156 +163,222 @@ class Progress:
 )
 @click.option("--baseline", type=click.Path(dir_okay=False), help="JSON file of accepted findings.")
 @click.option("--update-baseline", is_flag=True, help="Write the current failures into --baseline.")
-@click.option("--format", "formats", default="json", show_default=True, help=f"Outputs: {','.join(FORMAT_NAMES)}.")
-@click.option("--out", "out_dir", default="a11y-results", show_default=True, type=click.Path(file_okay=False))
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULTS.formats),
+    show_default=True,
+    help=f"Outputs: {','.join(FORMAT_NAMES)}.",
+)
+@click.option("--out", "out_dir", default=DEFAULTS.out_dir, show_default=True, type=click.Path(file_okay=False))
 @click.option("--resume", is_flag=True, help="Continue the last unfinished web round.")
 @click.option("--label", help="A label for the round.")
 @click.pass_context
-def command(
-    ctx: click.Context,
-    urls,
-    sites_file,
-    max_pages,
-    max_depth,
-    per_template,
-    scope,
-    include,
-    exclude,
-    key_page,
-    ignore_robots,
-    no_sitemap,
-    concurrency,
-    delay,
-    timeout,
-    driver,
-    remote_url,
-    axe_lang,
-    screenshots_dir,
-    fail_under,
-    fail_on,
-    ignore_checks,
-    no_builtins,
-    baseline,
-    update_baseline,
-    formats,
-    out_dir,
-    resume,
-    label,
-) -> None:
+def command(ctx: click.Context, **_params) -> None:
     """Audit portals: crawl, run axe-core and the portal checks, write CI outputs.
 
     \b
+    With no URL, the sites come from the config file (a11y-audit.toml, or [tool.a11y-audit] in pyproject.toml,
+    in this folder): every option below, and per-site scope selectors, wait conditions and profiles. A flag given
+    here overrides the file. See docs/web.md.
     Exit codes: 0 audited and thresholds met, 2 audited and a threshold crossed, 1 the tool could not audit
     what was asked (nothing audited, a page that timed out or crashed, bad input, no browser).
     Broken links and "needs review" items are findings: --fail-on broken-links,review makes them count.
     Example:
         a11y-audit web https://www.example.gov.cn/ --fail-on critical,serious --format junit,sarif,md
     """
-    from audit.model import Severity
-    from audit.render.ci import build_report, write_outputs
-    from audit.runs import current_scores
-    from audit.runs.web import Gate, evaluate_gate, recorded_options, recorded_sites, run_web, unfinished_round
-    from audit.web.auditor import AuditOptions, Site, merge_sites
-    from audit.web.baseline import instance_states, read_baseline, write_baseline
-    from audit.web.crawl import CrawlOptions
-
     lang = ctx.obj["lang"]
     catalog = catalog_from(ctx)
     m = catalog.messages
+    config = _config(ctx, m, lang)
+    options = WebOptions.resolve(ctx, _file_options(config))
+    sites = _sites(options, config, m)
+    ignore_checks = _check_options(options, catalog)
+    accepted = None
+    if options.baseline and not options.update_baseline:
+        from audit.web.baseline import read_baseline
 
-    def fail(key: str, **values) -> None:
-        click.echo(m.both(key, **values), err=True)
-        sys.exit(EXIT_ERROR)
+        try:
+            accepted = frozenset(read_baseline(options.baseline))
+        except ValueError as exc:
+            _fail(m, "web.cli.bad-baseline", file=options.baseline, problem=exc)
+    store = store_from(ctx)
+    round_, accepted = _audit(ctx, store, catalog, options, sites, ignore_checks, accepted)
+    _report(store, catalog, round_, options, accepted, lang)
 
+
+def _fail(m, key: str, **values) -> NoReturn:
+    click.echo(m.both(key, **values), err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _config(ctx: click.Context, m, lang: str):
+    """The config file: --config, else the one found in this folder; None with --no-config or none found."""
+    from audit.cli.web_config import ConfigError, discover, load
+
+    if ctx.params["no_config"]:
+        return None
+    path = Path(ctx.params["config"]) if ctx.params["config"] else discover(Path.cwd())
+    if path is None:
+        return None
+    if not path.is_file():
+        _fail(m, "web.config.not-found", file=path)
     try:
-        sites = [Site(u) for u in urls] + (read_sites(sites_file, m) if sites_file else [])
+        config = load(path)
+    except ConfigError as exc:
+        click.echo("\n".join(p.both(m) for p in exc.problems), err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(m.t("web.config.reading", lang, file=path), err=True)
+    return config
+
+
+def _file_options(config) -> dict:
+    """The file's options; its paths are relative to the file's folder, not to where the command runs."""
+    if config is None:
+        return {}
+    values = dict(config.options)
+    for key in PATH_KEYS:
+        if key in values:
+            values[key] = str(config.path.parent / values[key])
+    return values
+
+
+def _sites(options: WebOptions, config, m) -> list:
+    """The command line's URLs and --sites file, else the config file's sites; each in every profile asked for."""
+    from audit.cli.web_config import config_sites
+    from audit.web.auditor import Site
+
+    for profile in options.profiles:
+        if profile not in PROFILE_NAMES:
+            _fail(m, "web.cli.bad-profile", value=profile, profiles=", ".join(PROFILE_NAMES))
+    if options.sites_file and not Path(options.sites_file).is_file():
+        _fail(m, "web.config.not-found", file=options.sites_file)
+    try:
+        given = [Site(u) for u in options.urls] + (read_sites(options.sites_file, m) if options.sites_file else [])
     except click.ClickException as exc:
         click.echo(exc.message, err=True)
         sys.exit(EXIT_ERROR)
-    for site in sites:
+    for site in given:
         if not site.url.startswith(("http://", "https://")):
-            fail("web.cli.bad-url", url=site.url)
-    if not sites and not resume:
-        fail("web.cli.no-urls")
-    severities = [s.strip() for s in fail_on.split(",") if s.strip()]
-    for value in severities:
+            _fail(m, "web.cli.bad-url", url=site.url)
+    sites = [replace(s, profile=p) for s in given for p in options.profiles]
+    if not sites and config is not None:
+        sites = config_sites(config, options.profiles)
+    if not sites and not options.resume:
+        _fail(m, "web.cli.no-urls")
+    return sites
+
+
+def _check_options(options: WebOptions, catalog) -> tuple[str, ...]:
+    """Check the values click cannot (severities, formats, check ids); the checks to leave out."""
+    m = catalog.messages
+    for value in options.fail_on:
         if value not in FAIL_ON:
-            fail("web.cli.bad-severity", value=value)
-    for check_id in ignore_checks:
+            _fail(m, "web.cli.bad-severity", value=value)
+    for name in options.formats:
+        if name not in FORMAT_NAMES:
+            raise click.BadParameter(f"{name} (one of {', '.join(FORMAT_NAMES)})", param_hint="--format")
+    for check_id in options.ignore_checks:
         if check_id not in catalog.checks:
-            fail("web.cli.unknown-check", check=check_id)
-    if no_builtins:  # the same as --ignore for each probe check: recorded in the round's options.ignore
+            _fail(m, "web.cli.unknown-check", check=check_id)
+    ignore_checks = tuple(options.ignore_checks)
+    if options.no_builtins:  # the same as --ignore for each probe check: recorded in the round's options.ignore
         from audit.runs.web import web_checks
 
         ignore_checks = tuple(
             dict.fromkeys([*ignore_checks, *(c.id for c in web_checks(catalog) if "builtin" in c.answer)])
         )
-    wanted_formats = [f.strip() for f in formats.split(",") if f.strip()]
-    for name in wanted_formats:
-        if name not in FORMAT_NAMES:
-            raise click.BadParameter(f"{name} (one of {', '.join(FORMAT_NAMES)})", param_hint="--format")
-    accepted = None
-    if baseline and not update_baseline:
-        try:
-            accepted = frozenset(read_baseline(baseline))
-        except ValueError as exc:
-            fail("web.cli.bad-baseline", file=baseline, problem=exc)
+    return ignore_checks
 
-    store = store_from(ctx)
-    previous = unfinished_round(store) if resume else None
-    if resume and previous is None:
-        fail("web.cli.no-resume")
-    options = AuditOptions(
+
+def audit_options(options: WebOptions):
+    """The auditor's options from the command's."""
+    from audit.web.auditor import AuditOptions
+    from audit.web.crawl import CrawlOptions
+
+    return AuditOptions(
         crawl=CrawlOptions(
-            max_pages=max_pages,
-            max_depth=max_depth,
-            per_template=per_template,
-            scope=scope,
-            include=tuple(include),
-            exclude=tuple(exclude),
-            obey_robots=not ignore_robots,
-            use_sitemaps=not no_sitemap,
-            key_pages=tuple(key_page),
-            per_host_concurrency=concurrency,
-            delay=delay,
+            max_pages=options.max_pages,
+            max_depth=options.max_depth,
+            per_template=options.per_template,
+            scope=options.scope,
+            include=tuple(options.include),
+            exclude=tuple(options.exclude),
+            obey_robots=not options.ignore_robots,
+            use_sitemaps=not options.no_sitemap,
+            key_pages=tuple(options.key_page),
+            per_host_concurrency=options.concurrency,
+            delay=options.delay,
         ),
-        driver=driver,
-        remote_url=remote_url,
-        timeout=timeout,
-        lang=axe_lang,
-        screenshots_dir=screenshots_dir,
+        driver=options.driver,
+        remote_url=options.remote_url,
+        timeout=options.timeout,
+        lang=options.axe_lang,
+        screenshots_dir=options.screenshots_dir,
     )
+
+
+def _audit(ctx, store, catalog, options: WebOptions, sites: list, ignore_checks, accepted):
+    """Run (or resume) the round with a progress display; the finished round and the baseline's keys."""
+    from audit.runs.web import recorded_options, recorded_sites, run_web, unfinished_round
+    from audit.web.auditor import merge_sites
+    from audit.web.baseline import read_baseline, write_baseline
+
+    m, lang = catalog.messages, ctx.obj["lang"]
+    previous = unfinished_round(store) if options.resume else None
+    if options.resume and previous is None:
+        _fail(m, "web.cli.no-resume")
+    audit = audit_options(options)
     if previous is not None:  # go on as the round began: its scope, budget, patterns and ignores
         given = [name for name in RECORDED if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
         if given:
             options_text = ", ".join("--" + n.replace("_", "-") for n in given)
             click.echo(m.t("web.cli.resume-options", lang, round=previous.id, options=options_text), err=True)
-        options, ignore_checks = recorded_options(previous.meta, executable=options.executable)
+        audit, ignore_checks = recorded_options(previous.meta, executable=audit.executable)
         sites = recorded_sites(previous.meta) or sites
     sites = merge_sites(sites)
-    progress = Progress(options.crawl.max_pages * len(sites), lang, m)
+    progress = Progress(audit.crawl.max_pages * len(sites), lang, m)
     try:
         round_ = run_web(
-            store, catalog, sites, options, resume=resume, ignore=ignore_checks, label=label, on_event=progress
+            store,
+            catalog,
+            sites,
+            audit,
+            resume=options.resume,
+            ignore=ignore_checks,
+            label=options.label,
+            on_event=progress,
         )
     except KeyboardInterrupt:
         progress.stop()
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the browser could not start, the store failed: a clear message, exit 1
         progress.stop()
-        fail("web.cli.failed", detail=f"{type(exc).__name__}: {exc}")
+        _fail(m, "web.cli.failed", detail=f"{type(exc).__name__}: {exc}")
     progress.stop()
+    if options.update_baseline and options.baseline:
+        count = write_baseline(options.baseline, store.findings(round_.id, prefix="page:"))
+        click.echo(m.t("web.cli.baseline-written", lang, count=count, file=options.baseline), err=True)
+        accepted = frozenset(read_baseline(options.baseline))
+    return round_, accepted
 
-    if update_baseline and baseline:
-        count = write_baseline(baseline, store.findings(round_.id, prefix="page:"))
-        click.echo(m.t("web.cli.baseline-written", lang, count=count, file=baseline), err=True)
-        accepted = frozenset(read_baseline(baseline))
+
+def _report(store, catalog, round_, options: WebOptions, accepted, lang: str) -> NoReturn:
+    """Gate the round, write the outputs, print the summary and exit with the gate's code."""
+    from audit.model import Severity
+    from audit.render.ci import build_report, write_outputs
+    from audit.runs import current_scores
+    from audit.runs.web import Gate, evaluate_gate
+    from audit.web.baseline import instance_states
+
+    m = catalog.messages
+    severities = list(options.fail_on)
     gate = evaluate_gate(
         store,
         catalog,
         round_.id,
         Gate(
-            fail_under,
+            options.fail_under,
             frozenset(Severity(s) for s in severities if s in SEVERITIES),
             accepted,
             review="review" in severities,
@@ -302,23 +395,33 @@ def command(
         {
             "exit_code": gate.exit_code,
             "reasons": gate.reasons,
-            "fail_under": fail_under,
+            "fail_under": options.fail_under,
             "fail_on": severities,
             "new_failures": len(gate.new_failures),
             "new_reviews": len(gate.new_reviews),
-            "baseline": baseline,
+            "baseline": options.baseline,
         },
         lang,
         baseline_states=(lambda finding: instance_states(finding, accepted)) if accepted is not None else None,
     )
-    written = write_outputs(report, wanted_formats, out_dir)
-    pages = sum(1 for p in report["pages"])
+    written = write_outputs(report, list(options.formats), options.out_dir)
+    _print_summary(m, lang, round_, report, written)
+    click.echo(
+        m.t("web.cli.passed", lang)
+        if gate.exit_code == 0
+        else m.t("web.cli.threshold", lang, reason="; ".join(gate.reasons))
+    )
+    store.close()
+    sys.exit(gate.exit_code)
+
+
+def _print_summary(m, lang: str, round_, report: dict, written: dict) -> None:
     click.echo(
         m.t(
             "web.cli.summary",
             lang,
             round=round_.id,
-            pages=pages,
+            pages=len(report["pages"]),
             errors=len(report["errors"]),
             sites=len(report["sites"]),
         )
@@ -329,7 +432,9 @@ def command(
                 "web.cli.site-line" if site["name"] and site["name"] != site["url"] else "web.cli.site-line-url",
                 lang,
                 site=site["name"],
-                url=site["url"],
+                url=site["url"]
+                if site.get("profile", "desktop") == "desktop"
+                else f"{site['url']} [{site['profile']}]",
                 score=site["score"] if site["score"] is not None else "–",
                 grade=site["grade"] or "–",
             )
@@ -346,12 +451,7 @@ def command(
             broken=summary["broken_links"],
         )
     )
+    if summary.get("out_of_scope"):
+        click.echo(m.t("web.cli.out-of-scope", lang, count=summary["out_of_scope"]))
     for name, path in written.items():
         click.echo(f"  {name}: {path}")
-    click.echo(
-        m.t("web.cli.passed", lang)
-        if gate.exit_code == 0
-        else m.t("web.cli.threshold", lang, reason="; ".join(gate.reasons))
-    )
-    store.close()
-    sys.exit(gate.exit_code)

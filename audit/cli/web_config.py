@@ -1,0 +1,205 @@
+"""The config file of `a11y-audit web`: a11y-audit.toml (or [tool.a11y-audit] in pyproject.toml), checked against
+its published JSON Schema; every problem names the file, the key and what was expected (zh/en)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+CONFIG_NAME = "a11y-audit.toml"
+PYPROJECT = "pyproject.toml"
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "web-config.schema.json"
+# Patterns of the schema that have words of their own (any other pattern is quoted as it is).
+_PATTERN_WORDS = {"^https?://[^\\s/]+": "web.config.expect.url", "^[0-9]{6}$": "web.config.expect.area-code"}
+_TYPE_WORDS = ("integer", "number", "boolean", "string", "array", "object")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One problem of a config file: a web.config.* message key, its values, and what was expected."""
+
+    message: str
+    values: Mapping[str, Any]
+    expected: tuple[str, Mapping[str, Any]] | None = None
+
+    def text(self, messages, lang: str) -> str:
+        expected = messages.t(self.expected[0], lang, **self.expected[1]) if self.expected else ""
+        return messages.t(self.message, lang, **{**self.values, "expected": expected})
+
+    def both(self, messages) -> str:
+        return " / ".join(dict.fromkeys(self.text(messages, lang) for lang in ("zh", "en")))
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[ConfigProblem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The `web` table of a config file: its options (by file key) and its sites (as written)."""
+
+    path: Path
+    options: Mapping[str, Any] = field(default_factory=dict)
+    sites: tuple[Mapping[str, Any], ...] = ()
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(SCHEMA.read_text(encoding="utf-8"))
+
+
+def discover(folder: Path) -> Path | None:
+    """a11y-audit.toml in `folder`, else its pyproject.toml when that has a [tool.a11y-audit] table, else None."""
+    own = folder / CONFIG_NAME
+    if own.is_file():
+        return own
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file():
+        try:
+            tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            return pyproject  # load() reports what is wrong with it, naming the file
+        if "a11y-audit" in tool:
+            return pyproject
+    return None
+
+
+def load(path: Path) -> WebConfig:
+    """Read and check a config file; ConfigError lists every problem (not only the first)."""
+    file = str(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([ConfigProblem("web.config.bad-toml", {"file": file, "detail": exc})]) from exc
+    except OSError as exc:
+        raise ConfigError([ConfigProblem("web.config.unreadable", {"file": file, "detail": exc})]) from exc
+    prefix = ""
+    if path.name == PYPROJECT:
+        document, prefix = document.get("tool", {}).get("a11y-audit", {}), "tool.a11y-audit"
+    problems = list(problems_of(document, file, prefix))
+    if problems:
+        raise ConfigError(problems)
+    web = dict(document.get("web", {}))
+    sites = tuple(web.pop("sites", ()))
+    return WebConfig(path, web, sites)
+
+
+def problems_of(document: Any, file: str, prefix: str = "") -> Iterable[ConfigProblem]:
+    """Every schema violation, then the regular expressions that do not compile, in the order of the file."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
+        yield from _problems(error, file, prefix)
+    web = document.get("web", {}) if isinstance(document, dict) else {}
+    if not isinstance(web, dict):
+        return
+    regexes = [(("web", k, i), v) for k in ("include", "exclude") for i, v in enumerate(_list(web.get(k)))]
+    for s, site in enumerate(_list(web.get("sites"))):
+        for p, page in enumerate(_list(site.get("pages") if isinstance(site, dict) else None)):
+            if isinstance(page, dict) and "pattern" in page:
+                regexes.append((("web", "sites", s, "pages", p, "pattern"), page["pattern"]))
+    for path, value in regexes:
+        if isinstance(value, str):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                yield _bad(file, key_path(path, prefix), value, "web.config.expect.regex", detail=exc)
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def key_path(path: Iterable[Any], prefix: str = "") -> str:
+    """web.sites[0].wait.delay: how the file's reader finds the key."""
+    text = prefix
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _bad(file: str, key: str, value: Any, expect: str, **values: Any) -> ConfigProblem:
+    return ConfigProblem("web.config.bad-value", {"file": file, "where": key, "value": _shown(value)}, (expect, values))
+
+
+def _problems(error, file: str, prefix: str) -> Iterable[ConfigProblem]:
+    """One jsonschema error in the reader's terms: the key path, and what that key expects."""
+    key = key_path(error.absolute_path, prefix)
+    kind, limit, instance = error.validator, error.validator_value, error.instance
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for extra in sorted(set(instance) - set(allowed)):
+            yield ConfigProblem(
+                "web.config.unknown-key",
+                {"file": file, "where": key_path([*error.absolute_path, extra], prefix), "allowed": ", ".join(allowed)},
+            )
+    elif kind == "required":
+        for missing in [k for k in limit if k not in instance]:
+            yield ConfigProblem("web.config.missing-key", {"file": file, "where": key, "missing": missing})
+    elif kind == "type":
+        names = [limit] if isinstance(limit, str) else list(limit)
+        yield _bad(file, key, instance, f"web.config.expect.{names[0] if names[0] in _TYPE_WORDS else 'string'}")
+    elif kind == "enum":
+        yield _bad(file, key, instance, "web.config.expect.enum", values=", ".join(str(v) for v in limit))
+    elif kind in ("minimum", "maximum", "exclusiveMinimum", "minItems"):
+        words = {"exclusiveMinimum": "above", "minItems": "min-items"}
+        yield _bad(file, key, instance, f"web.config.expect.{words.get(kind, kind)}", limit=limit)
+    elif kind == "pattern":
+        yield _bad(file, key, instance, _PATTERN_WORDS.get(limit, "web.config.expect.pattern"), pattern=limit)
+    elif kind == "minLength":
+        yield _bad(file, key, instance, "web.config.expect.non-empty")
+    elif kind == "uniqueItems":
+        yield _bad(file, key, instance, "web.config.expect.unique")
+    elif kind == "oneOf":
+        yield _bad(file, key, instance, "web.config.expect.url-or-pattern")
+    else:  # a rule of the schema without words of its own: jsonschema's English
+        yield _bad(file, key, instance, "web.config.expect.schema", detail=error.message)
+
+
+def config_sites(config: WebConfig, default_profiles: Iterable[str]) -> list:
+    """The file's sites as Sites, one per profile (its own `profiles`, else the run's), with their settings."""
+    from audit.web.auditor import Site
+
+    sites = []
+    for entry in config.sites:
+        settings = site_settings(entry)
+        for profile in entry.get("profiles") or default_profiles:
+            sites.append(Site(entry["url"], entry.get("area-code"), entry.get("name"), (), profile, settings))
+    return sites
+
+
+def site_settings(entry: Mapping[str, Any]):
+    """A site table's defaults and page rules as SiteSettings."""
+    from audit.web.settings import PageRule, SiteSettings
+    from audit.web.urls import normalise
+
+    rules = tuple(
+        PageRule(page_settings(page), normalise(page["url"]) if "url" in page else None, page.get("pattern"))
+        for page in entry.get("pages", ())
+    )
+    return SiteSettings(page_settings(entry), rules)
+
+
+def page_settings(table: Mapping[str, Any]):
+    from audit.web.settings import PageSettings, Wait
+
+    wait = table.get("wait", {})
+    return PageSettings(
+        tuple(table.get("include-selectors", ())),
+        tuple(table.get("exclude-selectors", ())),
+        Wait(wait.get("selector"), bool(wait.get("network-idle", False)), float(wait.get("delay", 0))),
+    )
