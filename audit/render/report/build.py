@@ -14,6 +14,7 @@ from audit.model.creation import measure
 from audit.render.labels import labelled
 from audit.render.report.circles import circle_rows
 from audit.render.report.content import CategoryRow, FailedCheck, IndicatorRow, Report, RoundLine
+from audit.render.report.ledger import ledger_section
 from audit.render.report.places import area_title, check_title, clause_labels, division_namer
 from audit.render.report.portals import portal_rows
 from audit.render.report.rectification import rectification_rows, sort_rows
@@ -159,4 +160,6 @@ def build_report(
     report.reinspection = [
         row for view in current.values() for row in reinspection_rows(view.pairs(), catalog.checks, text, division)
     ]
+    since = min((p.current.started_at for p in pairs), default=report.generated)
+    report.ledger = ledger_section(store, catalog.checks, text, area, since, today or date.today())
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from audit.render.report.text import Text
 from audit.store import Round
@@ -167,6 +168,7 @@ class Report:
     circles: list[CircleRow] = field(default_factory=list)
     rectification: list[RectifyRow] = field(default_factory=list)
     reinspection: list[ReinspectRow] = field(default_factory=list)
+    ledger: Any = None  # audit.render.report.ledger.LedgerSection: the problem ledger's progress
 
     @property
     def lang(self) -> str:
