@@ -85,8 +85,10 @@ class _RowMaker:
         text: Text,
         division: Callable[[str | None], str],
         label: Callable[[Any, str], Any] | None = None,
+        dates: Mapping[tuple[int, str], str] | None = None,
     ):
         self.checks, self.text, self.division = checks, text, division
+        self.dates = dates or {}  # (round id, subject key) -> inspection date written on that round's row
         self.label = label or (lambda value, _check_id: value)  # choice codes -> labels in the reader's language
 
     def row(self, finding: Finding, subject: Subject, status: str, seen: Round | None, kind: str) -> RectifyRow:
@@ -132,7 +134,7 @@ def rectification_rows(
     seen = first_seen(store, view.round, set(now_failed))
     if previous:
         seen.update(first_seen(store, previous.round, set(fixed)))
-    maker = _RowMaker(checks, text, division, label)
+    maker = _RowMaker(checks, text, division, label, inspection_dates(store, seen))
     rows = [
         maker.row(f, view.subjects[item[0]], _status(item, now_failed, before_failed), seen.get(item), view.round.kind)
         for item, f in {**now_failed, **fixed}.items()
