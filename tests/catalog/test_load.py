@@ -52,7 +52,7 @@ def problems_for(tmp_path: Path, text: str) -> str:
 
 def test_bundled_checklists_are_valid(catalog):
     assert catalog.policy.weights[Severity.CRITICAL] == 10
-    assert {c.domain for c in catalog.checklists.values()} <= {"web", "facility"}
+    assert {c.domain for c in catalog.checklists.values()} <= {"web", "facility", "circle"}
     for check in catalog.checks.values():
         assert check.title["zh"] and check.title["en"], check.id
 
