@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "areas": "areas",
     "rounds": "rounds",
     "ledger": "ledger",
+    "review": "review",
     "demo": "demo",
 }
 
