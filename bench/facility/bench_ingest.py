@@ -1,16 +1,23 @@
-"""Benchmark: 100,000 generated facility submissions (all ten checklists) ingested, evaluated, stored and scored.
+"""Facility ingest benchmark: generated submissions read, validated, evaluated, stored and scored (issue 17).
 
-Run: .venv/bin/python bench/facility/bench_ingest.py [--rows 100000]
-Target on the 2-core reference machine: under 60 s wall time, under 1 GiB peak RSS.
+Cases (`--case`, default all): `legacy` (ten checklists, about ten checks a row, plain CSV), `csv` (a realistic
+accessible-toilets file: 15 checks a row, GCJ-02, Chinese headers, mixed notations), `xlsx` (the same rows as
+XLSX), `reupload` (the csv file uploaded twice into one campaign; the second upload is timed). Each case runs
+in a child process so its peak RSS is its own. Run with `--help` for the options; docs/bench.md explains it.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
+import json
 import os
 import random
 import resource
+import shutil
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -82,34 +89,276 @@ def generate(folder: Path, rows: int, catalog, seed: int = 7) -> list[Path]:
     return paths
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    args = parser.parse_args()
+# -- the realistic file: one checklist (accessible toilets, 15 checks a row), as inspectors fill it in ----------
+TOILET_LABELS = {
+    "provision": "无障碍设施形式",
+    "room_area": "无障碍厕所面积",
+    "turning_diameter": "轮椅回转直径",
+    "door_opening": "门的开启方式",
+    "stall_depth": "无障碍厕位进深",
+    "stall_width": "无障碍厕位宽度",
+    "door_width": "入口门净宽",
+    "grab_bars": "坐便器两侧设安全抓杆",
+    "call_button": "设救助呼叫装置",
+    "call_button_height": "呼叫按钮高度",
+    "seat_height": "坐便器高度",
+    "accessible_basin": "设无障碍洗手盆",
+    "floor_non_slip": "地面防滑、无积水",
+    "opens_from_outside": "门锁可从外部应急开启",
+    "route_accessible": "通往厕所的路线无障碍",
+}
+REALISTIC_HEADER = ["编号", "设施名称", "检查人", "检查日期", "经度", "纬度", "坐标系", *TOILET_LABELS.values(), "备注"]
+YES, NO = ("是", "有", "yes", "Y", "√"), ("否", "无", "no")
+# Good and bad answers in the notations seen in real files: units written or not, cm/m/mm, ㎡, Chinese words.
+NOTATIONS = {
+    "room_area": (("4.5", "4.5㎡", "5平方米", "4.8m2", "6"), ("3", "3.5㎡")),
+    "turning_diameter": (("1.5", "1.5m", "150cm", "1500mm", "1.6米"), ("1.2", "120cm")),
+    "door_opening": (("推拉", "外开门", "推拉式", "sliding", "外开"), ("内开", "内开门")),
+    "door_width": (("900", "90cm", "0.9m", "900mm", "1000", "1.0米"), ("700", "75cm")),
+    "call_button_height": (("450", "45cm", "0.45m", "500mm"), ("1100", "110cm")),
+    "seat_height": (("450", "45cm", "0.45m", "450mm"), ("350", "600")),
+}
+INSPECTORS = ("长沙市住建局 周敏", "湘潭市住建局 刘洋", "株洲市住建局 王芳", "衡阳市住建局 陈刚", "岳阳市住建局 李娜")
+DATES = ("2025-05-20", "2025/5/21", "2025年5月22日", "2025.05.23", "2025-5-24")
+
+
+def realistic_rows(rows: int, seed: int = 17) -> list[list[str]]:
+    """Header plus `rows` rows; GCJ-02 points over central Hunan; about one row in four has a defect."""
+    rng = random.Random(seed)
+    out = [REALISTIC_HEADER]
+    for n in range(rows):
+        lon, lat = rng.uniform(111.2, 113.4), rng.uniform(26.3, 28.8)
+        stall = rng.random() < 0.3
+        values = {
+            "provision": "男女厕内无障碍厕位" if stall else "独立无障碍厕所",
+            "stall_depth": rng.choice(("1.8", "1.8m", "180cm")) if stall else "",
+            "stall_width": rng.choice(("1.0", "1m", "100cm")) if stall else "",
+        }
+        for field_id in TOILET_LABELS:
+            if field_id in NOTATIONS:
+                values[field_id] = rng.choice(NOTATIONS[field_id][0])
+            elif field_id not in values:
+                values[field_id] = rng.choice(YES)
+        if rng.random() < 0.25:
+            bad = rng.choice(list(TOILET_LABELS)[1:])
+            values[bad] = (
+                rng.choice(NOTATIONS[bad][1])
+                if bad in NOTATIONS
+                else rng.choice(NO)
+                if bad not in ("stall_depth", "stall_width")
+                else values[bad]
+            )
+        out.append(
+            [
+                f"T{n:06d}",
+                f"公共厕所 {n}",
+                rng.choice(INSPECTORS),
+                rng.choice(DATES),
+                f"{lon:.6f}",
+                f"{lat:.6f}",
+                rng.choice(("GCJ-02", "gcj02", "火星坐标")),
+                *[values[f] for f in TOILET_LABELS],
+                "" if rng.random() < 0.9 else "门口有台阶，已告知管理方",
+            ]
+        )
+    return out
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list[str]]) -> Path:
+    """Numbers as numbers and the rest as text, as a spreadsheet program saves what an inspector types."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("无障碍厕所")
+    for row in rows:
+        sheet.append([_typed(cell) for cell in row])
+    book.save(path)
+    return path
+
+
+def _typed(cell: str) -> object:
+    try:
+        number = float(cell)
+    except ValueError:
+        return cell
+    return int(number) if number.is_integer() and "." not in cell else number
+
+
+def realistic_files(work: Path, rows: int) -> tuple[Path, Path]:
+    """Generated once per row count into bench/.work/facility/ (seeded: the same bytes every time)."""
+    work.mkdir(parents=True, exist_ok=True)
+    csv_path, xlsx_path = work / f"toilets-{rows}.csv", work / f"toilets-{rows}.xlsx"
+    if not csv_path.exists() or not xlsx_path.exists():
+        table = realistic_rows(rows)
+        write_xlsx(xlsx_path, table)
+        write_csv(csv_path, table)
+    return csv_path, xlsx_path
+
+
+# -- what a run stored ---------------------------------------------------------------------------------
+def digest(store) -> str:
+    """SHA-256 over every finding and score of every round, read back as model objects (so a change of
+    the stored encoding that reads back the same keeps the digest)."""
+    h = hashlib.sha256()
+    for round_ in store.rounds("facility"):
+        for finding in store.findings(round_.id):
+            h.update(_canonical(finding))
+        for score in store.scores(round_.id):
+            h.update(_canonical(score))
+    return h.hexdigest()
+
+
+def _canonical(item: object) -> bytes:
+    from dataclasses import asdict
+
+    return json.dumps(asdict(item), sort_keys=True, ensure_ascii=False, default=str).encode() + b"\n"
+
+
+def stored_bytes(db: Path) -> tuple[int, dict[str, int]]:
+    """(bytes in use, bytes per table with its indexes and per index), measured by dropping each index and
+    then each table in a copy and counting the pages freed (the stdlib's SQLite has no dbstat)."""
+    copy = db.with_name(db.name + ".sizes")
+    with sqlite3.connect(db) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(db, copy)
+    con = sqlite3.connect(copy, isolation_level=None)
+
+    def used() -> int:
+        count, free, size = (
+            con.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count", "page_size")
+        )
+        return (count - free) * size
+
+    total = used()
+    sizes: dict[str, int] = {}
+    objects = con.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'table') AND sql IS NOT NULL "
+        "AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY type = 'table', name"
+    ).fetchall()
+    for kind, name in objects:
+        before = used()
+        con.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        sizes[("index " if kind == "index" else "") + name] = before - used()
+    con.close()
+    copy.unlink()
+    return total, {k: v for k, v in sorted(sizes.items(), key=lambda kv: -kv[1]) if v}
+
+
+# -- one case, in its own process ------------------------------------------------------------------------
+def run_case(case: str, rows: int, work: Path, folder: Path, sizes: bool) -> dict:
     catalog = load_catalog()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        paths = generate(folder, args.rows, catalog)
-        load_before = os.getloadavg()
-        store = open_store(folder / "bench.db")
-        started, cpu_started = time.perf_counter(), _cpu()
-        results = read_files(paths, catalog, IngestOptions())
-        read_done = time.perf_counter()
-        errors = sum(len(r.errors) for r in results)
-        report = ingest(store, catalog, results, "bench")
-        finished, cpu_used = time.perf_counter(), _cpu() - cpu_started
-        store.close()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"submissions: {sum(len(r.rows) for r in results):,} (validation errors: {errors})")
-    print(f"stored: {report.subjects:,} subjects, {report.findings:,} findings, {report.scored:,} scored")
-    print(f"read+validate: {read_done - started:.1f} s; evaluate+store+score: {finished - read_done:.1f} s")
-    print(f"wall time: {finished - started:.1f} s (target < 60 s); CPU time (user+sys): {cpu_used:.1f} s")
-    print(f"peak RSS: {peak_mib:.0f} MiB (target < 1024 MiB)")
-    # Wall time depends on what else runs: report the load so figures from a busy machine read as such.
-    print(
-        f"load average (1/5/15 min) before: {_load(load_before)}; after: {_load(os.getloadavg())} "
-        f"on {os.cpu_count()} CPUs"
+    if case == "legacy":
+        paths = generate(folder, rows, catalog)
+    else:
+        csv_path, xlsx_path = realistic_files(work, rows)
+        paths = [xlsx_path if case == "xlsx" else csv_path]
+    db = folder / "bench.db"
+    store = open_store(db)
+    result: dict = {"case": case, "rows": rows, "load_before": os.getloadavg()}
+    if case == "reupload":
+        first = _timed(store, catalog, paths)
+        result["first_upload"] = {k: first[k] for k in ("wall_s", "cpu_s")}
+    result.update(_timed(store, catalog, paths))
+    result["load_after"] = os.getloadavg()
+    result["rounds"] = len(store.rounds("facility"))
+    if rows <= 20_000:
+        result["digest"] = digest(store)
+    store.close()
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if sizes:
+        total, by_table = stored_bytes(db)
+        submissions = result["submissions"]
+        result["bytes_per_submission"] = round(total / submissions)
+        result["bytes_by_table"] = {k: round(v / submissions) for k, v in by_table.items()}
+    return result
+
+
+def _timed(store, catalog, paths: list[Path]) -> dict:
+    started, cpu_started = time.perf_counter(), _cpu()
+    results = read_files(paths, catalog, IngestOptions())
+    read_wall, read_cpu = time.perf_counter() - started, _cpu() - cpu_started
+    report = ingest(store, catalog, results, "bench")
+    return {
+        "submissions": sum(len(r.rows) for r in results),
+        "errors": sum(len(r.errors) for r in results),
+        "subjects": report.subjects,
+        "findings": report.findings,
+        "read_wall_s": round(read_wall, 2),
+        "read_cpu_s": round(read_cpu, 2),
+        "wall_s": round(time.perf_counter() - started, 2),
+        "cpu_s": round(_cpu() - cpu_started, 2),
+    }
+
+
+TARGETS = {"legacy": 60, "csv": 30, "xlsx": 60, "reupload": 30}
+CASES = tuple(TARGETS)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description="Facility ingest benchmark (issue 17): generated submissions read, validated, evaluated, "
+        "stored in a fresh SQLite file and scored, one case per child process. Prints wall and CPU time, "
+        "peak RSS, load average, and (--sizes) the stored bytes per submission by table.",
+        epilog="Targets on the 2-core reference machine, 100,000 rows: csv < 30 s, xlsx < 60 s, re-upload < 30 s, "
+        "legacy < 60 s, peak RSS < 1 GiB each. With --rows <= 20000 a digest of every finding and score is printed: "
+        "compare it across code changes (`--digest-only`). Generated files are kept in bench/.work/facility/.",
     )
+    parser.add_argument("--rows", type=int, default=100_000, help="submissions per case (default 100000)")
+    parser.add_argument(
+        "--case", action="append", choices=CASES, help="run only this case (repeatable; default: all four)"
+    )
+    parser.add_argument("--sizes", action="store_true", help="measure stored bytes per submission by table and index")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--digest-only", action="store_true", help="print only the csv case's findings+scores digest")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work = ROOT / "bench" / ".work" / "facility"
+    if args.child:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(run_case(args.child, args.rows, work, Path(tmp), args.sizes)))
+        return
+    if args.digest_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(run_case("csv", args.rows, work, Path(tmp), False)["digest"])
+        return
+    realistic_files(work, args.rows)  # generated before any timing
+    results = []
+    for case in args.case or CASES:
+        command = [sys.executable, __file__, "--child", case, "--rows", str(args.rows)]
+        output = subprocess.run(
+            command + (["--sizes"] if args.sizes else []), check=True, stdout=subprocess.PIPE, text=True
+        )
+        result = json.loads(output.stdout.strip().splitlines()[-1])
+        results.append(result)
+        _print(result)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def _print(r: dict) -> None:
+    target = TARGETS[r["case"]] * r["rows"] / 100_000
+    first = f" (first upload {r['first_upload']['wall_s']} s)" if "first_upload" in r else ""
+    print(
+        f"[{r['case']}] {r['submissions']:,} submissions ({r['errors']} errors), {r['findings']:,} findings, "
+        f"{r['rounds']} round(s){first}"
+    )
+    print(
+        f"  wall {r['wall_s']} s (target < {target:.0f} s), CPU {r['cpu_s']} s; read+validate {r['read_wall_s']} s wall, "
+        f"{r['read_cpu_s']} s CPU; peak RSS {r['peak_rss_mib']:.0f} MiB (target < 1024)"
+    )
+    print(f"  load average before {_load(r['load_before'])}, after {_load(r['load_after'])} on {os.cpu_count()} CPUs")
+    if "digest" in r:
+        print(f"  digest of findings and scores: {r['digest']}")
+    if "bytes_per_submission" in r:
+        top = ", ".join(f"{k} {v}" for k, v in list(r["bytes_by_table"].items())[:8])
+        print(f"  stored: {r['bytes_per_submission']:,} bytes per submission per round ({top})")
 
 
 def _cpu() -> float:
