@@ -10,6 +10,7 @@ import shapely
 from shapely.strtree import STRtree
 
 from audit.areas.registry import Area, registry
+from audit.areas.source import HUNAN
 
 OUTSIDE_TOLERANCE_DEG = 1e-6  # ~0.1 m: what floating-point intersection leaves over is not "outside"
 
@@ -69,28 +70,27 @@ class CountyIndex:
 
 
 _lock = threading.Lock()
-_index: CountyIndex | None = None
+_indexes: dict[str, CountyIndex] = {}
 
 
-def county_index() -> CountyIndex:
-    global _index
-    if _index is None:
+def county_index(province: str = HUNAN) -> CountyIndex:
+    if province not in _indexes:
         with _lock:
-            if _index is None:
-                _index = CountyIndex(registry().exact_counties)
-    return _index
+            if province not in _indexes:
+                _indexes[province] = CountyIndex(registry(province).exact_counties)
+    return _indexes[province]
 
 
-def county_at(lon: float, lat: float) -> Area | None:
-    """The Hunan county containing a WGS-84 point (lon, lat), or None outside Hunan."""
-    return county_index().at(lon, lat)
+def county_at(lon: float, lat: float, province: str = HUNAN) -> Area | None:
+    """The county of `province` containing a WGS-84 point (lon, lat), or None outside the province."""
+    return county_index(province).at(lon, lat)
 
 
-def counties_at(points: Iterable[Sequence[float]]) -> list[Area | None]:
+def counties_at(points: Iterable[Sequence[float]], province: str = HUNAN) -> list[Area | None]:
     """`county_at` for many (lon, lat) points at once, in order; much faster for a whole upload."""
-    return county_index().many(points)
+    return county_index(province).many(points)
 
 
-def counties_along(coords: Sequence[Sequence[float]]) -> list[tuple[Area | None, float]]:
-    """The counties a WGS-84 line passes through, with the length inside each, longest first."""
-    return county_index().along(coords)
+def counties_along(coords: Sequence[Sequence[float]], province: str = HUNAN) -> list[tuple[Area | None, float]]:
+    """The counties of `province` a WGS-84 line passes through, with the length inside each, longest first."""
+    return county_index(province).along(coords)

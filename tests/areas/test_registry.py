@@ -35,7 +35,9 @@ def test_known_names_in_chinese_and_english():
     assert get_area("433100").name == "湘西土家族苗族自治州"
     assert get_area("431122").name_en == "Dong'an County"
     assert all(a.name_en for a in hunan_areas())
-    assert get_area("110000") is None
+    # Any province's areas are known by code (the registry of the province they lie in); unknown codes are not.
+    assert get_area("110000").name == "北京市"
+    assert get_area("990000") is None and get_area("4301") is None
 
 
 def test_display_boundaries_are_valid_and_close_to_the_exact_ones():
