@@ -28,6 +28,7 @@ from audit.store.codec import (
 from audit.store.ledger_sql import LedgerSql
 from audit.store.migrate import apply_all
 from audit.store.portable import PortableSql
+from audit.store.public_sql import PublicReportSql
 from audit.store.review_sql import ReviewSql
 
 PAGE = 5000  # rows per keyset page when streaming: memory stays flat for a province's subjects
@@ -57,7 +58,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class PostgisStore(PortableSql, LedgerSql, ReviewSql):
+class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
     """Store backed by PostgreSQL/PostGIS. One connection; safe to share between threads."""
 
     def __init__(self, url: str):

@@ -28,6 +28,7 @@ from audit.store.codec import (
 from audit.store.ledger_sql import LedgerSql
 from audit.store.migrate import apply_all
 from audit.store.portable import PortableSql
+from audit.store.public_sql import PublicReportSql
 from audit.store.review_sql import ReviewSql
 
 CACHE_KIB = 65536  # page cache: a bulk insert of 100k facilities touches index pages the 2 MiB default evicts
@@ -40,7 +41,7 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SqliteStore(PortableSql, LedgerSql, ReviewSql):
+class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
     """Store backed by a SQLite file (or ':memory:')."""
 
     def __init__(self, path: str | Path):
