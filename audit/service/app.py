@@ -15,6 +15,8 @@ from audit.service.api import api
 from audit.service.auth import csrf_token, current_user
 from audit.service.config import ServiceConfig
 from audit.service.pages import pages
+from audit.service.public_views import public
+from audit.service.review import review_api, review_pages
 from audit.service.server import REFUSED
 from audit.service.stores import StorePool
 from audit.service.text import t
@@ -60,6 +62,9 @@ def create_app(config: ServiceConfig, catalog: Catalog | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(review_pages)  # /review/ and /api/review/: human review (audit/service/review.py)
+    app.register_blueprint(review_api)
+    app.register_blueprint(public)  # /report (no account) and /moderation/ (audit/service/public_views.py)
     _install_hooks(app, state)
     install_throttle(app, config, lambda key, **values: t(state.catalog, key, _lang(state), **values))
     return app
@@ -101,7 +106,8 @@ def _install_hooks(app: Flask, state: AppState) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         if not request.path.startswith(OUTPUT_FILES) or request.path in OUTPUT_FILES:  # listings are our pages
-            response.headers["Content-Security-Policy"] = PAGE_CSP
+            # a page may send its own (the public report form adds its base map's tile server for images)
+            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
             response.headers["X-Frame-Options"] = "DENY"
         elif response.mimetype in ("text/html", "image/svg+xml"):  # a PDF viewer is broken by a CSP; HTML needs one
             response.headers["Content-Security-Policy"] = OUTPUT_CSP

@@ -29,3 +29,7 @@ class ServiceConfig:
     login_limit_address: str = "30 per 15 minutes"  # failed sign-ins from one client address, any user name
     token_limit_address: str = "30 per 15 minutes"  # API requests with a wrong bearer token, per client address
     throttle_storage: str = "memory://"  # per process; several processes share e.g. redis://host:6379
+    # public reports (随手拍, no account): submissions per client address, photo size, the map's base tiles
+    public_report_limit: str = "10 per hour"
+    public_photo_bytes: int = 8 * MiB
+    public_map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # WGS-84 tiles; "" for no base map

@@ -59,11 +59,21 @@ def install_throttle(app: Flask, config: ServiceConfig, message) -> Limiter:
         scope="api-token",
     )(app.blueprints["api"])
 
+    # public reports (no account): every submission counts, per client address
+    app.view_functions["public.report_submit"] = limiter.limit(
+        config.public_report_limit,
+        key_func=_address_key,
+        methods=["POST"],
+        on_breach=_log_breach("public-report"),
+        scope="public-report",
+    )(app.view_functions["public.report_submit"])
+
     @app.errorhandler(RateLimitExceeded)
     def throttled(_exc: RateLimitExceeded):
         current = limiter.current_limit
         seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
-        text = message("throttle.too-many", minutes=max(1, math.ceil(seconds / 60)))
+        key = "public.too-many" if request.path.startswith("/report") else "throttle.too-many"
+        text = message(key, minutes=max(1, math.ceil(seconds / 60)))
         if request.path.startswith("/api/"):
             response = jsonify({"error": "too-many-requests", "message": text})
         else:
@@ -92,7 +102,7 @@ def _wrong_token(response: Response) -> bool:
 def _log_breach(kind: str):
     def record(limit: RequestLimit) -> None:
         # never the password; the attempted name is logged quoted, as the client sent it (truncated)
-        attempted = request.form.get(USERNAME_FIELD, "")[:64] if kind != "token" else ""
+        attempted = request.form.get(USERNAME_FIELD, "")[:64] if kind in ("address", "account") else ""
         log.warning(
             "throttled %s: limit %s, address %s, user name %r, path %s",
             kind,
