@@ -27,8 +27,16 @@ class BrowserGone(Exception):
     """The browser process (not just a page) died; the caller relaunches it."""
 
 
+class SessionLost(BrowserGone):
+    """A remote session vanished with its Grid node (or the Grid ended it): the page goes to another session."""
+
+
 def launcher(driver: str, **options):
     """'playwright' or 'selenium' -> an object with `async start()`, `async new_tab()`, `async close()`."""
+    if driver == "selenium" and options.get("remote_url"):
+        from audit.web.drivers.grid import GridLauncher  # a Grid sizes the pool; a bare WebDriver server is kept
+
+        return GridLauncher(**options)
     if driver == "selenium":
         from audit.web.drivers.selenium import SeleniumLauncher
 

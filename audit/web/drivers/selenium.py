@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
-from audit.web.drivers import BrowserGone, Navigation, NavigationError
+from audit.web.drivers import BrowserGone, Navigation, NavigationError, SessionLost
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, Profile
 
 # Wraps a page function so its (possibly async) value comes back as JSON text, which every driver passes intact.
@@ -39,9 +39,20 @@ _QUIET_NETWORK = """(ms) => new Promise(resolve => { const end = Date.now() + ms
   poll(); })"""
 
 
+# What a Grid answers for a session whose node went away (or that it already ended): the page is not at fault.
+_LOST_SESSION = (
+    "Unable to execute request for an existing session",
+    "Unable to find session with ID",
+    "invalid session id",
+    "Session timed out or not found",
+)
+
+
 def classify(exc: Exception) -> Exception:
     text = str(exc)
     name = type(exc).__name__
+    if name == "InvalidSessionIdException" or any(marker in text for marker in _LOST_SESSION):
+        return SessionLost(text.splitlines()[0] if text else name)
     if name == "TimeoutException" or "timeout" in text.lower():
         return NavigationError("timeout", text.splitlines()[0] if text else name)
     if "ERR_TOO_MANY_REDIRECTS" in text:
@@ -108,6 +119,7 @@ class Session:
         self.driver = driver
         self.lock = asyncio.Lock()
         self.broken = False
+        self.lost = False  # the remote session vanished (its Grid node died): no fault of the page
         self.profile = DEFAULT_PROFILE  # the profile its emulation is set for
         self.user_agent: str | None = None  # the browser's own, to restore after a mobile profile
 
@@ -184,6 +196,8 @@ class SeleniumTab:
     async def _call(self, fn, *args, budget: float | None = None, navigation: bool = False):
         """Run a WebDriver call under the watchdog; a hung or abandoned call breaks (kills) the session."""
         if self.session.broken:
+            if self.session.lost:
+                raise SessionLost("the WebDriver session was lost")
             raise NavigationError("timeout", "the WebDriver session hung and was ended")
         future = in_daemon_thread(fn, *args)
         future.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved even if abandoned
@@ -200,6 +214,9 @@ class SeleniumTab:
             raise
         except Exception as exc:
             error = classify(exc)
+            if isinstance(error, SessionLost):
+                self.session.lost = True
+                self.session.kill()  # DELETE it on the Grid, if it still can be
             if not navigation and isinstance(error, NavigationError) and error.kind == "timeout":
                 self.session.kill()  # the renderer stopped answering scripts: this session would hang the next page too
             raise error from exc
@@ -387,13 +404,16 @@ class SeleniumLauncher:
 
     async def new_tab(self, profile: Profile = PROFILES[DEFAULT_PROFILE]) -> SeleniumTab:
         while True:
-            for index, session in enumerate(self.sessions):
+            for session in list(self.sessions):
                 if not session.lock.locked():
                     await session.lock.acquire()
                     if session.broken:  # a hung session was killed: a fresh one takes its place
-                        fresh = await self._new_session()
+                        fresh = await self._renew(session)
+                        if fresh is None:  # retired: the pool shrinks (its Grid node went away)
+                            self.sessions.remove(session)
+                            break
                         await fresh.lock.acquire()
-                        self.sessions[index] = session = fresh
+                        self.sessions[self.sessions.index(session)] = session = fresh  # others may have retired theirs
                     tab = SeleniumTab(session, profile)
                     try:
                         await tab.emulate()
@@ -402,6 +422,10 @@ class SeleniumLauncher:
                         raise
                     return tab
             await asyncio.sleep(0.05)
+
+    async def _renew(self, broken: Session) -> Session | None:
+        """The session that takes a broken one's place; None to retire it (a Grid with no slot left for it)."""
+        return await self._new_session()
 
     async def restart(self) -> None:
         await self.close()
