@@ -62,7 +62,7 @@ class Progress:
         self.lang = lang
         self.t = messages.t
         self.count = 0
-        self.pages = 0
+        self.pages: dict[str, int] = {}  # site key -> pages audited: a Grid round crawls many sites at once
         self.bar = None
         if sys.stderr.isatty():
             from rich.progress import Progress as RichProgress
@@ -76,8 +76,7 @@ class Progress:
 
         t, lang = self.t, self.lang
         if isinstance(event, SiteFinished):
-            line = t("web.cli.site-done", lang, site=event.site.label, pages=self.pages)
-            self.pages = 0
+            line = t("web.cli.site-done", lang, site=event.site.label, pages=self.pages.pop(event.site.key, 0))
         else:
             self.count += 1
             url = event.subject.url
@@ -86,7 +85,7 @@ class Progress:
             elif isinstance(event, PageFailed):
                 line = t("web.cli.page-failed", lang, n=self.count, url=url, reason=event.reason)
             else:
-                self.pages += 1
+                self.pages[event.site.key] = self.pages.get(event.site.key, 0) + 1
                 failed = sum(f.outcome.value == "fail" for f in event.findings)
                 review = sum(f.outcome.value == "review" for f in event.findings)
                 line = t("web.cli.page-audited", lang, n=self.count, url=url, failed=failed, review=review)

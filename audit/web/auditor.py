@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,14 @@ from audit.web.attribution import attribute, init_script
 from audit.web.axe import axe_version, loader_script, run_axe
 from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
 from audit.web.crawl import CrawlOptions, Frontier, fetch_text, read_robots, sitemap_urls
-from audit.web.drivers import BrowserGone, NavigationError, launcher
+from audit.web.drivers import BrowserGone, NavigationError, SessionLost, launcher
 from audit.web.findings import out_of_scope_items, page_findings
+from audit.web.politeness import HostGate, interleave
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, PageSettings, SiteSettings
 from audit.web.urls import in_scope, normalise, origin, template_of
 
 LINKS_CAP = 500
+SESSION_TRIES = 3  # a page whose browser session is lost (its Grid node died) goes to another session
 META_REFRESH_MAX_DELAY = 5  # seconds; a quicker refresh is a redirect, a slower one is axe's meta-refresh rule
 
 _PAGE_INFO = """() => ({title: document.title, lang: document.documentElement.lang || '',
@@ -208,6 +210,7 @@ class Auditor:
         self.browser = None
         self.browser_version = ""
         self._relaunch = asyncio.Lock()
+        self.gate = HostGate(options.crawl.delay)  # per host, across every session and site of the round
 
     def run(self, sites: Iterable[Site]) -> Iterator[PageAudited | PageFailed | SiteFinished]:
         """Yield results as pages finish; the caller persists each before asking for the next.
@@ -229,9 +232,9 @@ class Auditor:
 
     async def stream(self, sites: list[Site]) -> AsyncIterator[PageAudited | PageFailed | SiteFinished]:
         await self._open()
-        for site in sites:
-            async for event in self._site(site):
-                yield event
+        lanes = getattr(self.browser, "site_lanes", 1)  # a Grid crawls as many sites at once as it has sessions
+        async for event in interleave([partial(self._site, site) for site in sites], lanes):
+            yield event
 
     async def _open(self) -> None:
         toolbar = self._toolbar_options()
@@ -300,7 +303,6 @@ class Auditor:
         yield SiteFinished(site, site_subject(site, record, self.browser_version), record, problem)
 
     async def _worker(self, site: Site, state: _SiteState, frontier: Frontier, results: asyncio.Queue) -> None:
-        last = 0.0
         while (item := await frontier.next()) is not None:
             url, depth = item
             key = page_key(url, site.profile)
@@ -308,11 +310,7 @@ class Auditor:
                 state.audited += self.done[key] is not None
                 frontier.finished(self.done[key] or [], depth, url)
                 continue
-            wait = frontier.options.delay - (time.monotonic() - last)
-            if wait > 0:
-                await asyncio.sleep(wait)
-            last = time.monotonic()
-            event, links = await self._page(site, url, state=state, frontier=frontier)
+            event, links = await self._page_on_a_live_session(site, url, state=state, frontier=frontier)
             state.audited += isinstance(event, PageAudited)
             for link in links:
                 target = normalise(link, url)
@@ -321,6 +319,16 @@ class Auditor:
             frontier.finished(links, depth, url)
             if event is not None:
                 await results.put(event)
+
+    async def _page_on_a_live_session(self, site: Site, url: str, *, state: _SiteState, frontier: Frontier):
+        """A page whose session was lost mid-audit (a Grid node died) is audited again on another session, so
+        no page is lost and each is reported once; a page that loses every session it gets is a browser error."""
+        for _ in range(SESSION_TRIES):
+            try:
+                return await self._page(site, url, state=state, frontier=frontier)
+            except SessionLost:
+                continue
+        return self._failed(site, url, "browser", "the browser session was lost on every try"), []
 
     async def _page(self, site: Site, url: str, *, state: _SiteState, frontier: Frontier):
         """Audit one URL within the page timeout; any failure becomes a PageFailed, never a clean page."""
@@ -354,6 +362,8 @@ class Auditor:
                 return self._failed(site, url, "broken-link", **values), []
             state.start_problems.setdefault(url, (exc.kind, values))
             return self._failed(site, url, exc.kind, exc.detail, **values), values.get("links", [])
+        except SessionLost:
+            raise  # not the page's fault: it goes to another session
         except BrowserGone as exc:
             await self._restart()
             return self._failed(site, url, "browser", str(exc)), []
@@ -395,7 +405,8 @@ class Auditor:
                 await self.browser.restart()
 
     async def _audit(self, tab, site: Site, url: str, is_home: bool, frontier: Frontier):
-        nav = await tab.goto(url, self.options.timeout)
+        async with self.gate.visit(url):  # per host, across every session: loads never come faster than the delay
+            nav = await tab.goto(url, self.options.timeout)
         final = normalise(nav.url) or url
         if nav.status is not None and nav.status >= 400:
             raise _Failure("http", status=nav.status)
