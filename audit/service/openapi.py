@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from audit import __version__
 from audit.service.ledger_openapi import ledger_paths
+from audit.service.review_openapi import review_paths
 
 
 def _json(schema: dict, description: str = "OK") -> dict:
@@ -263,6 +264,7 @@ def spec() -> dict:
                 )
             },
             **ledger_paths(),
+            **review_paths(),
             "/api/openapi.json": {
                 "get": {"summary": "This description", "security": [], "responses": {"200": _json({"type": "object"})}}
             },
