@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from typing import Any
 
-from audit.web.drivers.selenium import SeleniumLauncher, Session
+from audit.web.drivers.selenium import SeleniumLauncher, Session, in_daemon_thread
 from audit.web.grid import grid_status
 
 log = logging.getLogger(__name__)
@@ -26,13 +26,17 @@ class GridLauncher(SeleniumLauncher):
         self.nodes: dict[str, str] = {}  # session id -> node URI, as the Grid reported it
         self.usage: Counter = Counter()  # node URI -> tabs it served (who did the work, for logs and tests)
 
+    async def _status(self):
+        # a daemon thread, as every WebDriver call here: an executor thread would outlive the round's loop
+        return await asyncio.wait_for(in_daemon_thread(grid_status, self.remote_url), 30)
+
     @property
     def site_lanes(self) -> int:
         """How many sites the auditor crawls at once: one per session of a Grid, else one at a time."""
         return max(1, len(self.sessions)) if self.grid else 1
 
     async def start(self) -> None:
-        status = await asyncio.to_thread(grid_status, self.remote_url)
+        status = await self._status()
         if status is not None and status.nodes:
             self.grid = True
             self.size = max(1, status.free_slots)
@@ -46,7 +50,7 @@ class GridLauncher(SeleniumLauncher):
         """Which node runs each session (the Grid's /status): for the usage counts."""
         if not self.grid:
             return
-        status = await asyncio.to_thread(grid_status, self.remote_url)
+        status = await self._status()
         if status is None:
             return
         for session in self.sessions:
@@ -66,7 +70,7 @@ class GridLauncher(SeleniumLauncher):
         others = [s for s in self.sessions if s is not broken and not s.broken]
         if not self.grid or not others:  # the last session: wait for the Grid to offer a slot again
             return await self._new_session()
-        status = await asyncio.to_thread(grid_status, self.remote_url)
+        status = await self._status()
         if status is None or status.free_slots <= 0:
             log.warning("Selenium Grid has no free slot: a lost session is retired, %d remain", len(others))
             return None
