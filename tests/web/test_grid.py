@@ -149,6 +149,15 @@ def test_many_sites_run_as_one_round_with_a_progress_line_per_site(grid, catalog
     done = re.findall(r"site (县\d+) done: (\d+) pages", result.output)
     assert sorted(name for name, _ in done) == sorted(f"县{i}" for i in range(30))  # one line per site
     assert {pages for _, pages in done} == {"1"}  # each site's own pages, though sites ran side by side
+    names = {re.search(r":(\d+)/", line).group(1): line.split()[2] for line in lines}  # port -> site name
+    in_flight, most = set(), 0
+    for line in result.output.splitlines():
+        if page := re.match(r"\[\d+\] http://127\.0\.0\.1:(\d+)/", line):
+            in_flight.add(names[page.group(1)])
+        elif site := re.match(r"site (\S+) done", line):
+            in_flight.discard(site.group(1))
+        most = max(most, len(in_flight))
+    assert most >= 2  # sites crawled side by side: another site's page landed before one site was done
     store = open_store(db)
     try:
         assert len(store.rounds("web")) == 1  # one round for all thirty
