@@ -15,6 +15,8 @@ from audit import geo
 from audit.catalog import Catalog
 from audit.catalog.errors import ChecklistError
 from audit.catalog.load import default_root, read_yaml
+from audit.catalog.regions import LEGACY_REGION
+from audit.catalog.regions import circle_paths as region_circle_paths
 from audit.catalog.validate import require_valid
 from audit.model.findings import Finding
 from audit.model.subjects import Subject
@@ -57,16 +59,19 @@ class Circle:
 
 
 # -- loading ---------------------------------------------------------------------------------------
-def circle_paths(root: Path) -> list[Path]:
-    return sorted((root / "circles").glob("*.yaml"))
+def circle_paths(root: Path, region: str = LEGACY_REGION) -> list[Path]:
+    return region_circle_paths(root, region)
 
 
-def load_circles(root: Path | str | None = None) -> list[Circle]:
-    """Every circle in `checklists/circles/`; raises ChecklistError naming the file and item."""
+def load_circles(root: Path | str | None = None, region: str = LEGACY_REGION) -> list[Circle]:
+    """Every circle of the province `region` (checklists/regions/<region>/circles/; none when it has no such
+    folder); raises ChecklistError naming the file and item."""
     root = Path(root) if root else default_root()
     circles: dict[str, Circle] = {}
-    for path in circle_paths(root):
+    for path in circle_paths(root, region):
         circle = load_circle(path, root)
+        if circle.county[:2] != region[:2]:
+            raise ChecklistError(circle.path, [f"county: {circle.county} is not in the region {region}"])
         if circle.id in circles:
             raise ChecklistError(circle.path, [f"id: {circle.id!r} is already used by {circles[circle.id].path}"])
         circles[circle.id] = circle
@@ -74,7 +79,7 @@ def load_circles(root: Path | str | None = None) -> list[Circle]:
 
 
 def load_circle(path: Path, root: Path) -> Circle:
-    source = f"{root.name}/circles/{path.name}"
+    source = f"{root.name}/{path.relative_to(root).as_posix()}"
     document = read_yaml(path, source)
     require_valid(document, root / "schema" / SCHEMA, source)
     problems = circle_problems(document)

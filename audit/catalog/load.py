@@ -12,6 +12,7 @@ import yaml
 
 from audit.catalog.errors import ChecklistError
 from audit.catalog.messages import Messages
+from audit.catalog.regions import indicators_path
 from audit.catalog.validate import checklist_problems, require_valid
 from audit.model.checks import Check, Clause
 from audit.model.indicators import Indicator
@@ -162,8 +163,8 @@ def load_policy(root: Path) -> ScoringPolicy:
     return ScoringPolicy.from_mapping(document)
 
 
-def load_indicators(root: Path) -> tuple[Indicator, ...]:
-    path = root / "creation" / "indicators.yaml"
+def load_indicators(root: Path, region: str | None = None) -> tuple[Indicator, ...]:
+    path = indicators_path(root, region)
     if not path.exists():
         return ()
     source = _relative(path, root)
@@ -172,8 +173,11 @@ def load_indicators(root: Path) -> tuple[Indicator, ...]:
     return tuple(Indicator.from_mapping(row) for row in document["indicators"])
 
 
-def load_catalog(root: Path | str | None = None) -> Catalog:
-    """Everything in `checklists/`; raises ChecklistError naming the file and item on bad data."""
+def load_catalog(root: Path | str | None = None, region: str | None = None) -> Catalog:
+    """Everything in `checklists/`; raises ChecklistError naming the file and item on bad data.
+
+    `region` (a province code) picks `regions/<region>/indicators.yaml` over the national scheme when it exists.
+    """
     root = Path(root) if root else default_root()
     checklists: dict[str, Checklist] = {}
     checks: dict[str, Check] = {}
@@ -189,4 +193,4 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
                 raise ChecklistError(checklist.path, [f"check id {check.id!r} is already used in {other}"])
             checks[check.id] = check
         checklists[checklist.id] = checklist
-    return Catalog(root, checklists, checks, load_policy(root), load_indicators(root), Messages.load(root))
+    return Catalog(root, checklists, checks, load_policy(root), load_indicators(root, region), Messages.load(root))

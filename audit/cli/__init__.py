@@ -77,8 +77,16 @@ class LazyGroup(click.Group):
     show_default=True,
     help="Language of reports, maps and messages.",
 )
+@click.option(
+    "--region",
+    envvar="A11Y_AUDIT_REGION",
+    default=None,
+    metavar="CODE",
+    help="Province-level GB/T 2260 code the store covers, e.g. 440000 (env A11Y_AUDIT_REGION). "
+    "Default: the region the store was loaded for by `areas load`, else 430000 (Hunan).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str, checklists_root: str | None, lang: str) -> None:
+def cli(ctx: click.Context, db: str, checklists_root: str | None, lang: str, region: str | None) -> None:
     """Accessibility audits of government portals and public facilities.
 
     \b
@@ -87,4 +95,4 @@ def cli(ctx: click.Context, db: str, checklists_root: str | None, lang: str) -> 
         a11y-audit web https://www.hunan.gov.cn/ --fail-on critical,serious
         a11y-audit facility ingest toilets.xlsx
     """
-    ctx.obj = {"db": db, "checklists": checklists_root, "lang": lang}
+    ctx.obj = {"db": db, "checklists": checklists_root, "lang": lang, "region": region}

@@ -1,52 +1,48 @@
-"""`a11y-audit areas load|list|locate`: Hunan's administrative areas and point-to-county lookup."""
+"""`a11y-audit areas load|list|locate|circles`: the configured province's areas and point-to-county lookup."""
 
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
-from pathlib import Path
 
 import click
 
 from audit import areas as registry
 from audit import geo
-from audit.catalog import Messages, default_root
-from audit.cli.common import EXIT_ERROR, store_from
+from audit.cli.common import fail_with, messages_from, region_from, store_from
 
 
-def _messages(ctx: click.Context) -> Messages:
-    # Only the message files: a broken checklist elsewhere must not stop area look-ups.
-    root = ctx.obj.get("checklists") or default_root()
-    return Messages.load(Path(root))
-
-
-def _fail(ctx: click.Context, key: str, **values: object) -> None:
-    messages = _messages(ctx)
-    click.echo(f"错误：{messages.t(key, 'zh', **values)}\nError: {messages.t(key, 'en', **values)}", err=True)
-    sys.exit(EXIT_ERROR)
+def _province(region: str) -> dict[str, str]:
+    """Message values naming the region; English names exist for Hunan only, elsewhere the Chinese one stands."""
+    area = registry.get_area(region)
+    zh = registry.provinces()[region].name
+    return {"region": region, "province": zh, "province_en": area.name_en if area and area.name_en else zh}
 
 
 @click.group("areas")
 def command() -> None:
-    """Hunan's province, 14 cities/prefectures and their counties (codes, names, boundaries)."""
+    """The configured province (--region, default 430000 Hunan), its cities/prefectures and counties."""
 
 
 @command.command("load")
 @click.pass_context
 def load(ctx: click.Context) -> None:
-    """Put every Hunan area with its display boundary into the store (safe to repeat).
+    """Put every area of the configured province with its display boundary into the store (safe to repeat).
+
+    The store then knows its region: later commands on it need no --region. A store holds one province.
 
     \b
-    Example:
+    Examples:
         a11y-audit --db audit.db areas load
+        a11y-audit --db guangdong.db --region 440000 areas load
     """
     store = store_from(ctx)
     try:
-        count = registry.load_into(store)
-        levels = Counter(a.level for a in registry.hunan_areas())
+        region = region_from(ctx, store)
+        count = registry.load_into(store, region)
+        levels = Counter(a.level for a in registry.province_areas(region))
         click.echo(
-            _messages(ctx).t(
+            messages_from(ctx).t(
                 "areas.loaded",
                 ctx.obj["lang"],
                 count=count,
@@ -67,16 +63,19 @@ def load(ctx: click.Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (without boundaries).")
 @click.pass_context
 def list_areas(ctx: click.Context, level: str | None, parent: str | None, as_json: bool) -> None:
-    """One line per area: code, level, parent, Chinese and English name.
+    """One line per area of the configured province: code, level, parent, Chinese and English name
+    (English names exist for Hunan only; elsewhere the column is empty).
 
     \b
     Examples:
         a11y-audit areas list --level city
         a11y-audit areas list --parent 430300
+        a11y-audit --region 440000 areas list --level city
     """
-    if parent and registry.get_area(parent) is None:
-        _fail(ctx, "areas.unknown-code", code=parent)
-    rows = registry.hunan_areas(level, parent)
+    region = region_from(ctx)
+    if parent and (registry.province_of(parent) != region or registry.get_area(parent) is None):
+        fail_with(ctx, "areas.unknown-code", code=parent, **_province(region))
+    rows = registry.province_areas(region, level, parent)
     if as_json:
         click.echo(
             json.dumps(
@@ -90,7 +89,7 @@ def list_areas(ctx: click.Context, level: str | None, parent: str | None, as_jso
         )
         return
     if not rows:
-        click.echo(_messages(ctx).t("areas.none", ctx.obj["lang"]))
+        click.echo(messages_from(ctx).t("areas.none", ctx.obj["lang"]))
     for area in rows:
         click.echo(f"{area.code}  {area.level:8}  {area.parent or '-':6}  {area.name}\t{area.name_en or ''}")
 
@@ -107,22 +106,26 @@ def list_areas(ctx: click.Context, level: str | None, parent: str | None, as_jso
 )
 @click.pass_context
 def locate(ctx: click.Context, lon: float, lat: float, crs: str) -> None:
-    """The county, city and province containing a point (longitude first).
+    """The county, city and province containing a point (longitude first), in the configured province.
 
     \b
     Example:
         a11y-audit areas locate 112.53 27.92
         a11y-audit areas locate 112.9388 28.2282 --crs gcj02
+        a11y-audit --region 440000 areas locate 113.26 23.13
     """
+    region = region_from(ctx)
     wlon, wlat = geo.to_wgs84(lon, lat, crs)
-    county = registry.county_at(wlon, wlat)
+    county = registry.county_at(wlon, wlat, region)
     if county is None:
-        _fail(ctx, "areas.outside", lon=lon, lat=lat, crs=crs)
+        fail_with(ctx, "areas.outside", lon=lon, lat=lat, crs=crs, **_province(region))
+    # A county the province governs directly (a municipality's district, 济源市, 东莞市) has no city: its
+    # parent, the province, stands in that place of the answer.
     city = registry.get_area(county.parent)
-    province = registry.get_area(city.parent)
+    province = registry.get_area(region)
     lang = ctx.obj["lang"]
     click.echo(
-        _messages(ctx).t(
+        messages_from(ctx).t(
             "areas.located",
             lang,
             county=county.label(lang),
@@ -139,7 +142,8 @@ def locate(ctx: click.Context, lon: float, lat: float, crs: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def circles(ctx: click.Context, as_json: bool) -> None:
-    """Validate and list the tourism service circles in checklists/circles/.
+    """Validate and list the tourism service circles of the configured province
+    (checklists/regions/<code>/circles/*.yaml).
 
     \b
     Example:
@@ -149,9 +153,9 @@ def circles(ctx: click.Context, as_json: bool) -> None:
     from audit.circles import load_circles
 
     try:
-        found = load_circles(ctx.obj.get("checklists"))
+        found = load_circles(ctx.obj.get("checklists"), region_from(ctx))
     except ChecklistError as exc:
-        _fail(ctx, "circles.invalid", detail=f"\n{exc}")
+        fail_with(ctx, "circles.invalid", detail=f"\n{exc}")
     lang = ctx.obj["lang"]
     if as_json:
         click.echo(
@@ -173,7 +177,7 @@ def circles(ctx: click.Context, as_json: bool) -> None:
             )
         )
         return
-    note = _messages(ctx).t("circles.approximate", lang)
+    note = messages_from(ctx).t("circles.approximate", lang)
     for circle in found:
         county = registry.get_area(circle.county)
         click.echo(

@@ -83,11 +83,19 @@ def validate(root: Path | None) -> None:
     Example:
         a11y-audit checklists validate ./my-province-checklists
     """
+    from audit.catalog import default_root
+    from audit.catalog.load import load_indicators
+    from audit.catalog.regions import LEGACY_REGION, REGIONS_DIR
     from audit.circles import load_circles
 
+    base = root or default_root()
+    # Every province's own data (checklists/regions/<code>/), plus Hunan's files in the older layout.
+    regions = sorted({p.name for p in (Path(base) / REGIONS_DIR).glob("*") if p.is_dir()} | {LEGACY_REGION})
     try:
         catalog = load_catalog(root)
-        circles = load_circles(root)
+        circles = [c for region in regions for c in load_circles(root, region)]
+        for region in regions:
+            load_indicators(base, region)
     except ChecklistError as exc:
         click.echo(f"无效 / invalid:\n{exc}", err=True)
         sys.exit(EXIT_ERROR)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from audit.cli.common import EXIT_ERROR, catalog_from, fail, store_from
+from audit.cli.common import EXIT_ERROR, catalog_from, fail, region_from, store_from
 
 
 @click.group("facility")
@@ -86,12 +86,16 @@ def ingest_command(
     """
     from audit.cli.progress import progress
     from audit.facility.ingest import IngestOptions
+    from audit.facility.location import Region
     from audit.runs.facility import CampaignClosed, ingest, mark_duplicates, photo_store_for, read_files
 
     lang = lang or ctx.obj["lang"]
     catalog = catalog_from(ctx)
     messages = catalog.messages
-    options = IngestOptions(checklist_id=checklist_id, coords=coords, partial=partial, photo_dir=photo_dir)
+    region = Region(province=region_from(ctx))  # points must lie in a county of the store's province
+    options = IngestOptions(
+        checklist_id=checklist_id, coords=coords, partial=partial, photo_dir=photo_dir, region=region
+    )
     results = read_files(files, catalog, options)
     mark_duplicates(results)  # one facility in two files: an error in the later file, naming the first
     for result in results:

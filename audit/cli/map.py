@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from audit.cli.common import EXIT_ERROR, catalog_from, fail, store_from
+from audit.cli.common import EXIT_ERROR, catalog_from, fail, region_from, store_from
 from audit.runs import current_scores
 from audit.store import Round, Store
 
@@ -84,7 +84,12 @@ def command(
         out = out or Path("maps") / f"map-{area or 'all'}.html"
         photo_base = photo_base or _photo_folder_from(out, store)
         try:
-            files = write_map(views, catalog, out, MapOptions(lang=lang, tiles=tiles, photo_base=photo_base))
+            files = write_map(
+                views,
+                catalog,
+                out,
+                MapOptions(lang=lang, tiles=tiles, photo_base=photo_base, region=region_from(ctx, store)),
+            )
         except TileKeyMissing:
             fail(messages.t("map.cli.no-key", "zh"), messages.t("map.cli.no-key", "en"))
         click.echo(

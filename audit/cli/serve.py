@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from audit.cli.common import catalog_from, fail, store_from
+from audit.cli.common import catalog_from, fail, region_from, store_from
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -89,6 +89,7 @@ def command(
         db=ctx.obj["db"],
         checklists=ctx.obj.get("checklists"),
         lang=ctx.obj["lang"],
+        region=region_from(ctx),
         max_request_bytes=max_mb * MiB,
         max_file_bytes=min(10, max_mb) * MiB,
         max_rows=max_rows,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from audit.areas import DEFAULT_REGION, store_region
 from audit.catalog import Catalog
 from audit.circles import CIRCLE_KIND, CircleCoverage, analyse, as_findings, as_subject, load_circles, services
 from audit.model import Subject, is_within
@@ -23,7 +24,8 @@ def store_circles(store: Store, catalog: Catalog, round_id: int) -> int:
     """
     required = services(catalog)
     round_ = store.get_round(round_id)
-    circles = [c for c in load_circles(catalog.root) if _in_area(c.county, round_)]
+    region = store_region(store) or DEFAULT_REGION  # the province the store was loaded for (`areas load`)
+    circles = [c for c in load_circles(catalog.root, region) if _in_area(c.county, round_)]
     if not required or not circles:
         return 0
     audited = store.audited_keys(round_id)

@@ -13,6 +13,8 @@ class ServiceConfig:
     db: str
     checklists: str | None = None
     lang: str = "zh"
+    # the province (GB/T 2260 code) uploads must lie in; None: the store's (`areas load`), else 430000 Hunan
+    region: str | None = None
     max_request_bytes: int = 32 * MiB  # the whole multipart request: files and photos together
     max_file_bytes: int = 10 * MiB  # one checklist file
     max_rows: int = 5000  # rows over all files of one submission
@@ -33,3 +35,15 @@ class ServiceConfig:
     public_report_limit: str = "10 per hour"
     public_photo_bytes: int = 8 * MiB
     public_map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # WGS-84 tiles; "" for no base map
+
+    def __post_init__(self) -> None:
+        if self.region is not None:
+            from audit.areas import check_region
+
+            object.__setattr__(self, "region", check_region(self.region))  # UnknownRegion lists the valid codes
+
+    def region_for(self, store) -> str:
+        """The configured region, else the one the store was loaded for, else Hunan."""
+        from audit.areas import DEFAULT_REGION, store_region
+
+        return self.region or store_region(store) or DEFAULT_REGION

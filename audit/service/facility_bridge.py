@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from audit.areas import DEFAULT_REGION
 from audit.catalog import Catalog
 from audit.facility.evaluate import evaluate_all
 from audit.facility.ingest import IngestOptions, Submission, read_submission
+from audit.facility.location import Region
 from audit.facility.photos import PhotoRef
 from audit.facility.problems import Problem as IngestProblem
 from audit.model import Finding, Subject
@@ -47,13 +49,19 @@ def read(
     photos: dict[str, StoredPhoto],
     partial: bool,
     max_rows: int,
+    region: str = DEFAULT_REGION,
 ) -> Parsed:
-    """Validate every file (all problems at once), match photos, and evaluate the good rows."""
+    """Validate every file (all problems at once), match photos, and evaluate the good rows; every location
+    must lie in a county of `region` (a province code)."""
     parsed = Parsed()
     submissions: list[Submission] = []
     for upload in files:
         options = IngestOptions(
-            checklist_id=checklist_id, partial=partial, photo_dir=None, max_rows=max(1, max_rows - parsed.rows)
+            checklist_id=checklist_id,
+            partial=partial,
+            photo_dir=None,
+            max_rows=max(1, max_rows - parsed.rows),
+            region=Region(province=region),
         )
         result = read_submission(upload.data, upload.name, catalog, options)
         parsed.errors += result.errors

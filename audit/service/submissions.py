@@ -96,7 +96,8 @@ def _recorded(
         stored = {p.name: _keep_photo(p, Path(config.photos_dir)) for p in photos}
     except UnsafeFile as exc:
         return _finish(store, log, upload_id, Outcome(422, "rejected", problems=[_unsafe(catalog, exc, lang)]))
-    parsed = facility_bridge.read(catalog, checklist_id, files, stored, partial, config.max_rows)
+    region = config.region_for(store)
+    parsed = facility_bridge.read(catalog, checklist_id, files, stored, partial, config.max_rows, region)
     errors = [_from_ingest(p, catalog, lang) for p in parsed.errors]
     notes = errors + [_from_ingest(p, catalog, lang) for p in parsed.warnings]
     if errors and not (partial and parsed.subjects) or not parsed.subjects:

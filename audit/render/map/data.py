@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from audit.areas import get_area as hunan_get_area
-from audit.areas import hunan_areas
+from audit.areas import DEFAULT_REGION, province_areas, store_region
+from audit.areas import get_area as registry_get_area
 from audit.model import Aggregate, Change, Finding, Outcome, Subject, SubjectScore, aggregate, compare, is_within
 from audit.model.rollup import ALL
 from audit.render.map.geometry import representative_lonlat
@@ -47,15 +47,19 @@ class MapData:
     rounds: list[Round]
     area: Area | None = None
     area_names: dict[str, str] = field(default_factory=dict)
+    region: str = DEFAULT_REGION  # the province the map is of: its extent is the view when nothing is drawn
 
 
-def collect(views: Sequence[RoundView], version: str, lang: str = "zh") -> MapData:
-    """Everything the map and its table need, read from the views (scores as stored, never recomputed)."""
+def collect(views: Sequence[RoundView], version: str, lang: str = "zh", region: str | None = None) -> MapData:
+    """Everything the map and its table need, read from the views (scores as stored, never recomputed).
+
+    `region` is the configured province; None: the one the store was loaded for (`areas load`), else Hunan."""
     if not views:
         raise ValueError("no round to map")
     store = views[0].store
     scope = views[0].area
-    areas = _AreaIndex(store, lang)
+    region = region or store_region(store) or DEFAULT_REGION
+    areas = _AreaIndex(store, lang, region)
     items = [item for view in views for item in _items(view, areas)]
     previous = [p for p in (view.previous(version) for view in views) if p is not None]
     return MapData(
@@ -64,6 +68,7 @@ def collect(views: Sequence[RoundView], version: str, lang: str = "zh") -> MapDa
         rounds=[view.round for view in views],
         area=areas.get(scope) if scope else None,
         area_names=areas.names({i.subject.area_code for i in items if i.subject.area_code}),
+        region=region,
     )
 
 
@@ -97,15 +102,16 @@ def _counties(
 
 
 class _AreaIndex:
-    """Areas from the store (`a11y-audit areas load`), else from the bundled Hunan registry (audit.areas).
+    """Areas from the store (`a11y-audit areas load`), else from the bundled registry of the region (audit.areas).
 
     Gives names in the map's language, county boundaries, and a point inside an area for subjects with
     no geometry of their own (portals are drawn at their area).
     """
 
-    def __init__(self, store: Store, lang: str):
+    def __init__(self, store: Store, lang: str, region: str = DEFAULT_REGION):
         self.store = store
         self.lang = lang
+        self.region = region
         self._cache: dict[str, Area | None] = {}
         self._anchors: dict[str, Mapping[str, Any] | None] = {}
 
@@ -118,7 +124,7 @@ class _AreaIndex:
 
     def counties(self) -> list[Area]:
         stored = self.store.areas(level="county")
-        return stored if stored else [_as_store_area(a) for a in hunan_areas(level="county")]
+        return stored if stored else [_as_store_area(a) for a in province_areas(self.region, level="county")]
 
     def anchor(self, code: str | None) -> Mapping[str, Any] | None:
         if not code:
@@ -134,14 +140,14 @@ class _AreaIndex:
 
     def label(self, area: Area) -> str:
         if self.lang != "zh":
-            known = hunan_get_area(area.code)
+            known = registry_get_area(area.code)
             if known is not None:
                 return known.label(self.lang)
         return area.name
 
 
 def _registry_area(code: str) -> Area | None:
-    known = hunan_get_area(code)
+    known = registry_get_area(code)
     return _as_store_area(known) if known is not None else None
 
 

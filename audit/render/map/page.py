@@ -25,8 +25,8 @@ INLINE_JS = ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js", "a1
 DATA_ELEMENT_ID = "a11y-map-data"
 VIEW_ELEMENT_ID = "a11y-map-view"
 MAP_ELEMENT_ID = "a11y-map"
-# Hunan's middle, for a map with nothing to show; a province is the widest useful view, and fewer zoom
-# levels make clustering 100,000 points faster.
+# Hunan's middle, for a map with nothing to show and no region extent given (render.py passes the middle of the
+# configured province); a province is the widest useful view, and fewer zoom levels make clustering faster.
 DEFAULT_CENTRE, DEFAULT_ZOOM, MIN_ZOOM = (27.6, 111.7), 7, 5
 FIT_PADDING = (20, 20)
 
@@ -48,8 +48,15 @@ def _data_uri(relative: str, css_name: str) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def map_view(payload: dict, tiles: Tiles, bounds: list[list[float]] | None, legend_id: str) -> dict[str, Any]:
-    """What a11y-map.js needs to build the Leaflet map: view, base tiles and the overlays in drawing order."""
+def map_view(
+    payload: dict,
+    tiles: Tiles,
+    bounds: list[list[float]] | None,
+    legend_id: str,
+    centre: tuple[float, float] = DEFAULT_CENTRE,
+) -> dict[str, Any]:
+    """What a11y-map.js needs to build the Leaflet map: view, base tiles and the overlays in drawing order.
+    `centre` (lat, lon) is the view when `bounds` is None: nothing drawn."""
     layers: list[dict[str, Any]] = []
     if payload["counties"]["geojson"]["features"]:
         layers.append({"kind": "counties", "name": payload["counties"]["name"]})
@@ -62,7 +69,7 @@ def map_view(payload: dict, tiles: Tiles, bounds: list[list[float]] | None, lege
         layers.append({"kind": "gaps", "name": payload["gaps"]["name"]})
     return {
         "element": MAP_ELEMENT_ID,
-        "centre": list(DEFAULT_CENTRE),
+        "centre": list(centre),
         "zoom": DEFAULT_ZOOM,
         "minZoom": MIN_ZOOM,
         "maxZoom": tiles.max_zoom,  # markercluster needs the map's own maxZoom when no tile layer gives one

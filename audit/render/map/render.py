@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.areas import provinces
 from audit.catalog import Catalog
 from audit.render.map.data import MapData, collect
 from audit.render.map.geometry import Projector
@@ -30,6 +31,7 @@ class MapOptions:
     tiles: str = "osm"
     photo_base: str = "photos/"
     environ: Mapping[str, str] | None = None  # for the Tianditu key; os.environ when None
+    region: str | None = None  # the configured province; None: the store's (`areas load`), else Hunan
 
 
 @dataclass
@@ -69,14 +71,14 @@ def render_map(
     tiles = tiles_for(options.tiles, None if options.environ is None else dict(options.environ))
     texts = Texts(catalog, options.lang)
     styles = grade_styles(catalog.policy, options.lang, texts.t("map.legend.ungraded"))
-    data = collect(views, catalog.policy.version, options.lang)
+    data = collect(views, catalog.policy.version, options.lang, options.region)
     payload = build_payload(data, texts, styles, Projector(tiles.system), options.photo_base)
     title = _title(data, texts)
     rounds_text = texts.t(
         "map.rounds",
         rounds="; ".join(texts.t("map.round-item", id=r.id, date=round_date(r.started_at)) for r in data.rounds),
     )
-    map_html = _page(payload, texts, styles, tiles, title, rounds_text, table_href)
+    map_html = _page(payload, texts, styles, tiles, title, rounds_text, table_href, region_centre(data.region))
     rows = table_rows(data, texts, styles)
     table = render_table(
         data,
@@ -115,14 +117,29 @@ def _table_title(data: MapData, texts: Texts) -> str:
     return texts.t("map.table-title-area", area=data.area.name) if data.area else texts.t("map.table-title")
 
 
-def _page(payload: dict, texts: Texts, styles, tiles: Tiles, title: str, rounds_text: str, table_href: str) -> str:
+def region_centre(region: str) -> tuple[float, float]:
+    """The middle (lat, lon) of the province's extent: the view of a map with nothing to draw."""
+    west, south, east, north = provinces()[region].bounds
+    return (round((south + north) / 2, 4), round((west + east) / 2, 4))
+
+
+def _page(
+    payload: dict,
+    texts: Texts,
+    styles,
+    tiles: Tiles,
+    title: str,
+    rounds_text: str,
+    table_href: str,
+    centre: tuple[float, float],
+) -> str:
     tiles_name = texts.t(f"map.tiles.{tiles.name}")
     has_counties = bool(payload["counties"]["geojson"]["features"])
     return render_page(
         texts.lang,
         title,
         payload,
-        map_view(payload, tiles, _bounds(payload), LEGEND_ID),
+        map_view(payload, tiles, _bounds(payload), LEGEND_ID, centre),
         t=texts.t,
         table_href=table_href,
         table_link_id=TABLE_LINK_ID,
