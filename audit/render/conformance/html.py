@@ -27,6 +27,7 @@ def environment() -> Environment:
 
 
 _ENV = environment()
+_ENV.filters["lang_text"] = lambda value, lang="zh": value.get(lang) or value.get("zh") or ""
 
 
 def _context(evaluation: Mapping[str, Any], messages: Messages, lang: str) -> dict[str, Any]:
