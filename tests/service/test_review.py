@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from openpyxl import load_workbook
 
 from audit.render.conformance import SCHEMA
+from audit.runs.review import build_queue
 from audit.runs.review_capture import capture_pages
 from audit.runs.web import run_web
 from audit.service.server import make_server
@@ -24,6 +25,7 @@ from tests.service.conftest import PASSWORD, bearer, csrf_of
 
 pytestmark = pytest.mark.browser
 SITE = Path(__file__).resolve().parents[1] / "runs" / "review_site"
+STATIC = Path(__file__).resolve().parents[2] / "audit" / "service" / "static"
 OPTIONS = AuditOptions(
     crawl=CrawlOptions(max_pages=5, max_depth=2, delay=0, use_sitemaps=False, obey_robots=False), timeout=20
 )
@@ -224,3 +226,33 @@ def _first_item(store, round_id: int) -> str:
 
     verdict = store.verdicts(round_id)[0]
     return item_id(verdict.subject_key, verdict.check_id)
+
+
+def test_review_pages_and_the_report_pass_our_own_audit(app, audited, signed_in, tmp_path, loopback_server, catalog):
+    """No critical or serious axe violation on the queue, an item, the report page and the standalone report."""
+    from audit.web import audit_page, critical_or_serious
+
+    round_id, _, store = audited
+    admin = signed_in("admin")
+    item = next(i for i in build_queue(store, catalog, round_id) if i.check.id == "axe-color-contrast")
+    site = next(k for k in store.audited_keys(round_id) if k.startswith("site:"))
+    folder = tmp_path / "own"
+    shutil.copytree(STATIC, folder / "static")
+    pages = {
+        "queue.html": admin.get(f"/review/{round_id}/?show=all").data,
+        "item.html": admin.get(f"/review/{round_id}/items/{item.id}").data,
+        "report.html": admin.get(f"/review/{round_id}/report?site={site}").data,
+        "standalone.html": admin.get(f"/review/{round_id}/report.html?site={site}").data,
+        "item-en.html": admin.get(f"/review/{round_id}/items/{item.id}?lang=en").data,
+    }
+    for name, html in pages.items():
+        assert b"<main" in html, name
+        (folder / name).write_bytes(html)
+    server = loopback_server(folder)
+    problems = {}
+    for name in pages:
+        results = audit_page(server.url(name))
+        assert results["passes"], name
+        if critical_or_serious(results):
+            problems[name] = critical_or_serious(results)
+    assert problems == {}
