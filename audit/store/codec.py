@@ -9,8 +9,10 @@ from typing import Any
 from audit.model import Category, Finding, Outcome, Severity, Subject, SubjectScore
 
 # One encoder, built once: json.dumps with options builds a new JSONEncoder per call, which costs as much
-# as the encoding itself at a million findings. Same options, so the stored text is byte-for-byte unchanged.
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+# as the encoding itself at a million findings. Compact separators (no space after ',' and ':'): about 200
+# bytes less per facility and round (issue 17); JSON readers (json.loads, json_extract, jsonb) see the same values.
+SEPARATORS = (",", ":")
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, separators=SEPARATORS).encode
 EMPTY_LIST, EMPTY_OBJECT = "[]", "{}"
 
 
@@ -19,7 +21,7 @@ def dumps(value: Any) -> str:
 
 
 # Raw rows keep the inspector's column order (no sort_keys): they are the record of what was sent.
-_encode_raw = json.JSONEncoder(ensure_ascii=False).encode
+_encode_raw = json.JSONEncoder(ensure_ascii=False, separators=SEPARATORS).encode
 
 
 def raw_dumps(value: Any) -> str:
