@@ -17,6 +17,7 @@ from audit.web.drivers.selenium import SeleniumLauncher, Session, in_daemon_thre
 from audit.web.grid import grid_status
 
 log = logging.getLogger(__name__)
+RENEW_TIMEOUT = 60.0  # s; a replacement the Grid cannot place by then is given up (its node reclaims it if it comes)
 
 
 class GridLauncher(SeleniumLauncher):
@@ -28,7 +29,10 @@ class GridLauncher(SeleniumLauncher):
 
     async def _status(self):
         # a daemon thread, as every WebDriver call here: an executor thread would outlive the round's loop
-        return await asyncio.wait_for(in_daemon_thread(grid_status, self.remote_url), 30)
+        try:
+            return await asyncio.wait_for(in_daemon_thread(grid_status, self.remote_url), 30)
+        except TimeoutError:
+            return None
 
     @property
     def site_lanes(self) -> int:
@@ -75,7 +79,7 @@ class GridLauncher(SeleniumLauncher):
             log.warning("Selenium Grid has no free slot: a lost session is retired, %d remain", len(others))
             return None
         try:
-            return await self._new_session()
+            return await asyncio.wait_for(self._new_session(), RENEW_TIMEOUT)
         except Exception as exc:  # noqa: BLE001 - the slot went to someone else: carry on with the others
             log.warning("could not replace a lost Grid session (%s): %d remain", exc, len(others))
             return None
