@@ -375,7 +375,8 @@ def api_verdicts(round_id: int):
     rows = body.get("verdicts") if isinstance(body, dict) else None
     if not isinstance(rows, list) or not rows or len(rows) > 5000:
         abort(400, description='expected {"verdicts": [{"item": ..., "outcome": "pass|fail|n/a", "note": ...}]}')
-    items = {i.id: i for i in _queue(round_id)}
+    state = _state()
+    items = {i.id: i for i in build_queue(state.stores.get(), state.catalog, round_id)}  # all: 403, not "unknown"
     decisions = []
     for row in rows:
         if not isinstance(row, dict) or not isinstance(row.get("item"), str) or not isinstance(row.get("outcome"), str):
@@ -385,7 +386,6 @@ def api_verdicts(round_id: int):
             abort(403)
         note = row.get("note", "")
         decisions.append(Decision(row["item"], row["outcome"], note[:NOTE_MAX] if isinstance(note, str) else ""))
-    state = _state()
     try:
         recorded = decide(state.stores.get(), state.catalog, round_id, decisions, current_user().username)
     except ReviewError as exc:
