@@ -183,11 +183,14 @@ def write_xlsx(path: Path, rows: list[list[str]]) -> Path:
 
 
 def _typed(cell: str) -> object:
+    """A cell a spreadsheet would keep as a number, when its text reads back the same ('1.0' stays text:
+    Excel would show 1, and the CSV and XLSX files would then say different things)."""
     try:
         number = float(cell)
     except ValueError:
         return cell
-    return int(number) if number.is_integer() and "." not in cell else number
+    value = int(number) if number.is_integer() else number
+    return value if str(value) == cell else cell
 
 
 def realistic_files(work: Path, rows: int) -> tuple[Path, Path]:
