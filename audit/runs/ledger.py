@@ -70,12 +70,18 @@ def _findings(store: Store, round_id: int, wanted: set[str] | None) -> Iterable[
 
 def _changing(store: Store, round_id: int, wanted: set[str]) -> list[Finding]:
     """The findings of a large upload that can change the ledger, in (subject, check) order: only a fail, or
-    a pass on a problem still open, does (`inspect`); so the round's fails, and every finding of a subject with
-    an open problem. Decoding the round's passes (most of 1.5 million findings) is what this saves."""
-    open_keys = {p.subject_key for p in store.problems(subject_keys=wanted) if not p.is_closed}
+    a pass on a problem still open, does (`inspect`); so the round's fails, and the findings on the checks of
+    open problems. Decoding the round's passes (most of 1.5 million findings) is what this saves."""
+    open_pairs = {(p.subject_key, p.check_id) for p in store.problems(subject_keys=wanted) if not p.is_closed}
+    open_keys = {key for key, _ in open_pairs}
     fails = (f for f in store.findings(round_id, outcome=Outcome.FAIL) if f.subject_key in wanted)
     found = [f for f in fails if f.subject_key not in open_keys]
-    found += [f for key in sorted(open_keys) for f in store.findings(round_id, subject_key=key)]
+    for key in sorted(open_keys):  # keep only what can change: a fail, or a finding on an open problem's check
+        found += [
+            f
+            for f in store.findings(round_id, subject_key=key)
+            if f.outcome is Outcome.FAIL or (key, f.check_id) in open_pairs
+        ]
     return sorted(found, key=attrgetter("subject_key", "check_id"))
 
 
