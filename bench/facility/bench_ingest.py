@@ -268,7 +268,9 @@ def run_case(case: str, rows: int, work: Path, folder: Path, sizes: bool) -> dic
     if case == "reupload":
         first = _timed(store, catalog, paths)
         result["first_upload"] = {k: first[k] for k in ("wall_s", "cpu_s")}
-    result.update(_timed(store, catalog, paths))
+    # A few of the legacy generator's random points fall just outside Hunan (the box's south-west corner): errors,
+    # and without --partial one bad row refuses the whole upload, so that case stores the rest.
+    result.update(_timed(store, catalog, paths, partial=case == "legacy"))
     result["load_after"] = os.getloadavg()
     result["rounds"] = len(store.rounds("facility"))
     if rows <= 20_000:
@@ -283,9 +285,9 @@ def run_case(case: str, rows: int, work: Path, folder: Path, sizes: bool) -> dic
     return result
 
 
-def _timed(store, catalog, paths: list[Path]) -> dict:
+def _timed(store, catalog, paths: list[Path], partial: bool = False) -> dict:
     started, cpu_started = time.perf_counter(), _cpu()
-    results = read_files(paths, catalog, IngestOptions())
+    results = read_files(paths, catalog, IngestOptions(partial=partial))
     read_wall, read_cpu = time.perf_counter() - started, _cpu() - cpu_started
     report = ingest(store, catalog, results, "bench")
     return {
