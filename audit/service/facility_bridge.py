@@ -128,5 +128,7 @@ def _facility(subject: Subject, score) -> dict:
         "score": score.score if score else None,
         "grade": score.grade if score else None,
         "compliant": score.compliant if score else None,
+        "state": score.state if score else None,
+        "reasons": list(score.reasons) if score else [],
         "failed_checks": list(score.failed_checks) if score else [],
     }

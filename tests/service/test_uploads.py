@@ -29,7 +29,12 @@ def test_an_accepted_upload_is_scored_stored_and_recorded(app, tokens):
     assert response.status_code == 201, response.json
     body = response.json
     assert body["result"] == "accepted" and len(body["facilities"]) == 2
-    assert all(f["grade"] in "ABCD" and f["area_code"] == "430104" for f in body["facilities"])
+    assert all(f["area_code"] == "430104" for f in body["facilities"])
+    verdicts = {f["key"].rsplit(":", 1)[1]: (f["state"], f["grade"], f["compliant"]) for f in body["facilities"]}
+    # four of fifteen checks answered and no blocking check failed: never graded on so little
+    assert verdicts == {"yl-001": ("insufficient", None, False), "yl-002": ("insufficient", None, False)}, verdicts
+    facility = {f["key"].rsplit(":", 1)[1]: f for f in body["facilities"]}
+    assert facility["yl-001"]["reasons"] and facility["yl-002"]["failed_checks"]
     store = app.extensions["a11y"].stores.get()
     subject = store.get_subject("facility:accessible-toilets:430104:yl-001")
     assert subject.attributes["photos"][0].endswith(".jpg") and subject.attributes["photos"][0] != "door1.jpg"
