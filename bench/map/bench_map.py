@@ -122,8 +122,10 @@ def measure_table(browser, url: str) -> dict[str, float]:
     for name, action in (
         (
             "table_filter_ms",
-            "() => { const s = document.getElementById('filter-grade');"
-            " s.value = 'D'; s.dispatchEvent(new Event('change')); }",
+            (
+                "() => { const s = document.getElementById('filter-grade');"
+                " s.value = 'D'; s.dispatchEvent(new Event('change')); }"
+            ),
         ),
         ("table_sort_ms", "() => document.querySelector('#items thead th:nth-child(5) button').click()"),
         ("table_next_ms", "() => { const b = document.querySelector('#pager [data-go=next]'); if (b) b.click(); }"),
