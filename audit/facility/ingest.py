@@ -439,6 +439,10 @@ class RowReader:
         values: dict[str, Any] = {}
         for header, field_id in self.field_headers:
             text = record.cells.get(header, "")
+            structured = record.marks.get(field_id)
+            if structured and field_id in self.mark_fields:
+                self._structured_marks(record, header, field_id, text, crs, structured, geometry, values)
+                continue
             if not text:
                 if self.fields[field_id].required:
                     self.problem(record, ValueProblem("facility.value.required"), header, text)
@@ -454,6 +458,18 @@ class RowReader:
                 for key, params in mark_problems(geometry, values[field_id]):
                     self.problem(record, ValueProblem(key, **params), header, text)
         return values
+
+    def _structured_marks(self, record, header, field_id, text, crs, structured, geometry, values) -> None:
+        """Marks written in the cell (chainages) plus marks that came as points, each located once."""
+        try:
+            written = self._parse(field_id, text, crs) if text.strip() else ()
+            marks = (written if isinstance(written, tuple) else ()) + tuple(self._located(m, crs) for m in structured)
+        except ValueProblem as exc:
+            self.problem(record, exc, header, text)
+            return
+        values[field_id] = marks
+        for key, params in mark_problems(geometry, marks):
+            self.problem(record, ValueProblem(key, **params), header, text or marks[0].text)
 
     def _value(self, field_id: str, text: str, crs: str) -> Any:
         """Parsed values are immutable (Measure, Slope, Answer, str), so a repeated answer is parsed once.

@@ -17,6 +17,7 @@ import charset_normalizer
 import openpyxl
 from python_calamine import CalamineWorkbook
 
+from audit.facility.marks import Mark
 from audit.facility.values import ValueProblem
 
 META_SHEET = "_a11y_audit"  # hidden sheet of generated templates: checklist id and version
@@ -35,6 +36,8 @@ class Record:
     row: int
     cells: dict[str, str]
     geometry: dict[str, Any] | None = None
+    # marks that arrived as data (GeoJSON point features), by field id: never turned into text and parsed back
+    marks: dict[str, list[Mark]] = field(default_factory=dict)
 
 
 @dataclass
@@ -288,7 +291,7 @@ DEFECT_FIELDS = {
 
 def read_geojson(data: bytes, max_rows: int) -> Table:
     """Features -> rows. Point features with a `segment` property are marks on that segment's line
-    (a gap, obstruction or crossing), merged into the segment's row as 'lon lat [length m] note'."""
+    (a gap, obstruction or crossing), attached to the segment's row as structured marks."""
     text = decode_text(data)
     check_json_depth(text)
     try:
@@ -311,6 +314,8 @@ def read_geojson(data: bytes, max_rows: int) -> Table:
         headers.update(dict.fromkeys(props))
         records.append(Record(number, props, (feature or {}).get("geometry")))
     orphans = _merge_marks(records, marks)
+    for record in records:
+        headers.update(dict.fromkeys(record.marks))  # a marks field no segment wrote as a property
     meta = {"coord_system": str(document.get("coord_system", ""))} if document.get("coord_system") else {}
     return Table("geojson", list(headers), records, meta, orphans)
 
@@ -342,10 +347,12 @@ def _merge_marks(records: list[Record], marks: list[tuple[int, dict, Any]]) -> l
         if target is None or not geometry or geometry.get("type") != "Point":
             orphans.append((number, props["segment"]))
             continue
-        lon, lat = geometry["coordinates"][:2]
-        length = f" {props['length_m']}m" if props.get("length_m") else ""
-        note = f" {props['note']}" if props.get("note") else ""
-        entry = f"{lon} {lat}{length}{note}"
-        existing = target.cells.get(field_id, "").strip()
-        target.cells[field_id] = entry if existing in ("", "0") else f"{existing}; {entry}"
+        try:
+            lon, lat = (float(c) for c in geometry["coordinates"][:2])
+            length = float(props["length_m"]) if props.get("length_m") else None
+        except (TypeError, ValueError):
+            orphans.append((number, props["segment"]))
+            continue
+        mark = Mark(f"{lon} {lat}", point=(lon, lat), length_m=length, note=props.get("note", ""))
+        target.marks.setdefault(field_id, []).append(mark)
     return orphans

@@ -129,3 +129,25 @@ def test_deeply_nested_xml_in_an_xlsx_is_streamed_not_recursed(read):
             archive.writestr(info, data)
     result = read(built.getvalue(), "deep.xlsx")
     assert not result.errors and [r.submission_id for r in result.rows] == ["T1"]
+
+
+def test_a_geojson_mark_at_whole_degrees_stays_a_point_not_a_chainage(read):
+    """[113, 28] once became the text '113 28', read back as 113 m along the road with '28' as the note."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[112.9995, 28.0], [113.0005, 28.0]]},
+            "properties": {"submission_id": "R1", "guiding_present": "是", "coord_system": "wgs84"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [113, 28]},
+            "properties": {"segment": "R1", "defect": "gap", "length_m": 3, "note": "电线杆"},
+        },
+    ]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    result = read(data, "r.geojson", checklist_id="tactile-paving")
+    assert not result.errors, [p.key for p in result.errors]
+    [mark] = result.rows[0].values["tactile_gaps"]
+    assert mark.point == (113.0, 28.0) and mark.start_m is None
+    assert (mark.length_m, mark.note) == (3.0, "电线杆")
