@@ -399,19 +399,50 @@ def _report(store, catalog, round_, options: WebOptions, accepted, lang: str) ->
             "new_failures": len(gate.new_failures),
             "new_reviews": len(gate.new_reviews),
             "baseline": options.baseline,
+            "verdict": gate_verdict(gate.exit_code, gate.insufficient),
+            "insufficient": list(gate.insufficient),
         },
         lang,
         baseline_states=(lambda finding: instance_states(finding, accepted)) if accepted is not None else None,
     )
     written = write_outputs(report, list(options.formats), options.out_dir)
     _print_summary(m, lang, round_, report, written)
-    click.echo(
-        m.t("web.cli.passed", lang)
-        if gate.exit_code == 0
-        else m.t("web.cli.threshold", lang, reason="; ".join(gate.reasons))
-    )
+    click.echo(_verdict_line(m, lang, gate))
     store.close()
     sys.exit(gate.exit_code)
+
+
+def gate_verdict(exit_code: int, insufficient: list[str]) -> str:
+    """passed only when audited with no threshold crossed and every site graded: 待补充 never reads as passed."""
+    if exit_code == EXIT_ERROR:
+        return "error"
+    if exit_code != 0:
+        return "failed"
+    return "insufficient" if insufficient else "passed"
+
+
+def _verdict_line(m, lang: str, gate) -> str:
+    if gate.exit_code != 0:
+        return m.t("web.cli.threshold", lang, reason="; ".join(gate.reasons))
+    if gate.insufficient:
+        return m.t("web.cli.not-graded", lang, count=len(gate.insufficient), sites=", ".join(gate.insufficient))
+    return m.t("web.cli.passed", lang)
+
+
+def _site_line(m, lang: str, site: dict) -> str:
+    named = site["name"] and site["name"] != site["url"]
+    url = site["url"] if site.get("profile", "desktop") == "desktop" else f"{site['url']} [{site['profile']}]"
+    if site.get("state") == "insufficient":
+        key = "web.cli.site-line-insufficient" if named else "web.cli.site-line-url-insufficient"
+        return m.t(key, lang, site=site["name"], url=url, reasons=site.get("reason_text") or "")
+    return m.t(
+        "web.cli.site-line" if named else "web.cli.site-line-url",
+        lang,
+        site=site["name"],
+        url=url,
+        score=site["score"] if site["score"] is not None else "–",
+        grade=site["grade"] or "–",
+    )
 
 
 def _print_summary(m, lang: str, round_, report: dict, written: dict) -> None:
@@ -426,19 +457,10 @@ def _print_summary(m, lang: str, round_, report: dict, written: dict) -> None:
         )
     )
     for site in report["sites"]:
-        click.echo(
-            m.t(
-                "web.cli.site-line" if site["name"] and site["name"] != site["url"] else "web.cli.site-line-url",
-                lang,
-                site=site["name"],
-                url=site["url"]
-                if site.get("profile", "desktop") == "desktop"
-                else f"{site['url']} [{site['profile']}]",
-                score=site["score"] if site["score"] is not None else "–",
-                grade=site["grade"] or "–",
-            )
-        )
+        click.echo(_site_line(m, lang, site))
     summary = report["summary"]
+    if summary.get("insufficient_pages"):
+        click.echo(m.t("web.cli.insufficient-pages", lang, count=summary["insufficient_pages"]))
     click.echo(
         m.t(
             "web.cli.counts",

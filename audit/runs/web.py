@@ -253,6 +253,7 @@ class GateResult:
     new_failures: list[Finding] = field(default_factory=list)
     new_reviews: list[Finding] = field(default_factory=list)
     low_scores: list[tuple[str, float | None]] = field(default_factory=list)
+    insufficient: list[str] = field(default_factory=list)  # sites not graded for want of data (待补充)
     errors: int = 0
     broken_links: int = 0
     pages: int = 0
@@ -267,19 +268,23 @@ def evaluate_gate(store: Store, catalog: Catalog, round_id: int, gate: Gate, lan
     result = GateResult(EXIT_OK, errors=len(errors) - len(broken), broken_links=len(broken))
     page_keys = {f.subject_key for f in store.findings(round_id, prefix="page:")}
     result.pages = len(page_keys)
-    if gate.fail_under is not None:
-        for score in current_scores(store, catalog, round_id):
-            if score.subject_key.startswith("site:") and (score.score is None or score.score < gate.fail_under):
-                result.low_scores.append((score.subject_key, score.score))
-                result.reasons.append(
-                    t(
-                        "web.gate.fail-under",
-                        lang,
-                        site=score.subject_key.removeprefix("site:"),
-                        score=score.score,
-                        minimum=gate.fail_under,
-                    )
-                )
+    for score in current_scores(store, catalog, round_id):
+        if not score.subject_key.startswith("site:"):
+            continue
+        site = score.subject_key.removeprefix("site:")
+        if score.insufficient:
+            result.insufficient.append(site)
+        if gate.fail_under is None:
+            continue
+        if score.insufficient:  # the threshold cannot be shown to be met: crossed, never passed
+            result.low_scores.append((score.subject_key, None))
+            reasons = t("report.sep.list", lang).join(
+                t(f"report.reinspect.reason.{code}", lang, coverage=f"{score.coverage:.0%}") for code in score.reasons
+            )
+            result.reasons.append(t("web.gate.insufficient", lang, site=site, minimum=gate.fail_under, reasons=reasons))
+        elif score.score is None or score.score < gate.fail_under:
+            result.low_scores.append((score.subject_key, score.score))
+            result.reasons.append(t("web.gate.fail-under", lang, site=site, score=score.score, minimum=gate.fail_under))
     if gate.fail_on or gate.review:
         accepted = set(gate.accepted) if gate.accepted is not None else None
         for finding in store.findings(round_id, prefix="page:"):

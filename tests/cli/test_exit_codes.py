@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from click.testing import CliRunner
 
 from audit.cli import cli
@@ -29,3 +32,40 @@ def test_ingesting_a_deeply_nested_geojson_exits_1_with_the_file_error(tmp_path)
     )
     assert result.exit_code == 1 and isinstance(result.exception, (SystemExit, type(None))), result.exception
     assert "deep.geojson: not valid facility data: the JSON is nested more than 64 levels deep" in result.output
+
+
+THIN_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>通知公告</title></head>
+<body><main><h1 style="background:url(bg.png);color:#777">通知公告</h1>
+<p style="background:url(bg.png);color:#777">文字压在背景图上：对比度只能由人判定。</p></main></body></html>"""
+
+
+@pytest.mark.browser
+def test_a_site_with_insufficient_data_never_passes(tmp_path, chromium_executable):
+    """Only color contrast is checked, and axe cannot decide it over a background image: nothing is answered."""
+    from audit.catalog import load_catalog
+    from audit.runs.web import web_checks
+    from tests.web.conftest import Server
+
+    (tmp_path / "thin.html").write_text(THIN_PAGE, encoding="utf-8")
+    ignore = [a for c in web_checks(load_catalog()) if c.id != "axe-color-contrast" for a in ("--ignore", c.id)]
+    server = Server(tmp_path)
+    try:
+        args = [server.url("thin.html"), "--max-depth", "0", "--no-sitemap", "--ignore-robots", "--delay", "0", *ignore]
+
+        def run(*extra):
+            out = tmp_path / f"out{len(extra)}"
+            command = ["--db", str(tmp_path / "a.db"), "--lang", "en", "web", *args, *extra, "--out", str(out)]
+            result = CliRunner().invoke(cli, command)
+            return result, json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+
+        gated, report = run("--fail-under", "50")
+        assert gated.exit_code == 2, gated.output  # the threshold cannot be shown to be met
+        assert "insufficient data, so a score of 50.0 or more cannot be shown" in gated.output
+        assert report["sites"][0]["state"] == "insufficient" and report["gate"]["verdict"] == "failed"
+        plain, report = run()
+        assert plain.exit_code == 0, plain.output  # no threshold asked for, none crossed
+        assert "not graded: no threshold was crossed, but 1 sites have insufficient data" in plain.output
+        assert "passed: no threshold" not in plain.output and report["gate"]["verdict"] == "insufficient"
+        assert "insufficient data (no applicable check answered)" in plain.output
+    finally:
+        server.close()

@@ -49,6 +49,24 @@ def _origins(finding) -> dict[str, Any]:
     return {"origin": origin, "origins": origins}
 
 
+def _state(score: SubjectScore | None, catalog: Catalog, lang: str) -> dict[str, Any]:
+    """graded / insufficient (待补充) and why: an insufficient subject shows its label and reasons, never a grade."""
+    if score is None:
+        return {"state": None, "state_label": None, "reasons": [], "reason_text": None}
+    if not score.insufficient:
+        return {"state": score.state, "state_label": None, "reasons": [], "reason_text": None}
+    texts = [
+        catalog.messages.t(f"report.reinspect.reason.{code}", lang, coverage=f"{score.coverage:.0%}")
+        for code in score.reasons
+    ]
+    return {
+        "state": score.state,
+        "state_label": catalog.policy.insufficient.label.get(lang) or catalog.policy.insufficient.label["zh"],
+        "reasons": list(score.reasons),
+        "reason_text": catalog.messages.t("report.sep.list", lang).join(texts),
+    }
+
+
 def _baseline(finding, states: Mapping[str, bool] | None) -> tuple[dict[str, Any], list[dict]]:
     """new/known counts and state of a finding, and its evidence marked new/known (None: no baseline given)."""
     evidence = [dict(e) for e in finding.evidence]
@@ -97,6 +115,7 @@ def build_report(
             "grade": score.grade if score else None,
             "compliant": score.compliant if score else None,
             "coverage": round(score.coverage, 3) if score else None,
+            **_state(score, catalog, lang),
             "failures": [],
             "reviews": [],
             "profile": subject.attributes.get("profile") or "desktop",
@@ -198,4 +217,6 @@ def _summary(sites: dict, pages: list[dict], errors: list, broken: list, baselin
         "known": sum(i["known"] for i in items),
         "baseline": baseline,
         "out_of_scope": sum(i["instances"] for p in pages for i in p["out_of_scope"]),
+        "insufficient_sites": sum(1 for s in sites.values() if s["state"] == "insufficient"),
+        "insufficient_pages": sum(1 for p in pages if p["state"] == "insufficient"),
     }

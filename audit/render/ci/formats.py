@@ -43,6 +43,10 @@ TEXT = {
         "known": "已知",
         "start_urls": "起始网址",
         "not_audited": "未检测到任何页面",
+        "insufficient": "待补充",
+        "not_graded": "未评定（数据不足，待补充）",
+        "insufficient_heading": "待补充（数据不足，未评级）",
+        "summary_insufficient": "待补充：{sites} 个站点、{pages} 个页面（数据不足，未评级，不计为通过）",
         "summary": "{pages} 页 · 未通过 {failures} 项 · 需人工复核 {reviews} 项 · 失效链接 {broken} 个 · 出错 {errors} 页",
         "summary_baseline": "相对基线：新增 {new} 个实例，已知 {known} 个",
         "summary_out_of_scope": "排除区域内 {count} 个实例（列出，不计分）",
@@ -85,6 +89,10 @@ TEXT = {
         "known": "known",
         "start_urls": "Start URLs",
         "not_audited": "no page was audited",
+        "insufficient": "Insufficient data",
+        "not_graded": "not graded (insufficient data)",
+        "insufficient_heading": "Insufficient data (not graded)",
+        "summary_insufficient": "insufficient data: {sites} sites, {pages} pages (not graded, never counted as passed)",
         "summary": "{pages} pages · {failures} failed checks · {reviews} to review · {broken} broken links · {errors} errors",
         "summary_baseline": "against the baseline: {new} new instances, {known} known",
         "summary_out_of_scope": "{count} instances inside excluded regions (listed, not scored)",
@@ -116,7 +124,36 @@ def summary_text(t: dict, report: dict) -> str:
         text += " · " + t["summary_baseline"].format(new=summary["new"], known=summary["known"])
     if summary.get("out_of_scope"):
         text += " · " + t["summary_out_of_scope"].format(count=summary["out_of_scope"])
+    if summary.get("insufficient_sites") or summary.get("insufficient_pages"):
+        text += " · " + t["summary_insufficient"].format(
+            sites=summary.get("insufficient_sites", 0), pages=summary.get("insufficient_pages", 0)
+        )
     return text
+
+
+def is_insufficient(entry: dict) -> bool:
+    return entry.get("state") == "insufficient"
+
+
+def grade_text(t: dict, entry: dict) -> str:
+    """A site's or page's grade, or 待补充 / Insufficient data with why: an insufficient subject has no grade."""
+    if is_insufficient(entry):
+        label = entry.get("state_label") or t["insufficient"]
+        return f"{label} ({entry['reason_text']})" if entry.get("reason_text") else label
+    return str(entry.get("grade") or "–")
+
+
+def score_text(entry: dict) -> str:
+    return "–" if is_insufficient(entry) or entry.get("score") is None else str(entry["score"])
+
+
+def verdict_text(t: dict, gate: dict) -> str:
+    """The CI result: passed only with exit 0 and no site insufficient; otherwise failed or not graded."""
+    if gate.get("exit_code") != 0:
+        return t["failed"]
+    if gate.get("verdict") == "insufficient" or gate.get("insufficient"):
+        return t["not_graded"]
+    return t["passed"]
 
 
 def page_label(t: dict, page: dict) -> str:
@@ -163,12 +200,14 @@ def render_junit(report: dict) -> str:
             suites,
             "testsuite",
             name=page_label(TEXT["en"], page),
-            tests=str(max(1, len(page["failures"]) + len(reviews))),
+            tests=str(max(1, len(page["failures"]) + len(reviews) + is_insufficient(page))),
             failures=str(len(page["failures"])),
             errors="0",
-            skipped=str(len(reviews)),
+            skipped=str(len(reviews) + is_insufficient(page)),
         )
-        if not page["failures"] and not reviews:
+        if is_insufficient(page):
+            _junit_insufficient(suite, page)
+        elif not page["failures"] and not reviews:
             ET.SubElement(suite, "testcase", classname=page["url"] or "", name="accessibility")
         for failure in page["failures"]:
             case = ET.SubElement(suite, "testcase", classname=page["url"] or "", name=failure["check"])
@@ -189,6 +228,13 @@ def render_junit(report: dict) -> str:
                 message=f"needs review: {_title(report, review['check'])} ({review['severity']}){state}",
             )
             node.text = _junit_evidence(review)
+    sites = [site for site in report["sites"] if is_insufficient(site)]
+    if sites:  # a site not graded is listed as skipped, never as a passing test
+        suite = ET.SubElement(
+            suites, "testsuite", name="sites", tests=str(len(sites)), failures="0", errors="0", skipped=str(len(sites))
+        )
+        for site in sites:
+            _junit_insufficient(suite, site)
     broken = report.get("broken_links", [])
     if broken:
         suite = ET.SubElement(
@@ -212,6 +258,16 @@ def render_junit(report: dict) -> str:
             ET.SubElement(case, "error", type=error["reason"] or "error", message=error["message"])
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _junit_insufficient(suite: ET.Element, entry: dict) -> None:
+    """The state as suite properties and a skipped 'grade' case: 待补充 is neither a pass nor a failure."""
+    properties = ET.Element("properties")
+    ET.SubElement(properties, "property", name="state", value="insufficient")
+    ET.SubElement(properties, "property", name="reasons", value=",".join(entry.get("reasons") or []))
+    suite.insert(0, properties)
+    case = ET.SubElement(suite, "testcase", classname=entry.get("url") or "", name="grade")
+    ET.SubElement(case, "skipped", type="insufficient", message=grade_text(TEXT["en"], {**entry, "state_label": None}))
 
 
 def _junit_evidence(item: dict) -> str:
@@ -276,6 +332,7 @@ def render_sarif(report: dict) -> str:
                         "origin": evidence.get("origin") or "site",
                         "review": review,
                         "profile": page.get("profile") or "desktop",
+                        "state": page.get("state"),
                     },
                 }
                 state = evidence.get("baseline_state") or failure.get("baseline_state")
@@ -314,9 +371,30 @@ def render_sarif(report: dict) -> str:
         },
         "results": results,
         "invocations": [{"executionSuccessful": not report["errors"], "toolExecutionNotifications": notifications}],
+        "properties": _sarif_states(report),
     }
     sarif = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(sarif, ensure_ascii=False, indent=1) + "\n"
+
+
+def _sarif_states(report: dict) -> dict:
+    """The run's verdict and every site's and page's state: an insufficient subject is listed with its reasons."""
+
+    def state(entry: dict) -> dict:
+        return {
+            "url": entry.get("url"),
+            "state": entry.get("state"),
+            "score": entry.get("score"),
+            "grade": entry.get("grade"),
+            "reasons": list(entry.get("reasons") or []),
+        }
+
+    gate = report.get("gate") or {}
+    return {
+        "verdict": gate.get("verdict"),
+        "sites": [state(site) for site in report["sites"]],
+        "insufficient": [state(e) for e in (*report["sites"], *report["pages"]) if is_insufficient(e)],
+    }
 
 
 def _sarif_out_of_scope(report: dict, index: dict) -> list[dict]:
@@ -370,7 +448,7 @@ def render_markdown(report: dict) -> str:
     gate = report.get("gate") or {}
     lines = [f"## {t['title']} · {t['round']} {report['round']['id']}", ""]
     if gate:
-        verdict = t["passed"] if gate.get("exit_code") == 0 else t["failed"]
+        verdict = verdict_text(t, gate)
         lines += [f"**{t['gate']}: {verdict}** " + "; ".join(_md_cell(r) for r in gate.get("reasons", [])), ""]
     if report.get("summary"):
         lines += [_md_cell(summary_text(t, report)), ""]
@@ -378,9 +456,13 @@ def render_markdown(report: dict) -> str:
     for site in report["sites"]:
         label = f"{site['name']} ({site['url']})" if site.get("name") and site["name"] != site["url"] else site["url"]
         lines.append(
-            f"| {_md_cell(label)} | {_md_cell(site['score'])} | {_md_cell(site['grade'])} | "
+            f"| {_md_cell(label)} | {_md_cell(score_text(site))} | {_md_cell(grade_text(t, site))} | "
             f"{site['crawl']['sampled']} |"
         )
+    thin = [p for p in report["pages"] if is_insufficient(p)]
+    if thin:
+        lines += ["", f"### {t['insufficient_heading']} ({len(thin)})", ""]
+        lines += [f"- {_md_cell(page_label(t, p))}: {_md_cell(grade_text(t, p))}" for p in thin]
     with_baseline = bool((report.get("summary") or {}).get("baseline"))
     rank = {"critical": 4, "serious": 3, "moderate": 2, "minor": 1}
     failures = sorted(
@@ -457,5 +539,8 @@ def render_html(report: dict) -> str:
         origin_text=lambda item: origin_text(t, item),
         state_text=lambda item: state_text(t, item),
         summary=summary_text(t, report),
+        verdict=verdict_text(t, report.get("gate") or {}),
+        grade_text=lambda entry: grade_text(t, entry),
+        score_text=score_text,
         page_label=lambda page: page_label(t, page),
     )

@@ -28,6 +28,8 @@ _REPORT = {
             "grade": "D",
             "compliant": False,
             "coverage": 0.9,
+            "state": "graded",
+            "reasons": [],
             "failures": [],
             "crawl": {"discovered": 40, "sampled": 2, "documents": ["https://a.example.gov.cn/x.pdf"]},
         }
@@ -42,6 +44,8 @@ _REPORT = {
             "grade": "D",
             "compliant": False,
             "coverage": 1.0,
+            "state": "graded",
+            "reasons": [],
             "template": "home",
             "failures": [
                 {
@@ -86,6 +90,8 @@ _REPORT = {
             "grade": "A",
             "compliant": True,
             "coverage": 1.0,
+            "state": "graded",
+            "reasons": [],
             "template": "article",
             "failures": [],
         },
@@ -125,4 +131,32 @@ def sample_report(lang: str = "en") -> dict:
     """A fresh copy, so a test may change it."""
     report = copy.deepcopy(_REPORT)
     report["lang"] = lang
+    return report
+
+
+def insufficient_report(lang: str = "en") -> dict:
+    """The sample with its site and its about page not graded (待补充): too little answered, no threshold crossed."""
+    report = sample_report(lang)
+    label = "待补充" if lang == "zh" else "Insufficient data"
+    why = "已填写 25%，低于评级所需比例" if lang == "zh" else "only 25% answered, below the share needed to grade"
+    thin = {
+        "score": None,
+        "grade": None,
+        "compliant": False,
+        "coverage": 0.25,
+        "state": "insufficient",
+        "state_label": label,
+        "reasons": ["coverage-below-floor"],
+        "reason_text": why,
+    }
+    report["sites"][0].update(thin)
+    report["pages"][1].update(thin)
+    report["gate"] = {
+        "exit_code": 0,
+        "reasons": [],
+        "verdict": "insufficient",
+        "insufficient": ["https://a.example.gov.cn"],
+    }
+    report["summary"] = {"pages": 2, "failures": 2, "reviews": 0, "broken_links": 0, "errors": 1}
+    report["summary"].update(insufficient_sites=1, insufficient_pages=1)
     return report

@@ -11,7 +11,7 @@ import pytest
 import xmlschema
 
 from audit.render.ci.formats import render_junit, render_sarif
-from tests.render.ci.sample_round import sample_report
+from tests.render.ci.sample_round import insufficient_report, sample_report
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
@@ -68,3 +68,10 @@ def test_junit_of_an_empty_round_validates(junit_schema):
 
 def test_the_xsd_refuses_a_testsuite_without_counts(junit_schema):
     assert list(junit_schema.iter_errors('<testsuites><testsuite name="x"/></testsuites>'))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_outputs_with_insufficient_subjects_validate(sarif_validator, junit_schema, lang):
+    report = insufficient_report(lang)
+    assert _errors(sarif_validator, json.loads(render_sarif(report))) == []
+    assert list(junit_schema.iter_errors(render_junit(report))) == []
