@@ -9,6 +9,7 @@ import click
 
 from audit.cli.common import catalog_from, fail, store_from
 from audit.runs import score_round
+from audit.runs.circles import store_circles
 from audit.store import Round, Store
 
 
@@ -170,4 +171,5 @@ def rescore(ctx: click.Context, round_ids: tuple[int, ...]) -> None:
         except KeyError:
             fail(f"没有编号为 {round_id} 的轮次", f"there is no round {round_id}")
         count = score_round(store, catalog, round_id)
+        store_circles(store, catalog, round_id)  # circle findings read the facilities' scores: keep them in step
         click.echo(f"round {round_id}: {count} subjects scored with {catalog.policy.version}")

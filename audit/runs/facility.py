@@ -355,7 +355,8 @@ class NotWithdrawable(Exception):
 
 def withdraw(store: Store, catalog: Catalog, upload_id: int, by: str) -> list[str]:
     """Take an accepted service upload out of its open campaign: its rows leave the findings and scores
-    (a row a later upload replaced stays), the log keeps the upload marked withdrawn; the campaign is rescored.
+    (a row a later upload replaced stays), the log keeps the upload marked withdrawn; the campaign is rescored
+    and its circles and ledger follow.
     Returns the facility keys taken out."""
     with store.transaction():
         record = store.upload(upload_id)
@@ -368,4 +369,6 @@ def withdraw(store: Store, catalog: Catalog, upload_id: int, by: str) -> list[st
             raise NotWithdrawable("closed", upload_id, campaign)
         keys = store.withdraw_upload(upload_id, by, datetime.now(UTC).replace(microsecond=0).isoformat())
         score_round(store, catalog, campaign.id)
+        update_ledger(store, catalog, campaign.id, keys)  # a row the upload replaced, if any, speaks again
+        store_circles(store, catalog, campaign.id)  # the circles no longer count the withdrawn facilities
     return keys

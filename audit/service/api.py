@@ -173,13 +173,14 @@ def withdraw_upload(upload_id: int):
     if record is None or (not user.is_admin and record.user_id != user.id):
         abort(404, description="no such upload")  # as GET: another inspector's upload is not confirmed to exist
     if not user.is_admin and not all(user.covers(_county_of(key)) for key in record.subjects):
-        return jsonify({"error": t(catalog, "withdraw.forbidden", lang)}), 403
+        return jsonify({"error": "forbidden", "message": t(catalog, "withdraw.forbidden", lang)}), 403
     try:
         keys = withdraw(store, catalog, upload_id, user.username)
     except NotWithdrawable as exc:
         values = {"id": upload_id, "at": exc.at, "label": exc.campaign.label if exc.campaign else ""}
         status = 422 if exc.reason == "not-accepted" else 409
-        return jsonify({"error": t(catalog, f"withdraw.{exc.reason}", lang, **values)}), status
+        text = t(catalog, f"withdraw.{exc.reason}", lang, **values)
+        return jsonify({"error": f"withdraw-{exc.reason}", "message": text}), status  # the ERROR shape of the API
     message = t(catalog, "withdraw.done", lang, id=upload_id, count=len(keys), round=record.round_id)
     return jsonify({"upload_id": upload_id, "round_id": record.round_id, "withdrawn": keys, "message": message})
 

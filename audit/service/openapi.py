@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from audit import __version__
+from audit.service.accounts import ROLES
 from audit.service.ledger_openapi import ledger_paths
 from audit.service.review_openapi import review_paths
 
@@ -35,7 +36,7 @@ ME = {
     "required": ["username", "role", "areas"],
     "properties": {
         "username": {"type": "string"},
-        "role": {"type": "string", "enum": ["admin", "inspector", "viewer"]},
+        "role": {"type": "string", "enum": list(ROLES)},
         "areas": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{6}$"}},
     },
 }
@@ -103,6 +104,8 @@ SCORE = {
         "grade": {"type": "string", "nullable": True},
         "compliant": {"type": "boolean", "nullable": True},
         "coverage": {"type": "number"},
+        "state": {"type": "string", "enum": ["graded", "insufficient"]},
+        "reasons": {"type": "array", "items": {"type": "string"}},
         "counts": {"type": "object"},
         "failed_checks": {"type": "array"},
         "blocking_checks": {"type": "array"},
@@ -125,6 +128,17 @@ PAGING = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
 ]
+UPLOAD_ID = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+WITHDRAWN = {
+    "type": "object",
+    "required": ["upload_id", "round_id", "withdrawn", "message"],
+    "properties": {
+        "upload_id": {"type": "integer"},
+        "round_id": {"type": "integer", "nullable": True},
+        "withdrawn": {"type": "array", "items": {"type": "string"}, "description": "facility keys taken out"},
+        "message": {"type": "string"},
+    },
+}
 ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
 COMMON = {"401": _json(ERROR, "Not signed in (no or bad token)"), "400": _json(ERROR, "Bad request")}
 
@@ -208,6 +222,19 @@ def spec() -> dict:
                         }
                     ],
                     extra=not_found,
+                )
+            },
+            "/api/uploads/{upload_id}/withdraw": {
+                "post": _op(
+                    "Withdraw an accepted upload from its open campaign (inspectors: their own, in their areas)",
+                    _json(WITHDRAWN),
+                    parameters=[UPLOAD_ID],
+                    extra={
+                        **not_found,
+                        "403": _json(ERROR, "Not an inspector, or a facility of the upload outside your areas"),
+                        "409": _json(ERROR, "Already withdrawn, or its campaign is closed"),
+                        "422": _json(ERROR, "The upload was not accepted: nothing to withdraw"),
+                    },
                 )
             },
             "/api/rounds": {

@@ -96,7 +96,7 @@ def test_withdrawal_takes_an_upload_out_of_the_scores_and_keeps_it_in_the_log(ap
     record = client.get(f"/api/uploads/{mine['upload_id']}", headers=bearer(tokens["yuelu"])).json
     assert (record["result"], record["withdrawn_by"]) == ("accepted", "yuelu") and record["withdrawn_at"]
     again = client.post(url, headers=bearer(tokens["yuelu"]))
-    assert again.status_code == 409 and "已于" in again.json["error"]
+    assert again.status_code == 409 and again.json["error"] == "withdraw-already" and "已于" in again.json["message"]
     _store(app).set_campaign_state(round_id, "closed")
     other = client.post(f"/api/uploads/{theirs['upload_id']}/withdraw", headers=bearer(tokens["admin"]))
     assert other.status_code == 409  # a closed campaign is frozen, even for an admin
@@ -110,3 +110,17 @@ def test_withdrawing_an_upload_keeps_the_rows_a_later_upload_replaced(app, token
     assert done.status_code == 200 and done.json["withdrawn"] == []
     scores = client.get(f"/api/rounds/{second['round_id']}/scores", headers=bearer(tokens["viewer"])).json
     assert sum(s["subject_key"].startswith("facility:") for s in scores["scores"]) == 2
+
+
+def test_withdrawal_reruns_the_circle_step_so_a_circle_no_longer_counts_the_withdrawn_facilities(app, tokens):
+    theirs = _upload(app, tokens["xiangtan"], [SHAOSHAN], photos=()).json
+    round_id, store = theirs["round_id"], _store(app)
+    withdrawn = {f["key"] for f in theirs["facilities"]}
+
+    def counted() -> set[str]:
+        return {e["key"] for f in store.findings(round_id, "circle:shaoshan") for e in f.evidence}
+
+    assert counted() & withdrawn  # the Shaoshan circle is assessed from the uploaded toilets
+    done = app.test_client().post(f"/api/uploads/{theirs['upload_id']}/withdraw", headers=bearer(tokens["admin"]))
+    assert done.status_code == 200, done.json
+    assert counted() & withdrawn == set()
