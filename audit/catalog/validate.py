@@ -73,6 +73,12 @@ def checklist_problems(document: dict[str, Any]) -> list[str]:
         ):
             if name is not None and name not in kinds:
                 problems.append(f"{label} > {where}: no field {name!r} in this checklist's fields")
+        for name in answer.get("between_rows", {}).get("same", []):
+            if name not in kinds:
+                problems.append(f"{label} > answer > between_rows > same: no field {name!r} in this checklist's fields")
+        rule = answer.get("between_rows", {})
+        if rule and rule["max_gap_m"] <= rule["join_m"]:
+            problems.append(f"{label} > answer > between_rows: max_gap_m must be more than join_m")
         field = answer.get("field")
         if field in kinds and "allowed" in answer and kinds[field] == "choice":
             unknown = set(answer["allowed"]) - choices[field]

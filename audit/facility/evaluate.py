@@ -269,7 +269,7 @@ def _count_marks(check: Check, submission: Submission, marks: tuple, base: dict[
 def _spot_evidence(base: dict[str, Any], mark: Any, spot: Any) -> dict[str, Any]:
     item = {"row": base["row"], "source": base["source"], "text": mark.text}
     for key, value in (
-        ("geometry", spot.geometry),
+        ("geometry", mark.geometry or spot.geometry),
         ("position_m", spot.position_m),
         ("length_m", spot.length_m),
         ("offset_m", spot.offset_m),

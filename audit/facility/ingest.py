@@ -11,6 +11,7 @@ from typing import Any
 
 from audit.catalog import Catalog, Checklist
 from audit.facility.columns import ColumnMap, fit, header_scorer, map_columns
+from audit.facility.continuity import record_holes
 from audit.facility.county import place
 from audit.facility.derived import fill_derived
 from audit.facility.location import (
@@ -147,6 +148,7 @@ def read_submission(
         return result
     result.rows = [r for r in rows if r is not None and r.row not in bad_rows]
     result.skipped_rows = len(rows) - len(result.rows)
+    record_holes(result, checklist, catalog.messages)
     for submission, placement in zip(result.rows, place([r.geometry for r in result.rows], options.region.province)):
         submission.county, submission.counties = placement.county, placement.touched
     return result

@@ -24,6 +24,8 @@ class Mark:
     point: tuple[float, float] | None = None  # (lon, lat) as written; converted to WGS-84 by the ingester
     length_m: float | None = None
     note: str = ""
+    # the spot's own shape (WGS-84 GeoJSON) when it lies off the segment: an unrecorded hole between two rows
+    geometry: dict | None = None
 
 
 def parse_marks(text: str) -> tuple[Mark, ...]:
