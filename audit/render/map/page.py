@@ -67,6 +67,8 @@ def map_view(
             layers.append({"kind": "category", "name": category["name"], "category": category["id"]})
     if payload["gaps"]["items"]:
         layers.append({"kind": "gaps", "name": payload["gaps"]["name"]})
+    if payload.get("problems", {}).get("items"):  # last: drawn over the subjects they are about
+        layers.append({"kind": "problems", "name": payload["problems"]["name"]})
     return {
         "element": MAP_ELEMENT_ID,
         "centre": list(centre),

@@ -13,6 +13,7 @@ from audit.render.map.data import MapData, collect
 from audit.render.map.geometry import Projector
 from audit.render.map.page import map_view, render_page
 from audit.render.map.payload import build_payload
+from audit.render.map.problems import open_problems, problem_layer
 from audit.render.map.style import COUNTY_BINS, COUNTY_NO_DATA, GAP_STYLE, ROAD_DASH_NON_COMPLIANT, grade_styles
 from audit.render.map.table import render_csv, render_table, table_rows
 from audit.render.map.text import Texts, round_date
@@ -72,7 +73,9 @@ def render_map(
     texts = Texts(catalog, options.lang)
     styles = grade_styles(catalog.policy, options.lang, texts.t("map.legend.ungraded"))
     data = collect(views, catalog.policy.version, options.lang, options.region)
-    payload = build_payload(data, texts, styles, Projector(tiles.system), options.photo_base)
+    projector = Projector(tiles.system)
+    payload = build_payload(data, texts, styles, projector, options.photo_base)
+    payload["problems"] = problem_layer(open_problems(views, data), data, texts, projector)
     title = _title(data, texts)
     rounds_text = texts.t(
         "map.rounds",
@@ -89,6 +92,7 @@ def render_map(
         rounds_text=rounds_text,
         csv_href=csv_href,
         rows=rows,
+        problems=payload["problems"],
     )
     return RenderedMap(map_html, table, payload, data, render_csv(rows, texts))
 
@@ -150,6 +154,7 @@ def _page(
         has_roads=any(c["lines"] for c in payload["categories"]),
         has_gaps=bool(payload["gaps"]["items"]),
         has_circles=bool(payload["circles"]["items"]),
+        has_problems=bool(payload["problems"]["items"]),
         road_svg=_road_svg,
         gap_svg=_gap_svg(),
         bins=[(round(lo * 100), min(100, round(hi * 100)), c) for lo, hi, c in COUNTY_BINS] if has_counties else [],

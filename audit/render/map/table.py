@@ -141,6 +141,7 @@ def render_table(
     rounds_text: str,
     csv_href: str = "map-table.csv",
     rows: list[Row] | None = None,
+    problems: dict | None = None,
 ) -> str:
     script = (resources.files("audit.render.map") / "static" / "a11y-table.js").read_text(encoding="utf-8")
     rows = table_rows(data, texts, styles) if rows is None else rows
@@ -166,6 +167,7 @@ def render_table(
         styles=styles,
         table_js=script.replace("</script", "<\\/script"),
         categories=[(c.value, texts.category(c.value)) for c in CATEGORY_ORDER],
+        problems=problems or {"items": []},
     )
 
 

@@ -36,7 +36,8 @@ def map_catalog(tmp_path_factory):
     shutil.copytree(REPO / "checklists" / "schema", root / "schema")
     shutil.copy(REPO / "checklists" / "scoring.yaml", root / "scoring.yaml")
     (root / "messages").mkdir()
-    shutil.copy(REPO / "checklists" / "messages" / "map.yaml", root / "messages" / "map.yaml")
+    for part in ("map", "ledger"):  # the problems layer shows the ledger's severity and status names
+        shutil.copy(REPO / "checklists" / "messages" / f"{part}.yaml", root / "messages" / f"{part}.yaml")
     shutil.copytree(HERE / "fixtures" / "checklists" / "facility", root / "facility")
     shutil.copytree(HERE / "fixtures" / "checklists" / "web", root / "web")
     return load_catalog(root)

@@ -262,6 +262,45 @@
     return group;
   }
 
+  // Open problems of the ledger: a text badge at the subject's place ("!" when overdue), its popup the problem's
+  // reference, check, severity, status, age, overdue flag, unit and deadline. Keyboard as every marker (role=button,
+  // Enter/Space open the popup dialog, Escape closes it): a11yBind is what keyboardPopups looks for.
+  function problemPopup(layer, rec) {
+    var box = el("div", null, "a11y-popup"), labels = layer.labels, facts = el("dl");
+    box.appendChild(el("h2", layer.badge + " " + rec[1]));
+    function fact(key, value) {
+      facts.appendChild(el("dt", labels[key]));
+      facts.appendChild(el("dd", value));
+    }
+    fact("name", rec[2]);
+    fact("check", rec[3]);
+    fact("severity", rec[4]);
+    fact("status", rec[5]);
+    fact("age", String(rec[6]));
+    fact("overdue", layer.overdue[rec[7]]);
+    fact("unit", rec[8] || layer.none);
+    fact("deadline", rec[9] || layer.none);
+    box.appendChild(facts);
+    return box;
+  }
+
+  function problemLayer(p) {
+    var layer = p.d.problems, group = L.featureGroup();
+    layer.items.forEach(function (rec) {
+      var text = layer.badge + (rec[7] ? " !" : "");
+      var badge = el("span", text, "a11y-problem-badge");
+      var icon = L.divIcon({html: badge.outerHTML, className: "a11y-problem-icon" + (rec[7] ? " overdue" : ""),
+                            iconSize: null, iconAnchor: [0, 24], popupAnchor: [12, -24]});
+      var title = layer.badge + " " + rec[1] + " — " + rec[2] + " — " + rec[3] + (rec[7] ? " — " + layer.overdue[1] : "");
+      var marker = L.marker(rec[0], {icon: icon, keyboard: true, title: title, alt: title, zIndexOffset: 1000});
+      marker.bindPopup(function () { return problemPopup(layer, rec); }, {maxWidth: 320});
+      marker.a11yBind = function () { return marker; };
+      marker.a11yProblem = rec[1];
+      group.addLayer(marker);
+    });
+    return group;
+  }
+
   function percent(x) { return x === null ? null : (x * 100).toFixed(1) + "%"; }
 
   // A change of a rate is in percentage points ("+12.5 pp", "−3.0 个百分点"), never "%".
@@ -383,6 +422,7 @@
     },
     gapLayer: function (p, r) { return (window.A11yMap.layers.gaps = gapLayer(p, r)); },
     circleLayer: function (p, r) { return (window.A11yMap.layers.circles = circleLayer(p, r)); },
+    problemLayer: function (p) { return (window.A11yMap.layers.problems = problemLayer(p)); },
     countyLayer: function (p, r) { return (window.A11yMap.layers.counties = countyLayer(p, r)); },
     start: function () {
       // Called last: the layers with markers have been added, so nothing pending means ready now.
@@ -407,7 +447,7 @@
     });
     if (view.bounds) map.fitBounds(view.bounds, {padding: view.padding});
     var p = A.payload(dataId);
-    var factories = {counties: A.countyLayer, circles: A.circleLayer, gaps: A.gapLayer};
+    var factories = {counties: A.countyLayer, circles: A.circleLayer, gaps: A.gapLayer, problems: A.problemLayer};
     var overlays = {};
     view.layers.forEach(function (spec) {
       var layer = spec.kind === "category" ? A.categoryLayer(p, spec.category) : factories[spec.kind](p);
