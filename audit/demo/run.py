@@ -37,6 +37,32 @@ def submission_files(label: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in SUBMISSION_SUFFIXES)
 
 
+class DemoPortals:
+    """The sample portals, each served on one 127.0.0.1 port for the whole demo: both web rounds audit the same
+    URLs, so the second round's portals are the first's (a trend, not a "first audit") after their fixes."""
+
+    def __init__(self, work: Path):
+        self.work = work / "portals"
+        self.servers: dict[str, LoopbackServer] = {}
+
+    def serve(self, round_index: int) -> list[tuple[dict, LoopbackServer]]:
+        """Render every portal as it stands in this round in place of the last round's pages."""
+        served = []
+        for site in portals():
+            root = self.work / site["id"]
+            shutil.rmtree(root, ignore_errors=True)
+            render_portal(root, site, site["rounds"][round_index]["fixed"])
+            if site["id"] not in self.servers:  # the port is chosen once, on the first round
+                self.servers[site["id"]] = portal_server(root)
+            served.append((site, self.servers[site["id"]]))
+        return served
+
+    def close(self) -> None:
+        for server in self.servers.values():
+            server.close()
+        self.servers.clear()
+
+
 def sites_file(servers: list[tuple[dict, LoopbackServer]], folder: Path) -> Path:
     """A sites.txt for the sample portals as served this round (URL, division code, name)."""
     path = folder / "sites.txt"
@@ -46,38 +72,32 @@ def sites_file(servers: list[tuple[dict, LoopbackServer]], folder: Path) -> Path
     return path
 
 
-def web_round(invoke: Invoke, plan: DemoPlan, label: str, round_index: int, work: Path) -> int:
-    """Render every sample portal as it stands in this round, serve them on 127.0.0.1 and audit them."""
-    servers = []
-    try:
-        for site in portals():
-            root = render_portal(work / label / site["id"], site, site["rounds"][round_index]["fixed"])
-            servers.append((site, portal_server(root)))
-        sites = sites_file(servers, work / label)
-        return invoke(
-            [
-                "--db",
-                str(plan.db),
-                "--lang",
-                plan.lang,
-                "web",
-                "--sites",
-                str(sites),
-                "--label",
-                label,
-                "--delay",
-                "0",
-                "--concurrency",
-                "3",
-                "--format",
-                "json,junit,sarif,md,html",
-                "--out",
-                str(plan.reports / f"web-{label}"),
-            ]
-        )
-    finally:
-        for _, server in servers:
-            server.close()
+def web_round(invoke: Invoke, plan: DemoPlan, label: str, round_index: int, served: DemoPortals) -> int:
+    """Serve every sample portal as it stands in this round (same ports as before) and audit them."""
+    folder = served.work.parent / label
+    folder.mkdir(parents=True, exist_ok=True)
+    sites = sites_file(served.serve(round_index), folder)
+    return invoke(
+        [
+            "--db",
+            str(plan.db),
+            "--lang",
+            plan.lang,
+            "web",
+            "--sites",
+            str(sites),
+            "--label",
+            label,
+            "--delay",
+            "0",
+            "--concurrency",
+            "3",
+            "--format",
+            "json,junit,sarif,md,html",
+            "--out",
+            str(plan.reports / f"web-{label}"),
+        ]
+    )
 
 
 def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
@@ -88,6 +108,7 @@ def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
         Path(f"{plan.db}{suffix}").unlink(missing_ok=True)
     base = ["--db", str(plan.db), "--lang", plan.lang]
     work = Path(tempfile.mkdtemp(prefix="a11y-demo-"))
+    served = DemoPortals(work)
     steps: list[tuple[str, Callable[[], int], tuple[int, ...]]] = [
         ("行政区划 / administrative areas", lambda: invoke(base + ["areas", "load"]), (0,)),
     ]
@@ -104,7 +125,7 @@ def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
         steps.append(
             (
                 f"政府网站 {label} / government portals {label}",
-                lambda label=label, index=index: web_round(invoke, plan, label, index, work),
+                lambda label=label, index=index: web_round(invoke, plan, label, index, served),
                 (0, 2),
             )
         )
@@ -139,5 +160,6 @@ def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
                 say(f"失败 / failed: {title} (exit {code})")
                 return code
     finally:
+        served.close()
         shutil.rmtree(work, ignore_errors=True)
     return 0

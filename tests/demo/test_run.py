@@ -1,0 +1,28 @@
+"""The demo's portals keep their identity between rounds: one 127.0.0.1 origin per portal for the whole demo,
+serving each round's pages, so the second web round compares with the first instead of reading "first audit"."""
+
+from __future__ import annotations
+
+import urllib.request
+
+from audit.demo.portal import portals
+from audit.demo.run import DemoPortals
+
+
+def _index(base: str) -> str:
+    with urllib.request.urlopen(base, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def test_each_portal_keeps_its_origin_and_serves_the_later_rounds_pages(tmp_path):
+    served = DemoPortals(tmp_path)
+    try:
+        first = {site["id"]: (server.base, _index(server.base)) for site, server in served.serve(0)}
+        second = {site["id"]: (server.base, _index(server.base)) for site, server in served.serve(1)}
+    finally:
+        served.close()
+    assert set(first) == set(second) == {site["id"] for site in portals()}
+    assert {k: v[0] for k, v in first.items()} == {k: v[0] for k, v in second.items()}  # same origins
+    assert len({base for base, _ in first.values()}) == len(first)  # one origin per portal
+    changed = [k for k in first if first[k][1] != second[k][1]]
+    assert changed, "no portal's home page changed between the rounds: round 2 was not served"
