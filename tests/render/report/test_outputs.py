@@ -104,3 +104,13 @@ def test_rate_changes_are_percentage_points_in_html_and_xlsx(tmp_path, report):
     changes = [row[column - 1] for row in sheet.iter_rows(min_row=2) if row[column - 1].value is not None]
     assert changes and all(c.number_format == '"+"0.0" 百分点";"−"0.0" 百分点";0.0" 百分点"' for c in changes)
     assert 16.7 in [c.value for c in changes]
+
+
+def test_the_whole_store_report_is_titled_with_its_province(rounds):
+    for lang, title in (
+        ("zh", "无障碍环境建设进展报告：湖南省"),
+        ("en", "Barrier-free progress report: Hunan Province"),
+    ):
+        report = build_report(rounds.store, rounds.catalog, select_rounds(rounds.store), lang=lang)
+        assert report.area_code == "430000"
+        assert f"<h1>{title}</h1>" in render_html(report) and "全部地区" not in render_html(report)
