@@ -18,6 +18,8 @@ SCHEMA = Path(__file__).resolve().parent / "schemas" / "web-config.schema.json"
 # Patterns of the schema that have words of their own (any other pattern is quoted as it is).
 _PATTERN_WORDS = {"^https?://[^\\s/]+": "web.config.expect.url", "^[0-9]{6}$": "web.config.expect.area-code"}
 _TYPE_WORDS = ("integer", "number", "boolean", "string", "array", "object")
+# ${NAME}: an environment variable, read only where secrets go (passwords, header and cookie values, step values).
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def load(path: Path) -> WebConfig:
     if path.name == PYPROJECT:
         document, prefix = document.get("tool", {}).get("a11y-audit", {}), "tool.a11y-audit"
     problems = list(problems_of(document, file, prefix))
+    if not problems:
+        problems = list(missing_variables(document, file, prefix))
     if problems:
         raise ConfigError(problems)
     web = dict(document.get("web", {}))
@@ -107,12 +111,56 @@ def problems_of(document: Any, file: str, prefix: str = "") -> Iterable[ConfigPr
         for p, page in enumerate(_list(site.get("pages") if isinstance(site, dict) else None)):
             if isinstance(page, dict) and "pattern" in page:
                 regexes.append((("web", "sites", s, "pages", p, "pattern"), page["pattern"]))
+        if isinstance(site, dict):
+            regexes += [
+                (("web", "sites", s, "logout-links", i), v) for i, v in enumerate(_list(site.get("logout-links")))
+            ]
+            login = (site.get("auth") or {}).get("login") if isinstance(site.get("auth"), dict) else None
+            if isinstance(login, dict):
+                if isinstance(login.get("success"), dict) and "url" in login["success"]:
+                    regexes.append((("web", "sites", s, "auth", "login", "success", "url"), login["success"]["url"]))
+                for i, step in enumerate(_list(login.get("steps"))):
+                    if isinstance(step, dict) and step.get("action") == "wait" and "url" in step:
+                        regexes.append((("web", "sites", s, "auth", "login", "steps", i, "url"), step["url"]))
     for path, value in regexes:
         if isinstance(value, str):
             try:
                 re.compile(value)
             except re.error as exc:
                 yield _bad(file, key_path(path, prefix), value, "web.config.expect.regex", detail=exc)
+
+
+def secret_places(site: Mapping[str, Any]) -> Iterable[tuple[tuple, Any]]:
+    """(key path within the site, value) of every value where ${NAME} is expanded."""
+    auth = site.get("auth") or {}
+    if "basic" in auth:
+        yield ("auth", "basic", "password"), auth["basic"].get("password")
+    for name, value in (auth.get("headers") or {}).items():
+        yield ("auth", "headers", name), value
+    for i, cookie in enumerate(auth.get("cookies") or ()):
+        yield ("auth", "cookies", i, "value"), cookie.get("value")
+    for i, step in enumerate((auth.get("login") or {}).get("steps") or ()):
+        if "value" in step:
+            yield ("auth", "login", "steps", i, "value"), step["value"]
+
+
+def missing_variables(document: Mapping[str, Any], file: str, prefix: str = "") -> Iterable[ConfigProblem]:
+    """Every ${NAME} of a secret whose environment variable is not set, naming the file, the key and the name."""
+    import os
+
+    for s, site in enumerate(document.get("web", {}).get("sites", ())):
+        for path, value in secret_places(site):
+            for name in _ENV.findall(value or ""):
+                if name not in os.environ:
+                    where = key_path(("web", "sites", s, *path), prefix)
+                    yield ConfigProblem("web.config.missing-env", {"file": file, "where": where, "variable": name})
+
+
+def expand(value: str | None) -> str | None:
+    """${NAME} replaced by the environment's value (load() has checked every name is set)."""
+    import os
+
+    return _ENV.sub(lambda m: os.environ[m.group(1)], value) if value is not None else None
 
 
 def _list(value: Any) -> list:
@@ -191,7 +239,50 @@ def site_settings(entry: Mapping[str, Any]):
         PageRule(page_settings(page), normalise(page["url"]) if "url" in page else None, page.get("pattern"))
         for page in entry.get("pages", ())
     )
-    return SiteSettings(page_settings(entry), rules)
+    logout = tuple(entry["logout-links"]) if "logout-links" in entry else None
+    auth = site_auth(entry["auth"]) if entry.get("auth") else None
+    return SiteSettings(
+        page_settings(entry), rules, **({"logout_links": logout} if logout is not None else {}), auth=auth
+    )
+
+
+def site_auth(table: Mapping[str, Any]):
+    """A site's auth table as Auth, its secrets expanded from the environment."""
+    from urllib.parse import urljoin
+
+    from audit.web.login import Auth, Cookie, Login, Step
+
+    basic = table.get("basic")
+    login = table.get("login")
+    steps = tuple(
+        Step(
+            s["action"],
+            s.get("selector"),
+            expand(s.get("value")),
+            urljoin(login["url"], s["url"]) if s["action"] == "goto" else s.get("url"),
+            s.get("key"),
+            s.get("state"),
+            s.get("timeout_s"),
+        )
+        for s in (login or {}).get("steps", ())
+    )
+    return Auth(
+        (basic["user"], expand(basic["password"]) or "") if basic else None,
+        tuple((name, expand(value) or "") for name, value in (table.get("headers") or {}).items()),
+        tuple(
+            Cookie(c["name"], expand(c["value"]) or "", c.get("domain"), c.get("path", "/"))
+            for c in table.get("cookies", ())
+        ),
+        Login(
+            login["url"],
+            steps,
+            login["success"].get("selector"),
+            login["success"].get("url"),
+            float(login.get("timeout_s", 10)),
+        )
+        if login
+        else None,
+    )
 
 
 def page_settings(table: Mapping[str, Any]):

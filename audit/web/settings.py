@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from audit.web.login import DEFAULT_LOGOUT_LINKS, Auth
 from audit.web.urls import normalise
 
 # A recent Chrome on Android: portals that serve a separate mobile site decide by the user agent.
@@ -84,6 +85,8 @@ class SiteSettings:
 
     defaults: PageSettings = field(default_factory=PageSettings)
     pages: tuple[PageRule, ...] = ()
+    logout_links: tuple[str, ...] = DEFAULT_LOGOUT_LINKS  # links never followed (regexes over URL and text)
+    auth: Auth | None = field(default=None, compare=False, repr=False)  # holds secrets: never recorded
 
     def for_url(self, url: str) -> PageSettings:
         settings = self.defaults
@@ -98,8 +101,13 @@ class SiteSettings:
         return [rule.url for rule in self.pages if rule.url]
 
     def as_record(self) -> dict:
-        """JSON-able, for a round's record (a resumed round goes on with the same settings)."""
-        return {"defaults": _settings_record(self.defaults), "pages": [_rule_record(r) for r in self.pages]}
+        """JSON-able, for a round's record (a resumed round goes on with the same settings). Never the auth: its
+        secrets stay in memory only (so --resume of a logged-in round goes on without logging in)."""
+        return {
+            "defaults": _settings_record(self.defaults),
+            "pages": [_rule_record(r) for r in self.pages],
+            "logout_links": list(self.logout_links),
+        }
 
     @classmethod
     def from_record(cls, record: dict | None) -> SiteSettings:
@@ -111,6 +119,7 @@ class SiteSettings:
                 PageRule(_settings_from(r.get("settings") or {}), r.get("url"), r.get("pattern"))
                 for r in record.get("pages", [])
             ),
+            tuple(record.get("logout_links") or DEFAULT_LOGOUT_LINKS),
         )
 
 

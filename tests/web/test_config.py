@@ -189,8 +189,10 @@ def test_every_option_has_one_definition_in_the_object_the_flags_and_the_schema(
     assert set(params) == {f for f in WebOptions.__dataclass_fields__}
 
 
-def test_the_documented_example_is_a_valid_config(tmp_path):
+def test_the_documented_example_is_a_valid_config(tmp_path, monkeypatch):
     """docs/web.md's complete example is parsed by the suite, so it cannot drift from the schema."""
+    monkeypatch.setenv("A11Y_USER", "inspector")
+    monkeypatch.setenv("A11Y_PASSWORD", "example-secret")
     text = DOCS.read_text(encoding="utf-8")
     (example,) = re.findall(r"<!-- config-example -->\s*```toml\n(.*?)```", text, re.DOTALL)
     path = write_config(tmp_path, example)

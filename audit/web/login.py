@@ -1,0 +1,165 @@
+"""Logged-in audits: a site's credentials, cookies and headers, and the login flow's step runner over a small
+driver-neutral tab interface (goto, fill, select, check, click, press, wait_for, wait_url, wait_network_idle)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Links that end the session: never followed (matched against the link's URL and its text, case-insensitive).
+DEFAULT_LOGOUT_LINKS = ("logout", "log-out", "signout", "sign-out", "退出", "注销", "安全退出")
+STEP_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a login flow; `value` may be a secret, so it is never shown (repr) nor recorded."""
+
+    action: str
+    selector: str | None = None
+    value: str | None = field(default=None, repr=False)
+    url: str | None = None
+    key: str | None = None
+    state: str | None = None
+    timeout_s: float | None = None
+
+    def describe(self) -> str:
+        """What the step does, for messages: never its value."""
+        target = self.selector or self.url or self.key or self.state or ""
+        return f"{self.action} {target}".strip()
+
+
+@dataclass(frozen=True)
+class Login:
+    url: str
+    steps: tuple[Step, ...]
+    success_selector: str | None = None
+    success_url: str | None = None
+    timeout_s: float = STEP_TIMEOUT_S
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    value: str = field(repr=False)
+    domain: str | None = None
+    path: str = "/"
+
+
+@dataclass(frozen=True)
+class Auth:
+    """What a site needs to be seen logged in. Secrets are in memory only: never repr'd, recorded or stored."""
+
+    basic: tuple[str, str] | None = field(default=None, repr=False)
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    cookies: tuple[Cookie, ...] = ()
+    login: Login | None = None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, to scrub from any text that might echo one (a driver's error message)."""
+        values = [self.basic[1]] if self.basic else []
+        values += [v for _, v in self.headers] + [c.value for c in self.cookies]
+        values += [s.value for s in (self.login.steps if self.login else ()) if s.value]
+        return tuple(v for v in values if v)
+
+
+class StepError(Exception):
+    """A step could not be done: `kind` is a web.login.why.* key suffix, `values` fill it."""
+
+    def __init__(self, kind: str, **values: Any):
+        super().__init__(kind)
+        self.kind = kind
+        self.values = values
+
+
+class LoginFailed(Exception):
+    """The login flow failed at step `step` (1-based; 0: the success check after the last step)."""
+
+    def __init__(self, step: int, action: str, kind: str, values: dict[str, Any]):
+        super().__init__(f"step {step}: {kind}")
+        self.step = step
+        self.action = action
+        self.kind = kind
+        self.values = values
+
+
+class LoginTab(Protocol):
+    async def login_goto(self, url: str, timeout_s: float) -> None: ...
+    async def fill(self, selector: str, value: str, timeout_s: float) -> None: ...
+    async def select(self, selector: str, value: str, timeout_s: float) -> None: ...
+    async def check(self, selector: str, timeout_s: float) -> None: ...
+    async def click(self, selector: str, timeout_s: float) -> None: ...
+    async def press(self, selector: str | None, key: str, timeout_s: float) -> None: ...
+    async def wait_for(self, selector: str, state: str, timeout_s: float) -> None: ...
+    async def wait_url(self, pattern: str, timeout_s: float) -> None: ...
+    async def wait_network_idle(self, timeout_s: float) -> bool: ...
+
+
+async def run_login(tab: LoginTab, login: Login, secrets: tuple[str, ...] = ()) -> None:
+    """Go to the login page, run each step, then check the success condition; LoginFailed names the step."""
+    number = 0
+    try:
+        await tab.login_goto(login.url, login.timeout_s)
+        for number, step in enumerate(login.steps, start=1):
+            await _run_step(tab, step, login)
+        number = 0
+        if login.success_selector:
+            await tab.wait_for(login.success_selector, "visible", login.timeout_s)
+        if login.success_url:
+            await tab.wait_url(login.success_url, login.timeout_s)
+    except StepError as exc:
+        action = login.steps[number - 1].describe() if number else "success"
+        raise LoginFailed(number, action, exc.kind, scrub(exc.values, secrets)) from None
+
+
+async def _run_step(tab: LoginTab, step: Step, login: Login) -> None:
+    seconds = step.timeout_s or login.timeout_s
+    action = step.action
+    if action == "goto":
+        await tab.login_goto(step.url or login.url, seconds)
+    elif action == "fill":
+        await tab.fill(step.selector or "", step.value or "", seconds)
+    elif action == "select":
+        await tab.select(step.selector or "", step.value or "", seconds)
+    elif action == "check":
+        await tab.check(step.selector or "", seconds)
+    elif action == "click":
+        await tab.click(step.selector or "", seconds)
+    elif action == "press":
+        await tab.press(step.selector, step.key or "", seconds)
+    elif step.state == "network-idle":
+        if not await tab.wait_network_idle(seconds):
+            raise StepError("network-busy", seconds=seconds)
+    elif step.selector:
+        await tab.wait_for(step.selector, step.state or "visible", seconds)
+    if action == "wait" and step.url:
+        await tab.wait_url(step.url, seconds)
+
+
+def scrub(values: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:
+    """A driver's message may quote what was typed: every secret becomes ***."""
+    out = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            for secret in secrets:
+                value = value.replace(secret, "***")
+        out[name] = value
+    return out
+
+
+def is_logout(url: str, text: str, patterns: tuple[str, ...]) -> bool:
+    """A link that ends the session, by its URL or its text."""
+    return any(re.search(p, url, re.IGNORECASE) or re.search(p, text or "", re.IGNORECASE) for p in patterns)
+
+
+def on_login_page(url: str, login: Login | None) -> bool:
+    """The page landed on the login URL (query and fragment aside): the session has gone."""
+    if login is None:
+        return False
+    return _bare(url) == _bare(login.url)
+
+
+def _bare(url: str) -> str:
+    return re.split(r"[?#]", url, maxsplit=1)[0].rstrip("/")
