@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import urllib.request
 
+import pytest
+
 from audit.demo.portal import portals
 from audit.demo.run import DemoPortals
 
@@ -26,3 +28,23 @@ def test_each_portal_keeps_its_origin_and_serves_the_later_rounds_pages(tmp_path
     assert len({base for base, _ in first.values()}) == len(first)  # one origin per portal
     changed = [k for k in first if first[k][1] != second[k][1]]
     assert changed, "no portal's home page changed between the rounds: round 2 was not served"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_whole_demo_runs_and_its_second_web_round_follows_the_first(tmp_path, chromium_executable):
+    from click.testing import CliRunner
+
+    from audit.cli import cli
+    from audit.store import open_store
+
+    db, maps, reports = tmp_path / "demo.db", tmp_path / "maps", tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db), "--maps", str(maps), "--reports", str(reports)])
+    assert result.exit_code == 0, result.output[-2000:]
+    assert "==> 政府网站 2025q4 / government portals 2025q4" in result.output
+    store = open_store(db)
+    first, second = store.rounds("web")
+    sites = [{k for k in store.audited_keys(r.id) if k.startswith("site:")} for r in (first, second)]
+    assert len(sites[0]) == len(portals()) and sites[0] == sites[1]  # the same portals: a trend, not a first audit
+    assert store.latest_round("web", before=second.id).id == first.id
+    assert (maps / "map-all.html").exists() and any(reports.glob("report-hunan/*.pdf"))
