@@ -278,7 +278,7 @@ def site_auth(table: Mapping[str, Any]):
             steps,
             login["success"].get("selector"),
             login["success"].get("url"),
-            float(login.get("timeout_s", 10)),
+            login.get("timeout_s", 10),
         )
         if login
         else None,

@@ -21,6 +21,7 @@ from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
 from audit.web.crawl import CrawlOptions, Frontier, fetch_text, read_robots, sitemap_urls
 from audit.web.drivers import BrowserGone, NavigationError, SessionLost, launcher
 from audit.web.findings import out_of_scope_items, page_findings
+from audit.web.login import LoginFailed, is_logout, on_login_page, run_login
 from audit.web.politeness import HostGate, interleave
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, PageSettings, SiteSettings
 from audit.web.urls import in_scope, normalise, origin, template_of
@@ -29,8 +30,10 @@ LINKS_CAP = 500
 SESSION_TRIES = 3  # a page whose browser session is lost (its Grid node died) goes to another session
 META_REFRESH_MAX_DELAY = 5  # seconds; a quicker refresh is a redirect, a slower one is axe's meta-refresh rule
 
+# Links come with their text (a logout link is known by either); frames by their URL.
 _PAGE_INFO = """() => ({title: document.title, lang: document.documentElement.lang || '',
-  links: Array.from(document.querySelectorAll('a[href], area[href]')).map(a => a.href).slice(0, 5000),
+  links: Array.from(document.querySelectorAll('a[href], area[href]')).slice(0, 5000)
+    .map(a => [a.href, (a.innerText || a.getAttribute('alt') || a.title || '').trim().slice(0, 100)]),
   frames: Array.from(document.querySelectorAll('iframe[src], frame[src]')).map(f => f.src).slice(0, 50)})"""
 _META_REFRESH = """() => { const m = document.querySelector('meta[http-equiv="refresh" i]');
   if (!m) return null; const c = m.getAttribute('content') || '';
@@ -210,6 +213,8 @@ class Auditor:
         self.browser = None
         self.browser_version = ""
         self._relaunch = asyncio.Lock()
+        self._logins: dict[str, int] = {}  # site key -> how many times its login flow has run
+        self._login_locks: dict[str, asyncio.Lock] = {}
         self.gate = HostGate(options.crawl.delay)  # per host, across every session and site of the round
 
     def run(self, sites: Iterable[Site]) -> Iterator[PageAudited | PageFailed | SiteFinished]:
@@ -274,6 +279,13 @@ class Auditor:
         for other in starts[1:]:
             frontier.add_start(other)
         state = _SiteState(starts=set(starts), homes={start})
+        failed = await self._log_in(site)
+        if failed is not None:  # never an audit of the login page in place of the site
+            record = frontier.record.as_dict()
+            values = {"site": site.label, "url": site.settings.auth.login.url, "cause": failed.problem()[0]}
+            problem = ("login-failed", {**failed.problem()[1], **values})
+            yield SiteFinished(site, site_subject(site, record, self.browser_version), record, problem)
+            return
         if options.use_sitemaps:
             roots = [origin(start) + "/sitemap.xml", *(robots.site_maps() or [] if robots else [])]
             found = await asyncio.to_thread(sitemap_urls, roots, options)
@@ -322,22 +334,53 @@ class Auditor:
 
     async def _page_on_a_live_session(self, site: Site, url: str, *, state: _SiteState, frontier: Frontier):
         """A page whose session was lost mid-audit (a Grid node died) is audited again on another session, so
-        no page is lost and each is reported once; a page that loses every session it gets is a browser error."""
+        no page is lost and each is reported once; a page that loses every session it gets is a browser error.
+        A page that lands on the login page (its login session expired) is audited again after one new login."""
+        renewed = False
         for _ in range(SESSION_TRIES):
+            logins = self._logins.get(site.key, 0)
             try:
                 return await self._page(site, url, state=state, frontier=frontier)
             except SessionLost:
                 continue
+            except _SessionExpired as exc:
+                if renewed or await self._log_in(site, after=logins) is not None:
+                    return self._failed(site, url, "session-expired", target=exc.target), []
+                renewed = True
         return self._failed(site, url, "browser", "the browser session was lost on every try"), []
+
+    def _session(self, site: Site) -> dict[str, Any]:
+        """What a tab of this site needs from the launcher: its own context when it has auth."""
+        auth = site.settings.auth
+        return {} if auth is None else {"auth": auth, "scope": origin(normalise(site.url) or site.url)}
+
+    async def _log_in(self, site: Site, after: int = 0) -> LoginFailed | None:
+        """Run the site's login flow in its context (once: a worker that finds it already run again since
+        `after` uses that session). None when logged in, or when the site has no login flow."""
+        auth = site.settings.auth
+        if auth is None or auth.login is None:
+            return None
+        async with self._login_locks.setdefault(site.key, asyncio.Lock()):
+            if self._logins.get(site.key, 0) > after:
+                return None
+            tab = await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
+            try:
+                await run_login(tab, auth.login, auth.secrets)
+            except LoginFailed as exc:
+                return exc
+            finally:
+                await tab.close(reuse=False)
+            self._logins[site.key] = self._logins.get(site.key, 0) + 1
+            return None
 
     async def _page(self, site: Site, url: str, *, state: _SiteState, frontier: Frontier):
         """Audit one URL within the page timeout; any failure becomes a PageFailed, never a clean page."""
         is_home = url in state.homes
         try:
-            tab = await self.browser.new_tab(PROFILES[site.profile])
+            tab = await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
         except BrowserGone:
             await self._restart()
-            tab = await self.browser.new_tab(PROFILES[site.profile])
+            tab = await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
         reuse = False  # only a tab whose page was audited normally serves the next URL
         try:
             outcome = await asyncio.wait_for(self._audit(tab, site, url, is_home, frontier), self.options.timeout * 2)
@@ -362,8 +405,8 @@ class Auditor:
                 return self._failed(site, url, "broken-link", **values), []
             state.start_problems.setdefault(url, (exc.kind, values))
             return self._failed(site, url, exc.kind, exc.detail, **values), values.get("links", [])
-        except SessionLost:
-            raise  # not the page's fault: it goes to another session
+        except (SessionLost, _SessionExpired):
+            raise  # not the page's fault: it goes to another session, or is audited again after a new login
         except BrowserGone as exc:
             await self._restart()
             return self._failed(site, url, "browser", str(exc)), []
@@ -408,6 +451,9 @@ class Auditor:
         async with self.gate.visit(url):  # per host, across every session: loads never come faster than the delay
             nav = await tab.goto(url, self.options.timeout)
         final = normalise(nav.url) or url
+        login = site.settings.auth.login if site.settings.auth else None
+        if on_login_page(final, login) and not on_login_page(url, login):
+            raise _SessionExpired(final)  # the login page is never audited in place of the page asked for
         if nav.status is not None and nav.status >= 400:
             raise _Failure("http", status=nav.status)
         if "html" not in nav.content_type.lower() and nav.content_type:
@@ -463,7 +509,7 @@ class Auditor:
                 findings + page_findings([wanted[n] for n in late], {}, late, subject_key, final),
                 key=lambda f: f.check_id,
             )
-        links = list(dict.fromkeys(info["links"] + info["frames"]))[:LINKS_CAP]
+        links = list(dict.fromkeys(self._followable(site, info["links"], frontier) + info["frames"]))[:LINKS_CAP]
         subject = page_subject(
             site,
             final,
@@ -476,6 +522,19 @@ class Auditor:
             **_scope_attributes(settings, regions, out_of_scope),
         )
         return PageAudited(site, subject, findings), links
+
+    def _followable(self, site: Site, anchors: list, frontier: Frontier) -> list[str]:
+        """The links' URLs, less, on a site audited logged in, those that end the session (logout, 退出, 注销...):
+        never requested. Only there: a public page's "浏览器退出" is a page like any other."""
+        if site.settings.auth is None:
+            return [href for href, _ in anchors]
+        kept = []
+        for href, text in anchors:
+            if is_logout(href, text, site.settings.logout_links):
+                frontier.record.skip(normalise(href) or href, "logout")
+            else:
+                kept.append(href)
+        return kept
 
     async def _wait(self, tab, settings: PageSettings) -> None:
         """The page's wait conditions, within the page timeout: a page that never shows what it waits for fails."""
@@ -536,6 +595,14 @@ def _scope_attributes(settings: PageSettings, regions: Mapping[str, Any], out_of
         },
         "out_of_scope": out_of_scope,
     }
+
+
+class _SessionExpired(Exception):
+    """The page landed on the site's login page: its session has gone."""
+
+    def __init__(self, target: str):
+        super().__init__(target)
+        self.target = target
 
 
 class _Failure(NavigationError):

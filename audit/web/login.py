@@ -66,7 +66,7 @@ class Auth:
 
 
 class StepError(Exception):
-    """A step could not be done: `kind` is a web.login.why.* key suffix, `values` fill it."""
+    """A step could not be done: `kind` is a web.error.login-* key suffix, `values` fill it."""
 
     def __init__(self, kind: str, **values: Any):
         super().__init__(kind)
@@ -74,15 +74,24 @@ class StepError(Exception):
         self.values = values
 
 
+# Every value a web.error.login-* message may name: a failure fills those it knows.
+_BLANK = dict.fromkeys(("selector", "state", "pattern", "target", "status", "detail", "seconds"), "")
+
+
 class LoginFailed(Exception):
-    """The login flow failed at step `step` (1-based; 0: the success check after the last step)."""
+    """The login flow failed at step `step` (1-based; 0: opening the login page; one past the last: the
+    success check)."""
 
     def __init__(self, step: int, action: str, kind: str, values: dict[str, Any]):
-        super().__init__(f"step {step}: {kind}")
+        super().__init__(f"step {step} ({action}): {kind}")
         self.step = step
         self.action = action
         self.kind = kind
         self.values = values
+
+    def problem(self) -> tuple[str, dict[str, Any]]:
+        """The cause as the site's nothing-audited problem: web.error.login-<kind> and its values."""
+        return f"login-{self.kind}", {**_BLANK, **self.values, "step": self.step, "action": self.action}
 
 
 class LoginTab(Protocol):
@@ -99,18 +108,20 @@ class LoginTab(Protocol):
 
 async def run_login(tab: LoginTab, login: Login, secrets: tuple[str, ...] = ()) -> None:
     """Go to the login page, run each step, then check the success condition; LoginFailed names the step."""
-    number = 0
+    number, action = 0, f"goto {login.url}"
     try:
         await tab.login_goto(login.url, login.timeout_s)
         for number, step in enumerate(login.steps, start=1):
+            action = step.describe()
             await _run_step(tab, step, login)
-        number = 0
+        number += 1
         if login.success_selector:
+            action = f"success {login.success_selector}"
             await tab.wait_for(login.success_selector, "visible", login.timeout_s)
         if login.success_url:
+            action = f"success {login.success_url}"
             await tab.wait_url(login.success_url, login.timeout_s)
     except StepError as exc:
-        action = login.steps[number - 1].describe() if number else "success"
         raise LoginFailed(number, action, exc.kind, scrub(exc.values, secrets)) from None
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
+from audit.web.login import Auth, StepError
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, Profile
 
 VIEWPORT = {"width": PROFILES[DEFAULT_PROFILE].width, "height": PROFILES[DEFAULT_PROFILE].height}
@@ -46,6 +48,17 @@ async def _answer_dialog(dialog: Any) -> None:
         await (dialog.accept() if dialog.type == "beforeunload" else dialog.dismiss())
     except Exception:  # noqa: BLE001, S110 - a dialog already gone with its page needs no answer
         pass
+
+
+def _context_name(profile: Profile, auth: Auth | None, scope: str) -> str:
+    return profile.name if auth is None else f"{profile.name} {scope}"
+
+
+def _cookie(cookie, scope: str) -> dict:
+    """A configured cookie for the site at `scope` (an origin): its own domain, else the site's host."""
+    if cookie.domain:
+        return {"name": cookie.name, "value": cookie.value, "domain": cookie.domain, "path": cookie.path}
+    return {"name": cookie.name, "value": cookie.value, "url": scope.rstrip("/") + cookie.path}
 
 
 class PlaywrightTab:
@@ -139,6 +152,73 @@ class PlaywrightTab:
         except Exception:  # noqa: BLE001 - an element off-screen or gone: the screenshot is optional evidence
             return False
 
+    # --- the login flow's steps (audit.web.login.LoginTab): every failure is a StepError, never Playwright's own
+
+    async def login_goto(self, url: str, timeout_s: float) -> None:
+        try:
+            response = await self.page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+        except Exception as exc:  # noqa: BLE001 - becomes the step's own error
+            raise StepError("navigation", target=url, detail=str(exc).splitlines()[0][:300]) from None
+        if response is not None and response.status >= 400:
+            raise StepError("http", target=url, status=response.status)
+
+    async def _act(self, selector: str, timeout_s: float, act) -> None:
+        try:
+            await act(self.page.locator(selector).first, timeout_s * 1000)
+        except Exception as exc:  # noqa: BLE001 - becomes the step's own error
+            if type(exc).__name__ == "TimeoutError" and not await self._present(selector):
+                raise StepError("no-element", selector=selector, seconds=timeout_s) from None
+            raise StepError("action", selector=selector, detail=str(exc).splitlines()[0][:300]) from None
+
+    async def _present(self, selector: str) -> bool:
+        try:
+            return await self.page.locator(selector).count() > 0
+        except Exception:  # noqa: BLE001 - an invalid selector matches nothing
+            return False
+
+    async def fill(self, selector: str, value: str, timeout_s: float) -> None:
+        await self._act(selector, timeout_s, lambda e, ms: e.fill(value, timeout=ms))
+
+    async def select(self, selector: str, value: str, timeout_s: float) -> None:
+        async def choose(element, ms):
+            try:
+                await element.select_option(value=value, timeout=ms)
+            except Exception:  # noqa: BLE001 - not an option's value: its label, as people read it
+                await element.select_option(label=value, timeout=ms)
+
+        await self._act(selector, timeout_s, choose)
+
+    async def check(self, selector: str, timeout_s: float) -> None:
+        await self._act(selector, timeout_s, lambda e, ms: e.check(timeout=ms))
+
+    async def click(self, selector: str, timeout_s: float) -> None:
+        await self._act(selector, timeout_s, lambda e, ms: e.click(timeout=ms))
+
+    async def press(self, selector: str | None, key: str, timeout_s: float) -> None:
+        if selector:
+            await self._act(selector, timeout_s, lambda e, ms: e.press(key, timeout=ms))
+            return
+        try:
+            await self.page.keyboard.press(key)
+        except Exception as exc:  # noqa: BLE001 - becomes the step's own error
+            raise StepError("action", detail=str(exc).splitlines()[0][:300]) from None
+
+    async def wait_for(self, selector: str, state: str, timeout_s: float) -> None:
+        try:
+            await self.page.wait_for_selector(selector, state=state, timeout=timeout_s * 1000)
+        except Exception as exc:  # noqa: BLE001 - becomes the step's own error
+            if type(exc).__name__ != "TimeoutError":
+                raise StepError("action", selector=selector, detail=str(exc).splitlines()[0][:300]) from None
+            present = await self._present(selector)
+            kind = "no-element" if not present and state in ("visible", "attached") else "not-state"
+            raise StepError(kind, selector=selector, state=state, seconds=timeout_s) from None
+
+    async def wait_url(self, pattern: str, timeout_s: float) -> None:
+        try:
+            await self.page.wait_for_url(re.compile(pattern), timeout=timeout_s * 1000)
+        except Exception:  # noqa: BLE001 - becomes the step's own error
+            raise StepError("url-timeout", pattern=pattern, target=self.page.url, seconds=timeout_s) from None
+
     async def close(self, reuse: bool = False) -> None:
         """Close the tab, or with reuse=True (a page audited normally) blank it and keep it for the next URL:
         a new tab costs the browser a target, a renderer and Playwright's page set-up every time.
@@ -195,14 +275,22 @@ class PlaywrightLauncher:
         self.contexts = {}
         self.context = await self._context(PROFILES[DEFAULT_PROFILE])
 
-    async def _context(self, profile: Profile):
-        """One browser context per profile: viewport, user agent, touch and mobile emulation are set per context."""
-        if profile.name not in self.contexts:
+    async def _context(self, profile: Profile, auth: Auth | None = None, scope: str = ""):
+        """One browser context per profile: viewport, user agent, touch and mobile emulation are set per context.
+        A site with auth has its own context (per profile): its credentials, headers and cookies, and the session
+        its login flow makes, are shared by every tab of its crawl and by no other site."""
+        name = _context_name(profile, auth, scope)
+        if name not in self.contexts:
             extra: dict[str, Any] = {}
             if profile.name != DEFAULT_PROFILE:
                 extra = {"is_mobile": profile.mobile, "has_touch": profile.touch, "device_scale_factor": profile.scale}
                 if profile.user_agent:
                     extra["user_agent"] = profile.user_agent
+            if auth is not None:
+                if auth.basic:
+                    extra["http_credentials"] = {"username": auth.basic[0], "password": auth.basic[1]}
+                if auth.headers:
+                    extra["extra_http_headers"] = dict(auth.headers)
             context = await self.browser.new_context(
                 viewport={"width": profile.width, "height": profile.height},
                 ignore_https_errors=False,
@@ -211,8 +299,10 @@ class PlaywrightLauncher:
             )
             for script in self.init_scripts:
                 await context.add_init_script(script)
-            self.contexts[profile.name] = context
-        return self.contexts[profile.name]
+            if auth is not None and auth.cookies:
+                await context.add_cookies([_cookie(c, scope) for c in auth.cookies])
+            self.contexts[name] = context
+        return self.contexts[name]
 
     @property
     def _idle(self) -> list[PlaywrightTab]:
@@ -226,14 +316,17 @@ class PlaywrightLauncher:
     def alive(self) -> bool:
         return bool(self.browser and self.browser.is_connected())
 
-    async def new_tab(self, profile: Profile = PROFILES[DEFAULT_PROFILE]) -> PlaywrightTab:
-        idle = self.pools.setdefault(profile.name, [])
+    async def new_tab(
+        self, profile: Profile = PROFILES[DEFAULT_PROFILE], auth: Auth | None = None, scope: str = ""
+    ) -> PlaywrightTab:
+        """A tab of the profile's context, or with `auth` of that site's own context (`scope`: the site's origin)."""
+        idle = self.pools.setdefault(_context_name(profile, auth, scope), [])
         while idle:
             tab = idle.pop()
             if not tab.crashed and not tab.page.is_closed():
                 return tab
         try:
-            context = await self._context(profile)
+            context = await self._context(profile, auth, scope)
             return PlaywrightTab(await context.new_page(), idle, profile)
         except Exception as exc:
             raise BrowserGone(str(exc).splitlines()[0]) from exc
