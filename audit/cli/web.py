@@ -320,6 +320,25 @@ def audit_options(options: WebOptions):
     )
 
 
+def _with_auth(recorded: list, given: list, meta: dict, m) -> list:
+    """A resumed round's sites with their auth from the config file again (secrets are never recorded); a site
+    that was audited logged in and has no auth now is an error, never a crawl of its login page."""
+    auth = {s.key: s.settings.auth for s in given if s.settings.auth is not None}
+    logged_in = {
+        ((s.get("start_urls") or [s.get("url")])[0], s.get("profile") or "desktop")
+        for s in meta.get("sites", [])
+        if (s.get("settings") or {}).get("logged_in")
+    }
+    sites = []
+    for site in recorded:
+        if site.key in auth:
+            site = replace(site, settings=replace(site.settings, auth=auth[site.key]))
+        elif (site.url, site.profile) in logged_in:
+            _fail(m, "web.cli.resume-auth", site=site.label)
+        sites.append(site)
+    return sites
+
+
 def _audit(ctx, store, catalog, options: WebOptions, sites: list, ignore_checks, accepted):
     """Run (or resume) the round with a progress display; the finished round and the baseline's keys."""
     from audit.runs.web import recorded_options, recorded_sites, run_web, unfinished_round
@@ -337,7 +356,7 @@ def _audit(ctx, store, catalog, options: WebOptions, sites: list, ignore_checks,
             options_text = ", ".join("--" + n.replace("_", "-") for n in given)
             click.echo(m.t("web.cli.resume-options", lang, round=previous.id, options=options_text), err=True)
         audit, ignore_checks = recorded_options(previous.meta, executable=audit.executable)
-        sites = recorded_sites(previous.meta) or sites
+        sites = _with_auth(recorded_sites(previous.meta), sites, previous.meta, m) or sites
     sites = merge_sites(sites)
     progress = Progress(audit.crawl.max_pages * len(sites), lang, m)
     try:

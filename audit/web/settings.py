@@ -102,11 +102,12 @@ class SiteSettings:
 
     def as_record(self) -> dict:
         """JSON-able, for a round's record (a resumed round goes on with the same settings). Never the auth: its
-        secrets stay in memory only (so --resume of a logged-in round goes on without logging in)."""
+        secrets stay in memory only; `logged_in` says a resumed round needs it again from the config file."""
         return {
             "defaults": _settings_record(self.defaults),
             "pages": [_rule_record(r) for r in self.pages],
             "logout_links": list(self.logout_links),
+            "logged_in": self.auth is not None,
         }
 
     @classmethod

@@ -3,6 +3,9 @@ once and its session serves every tab, logout links are never followed, an expir
 audited again, a failed login is exit 1 naming the step, and the password is in no output, log or store."""
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -196,3 +199,46 @@ def test_selenium_with_auth_is_refused_not_audited_logged_out(site, env, tmp_pat
         and "not supported with --driver selenium yet" in result.output
     )
     assert site.requests == []
+
+
+def test_resume_of_a_logged_in_round_logs_in_again_and_refuses_without_the_auth(
+    env, tmp_path, chromium_executable, monkeypatch
+):
+    """Secrets are never recorded: a killed logged-in round resumes with the config's auth, never logged out."""
+    site = LoginSite()
+    try:
+        (tmp_path / "a11y-audit.toml").write_text(config(site, max_pages=12).replace("delay = 0", "delay = 1"))
+        command = [sys.executable, "-m", "audit", "--db", str(tmp_path / "a.db"), "--lang", "en", "web"]
+        process = subprocess.Popen(
+            [*command, "--concurrency", "1"], cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and len([r for r in site.requests if r.startswith("/my")]) < 3:
+                time.sleep(0.2)
+        finally:
+            process.kill()
+            process.wait()
+        assert site.logins == 1
+        config_text = (tmp_path / "a11y-audit.toml").read_text()
+        (tmp_path / "a11y-audit.toml").write_text(config_text.split("[web.sites.auth.login]")[0])
+        refused = subprocess.run(
+            [*command, "--resume"], check=False, cwd=str(tmp_path), capture_output=True, text=True, timeout=60
+        )
+        assert refused.returncode == 1 and "was audited logged in" in refused.stderr, refused.stderr
+        (tmp_path / "a11y-audit.toml").write_text(config_text)
+        resumed = subprocess.run(
+            [*command, "--resume", "--delay", "0"],
+            check=False,
+            cwd=str(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert resumed.returncode in (0, 2), resumed.stderr
+        assert site.logins == 2  # logged in again for the rest of the round
+        audited = pages(tmp_path)
+        assert len(audited) == 12 and "登录" not in {p["name"] for p in audited.values()}
+        assert report(tmp_path)["errors"] == []
+    finally:
+        site.close()
