@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from audit.model import Category, Finding, Outcome, Severity, Subject, SubjectScore
+from audit.store.base import Round
 
 # One encoder, built once: json.dumps with options builds a new JSONEncoder per call, which costs as much
 # as the encoding itself at a million findings. Compact separators (no space after ',' and ':'): about 200
@@ -192,4 +193,29 @@ def score_from(row: Mapping[str, Any]) -> SubjectScore:
         reasons=tuple(detail.get("reasons", ())),
         unanswered_vetoes=tuple(detail.get("unanswered_vetoes", ())),
         unanswered_checks=tuple(detail.get("unanswered_checks", ())),
+    )
+
+
+def area_prefix(code: str) -> str:
+    """Codes inside an area share its prefix: 430000 -> '43', 430100 -> '4301', 430102 -> '430102'."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def round_from(row: Mapping[str, Any]) -> Round:
+    return Round(
+        id=row["id"],
+        kind=row["kind"],
+        started_at=row["started_at"],
+        status=row["status"],
+        label=row["label"],
+        finished_at=row["finished_at"],
+        meta=loads(row["meta"], {}),
+        area_code=row["area_code"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        state=row["state"],
     )

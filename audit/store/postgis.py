@@ -14,12 +14,14 @@ from psycopg.rows import dict_row
 from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
 from audit.store.codec import (
+    area_prefix,
     dumps,
     finding_from,
     finding_rows,
     loads,
     prefix_bounds,
     raw_dumps,
+    round_from,
     score_from,
     score_row,
     subject_from,
@@ -174,13 +176,13 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         rows = self._rows(f"SELECT {ROUND_COLUMNS} FROM rounds WHERE id = %s", (round_id,))
         if not rows:
             raise KeyError(f"no round {round_id}")
-        return _round(rows[0])
+        return round_from(rows[0])
 
     def rounds(self, kind: str | None = None) -> list[Round]:
         sql, params = f"SELECT {ROUND_COLUMNS} FROM rounds", ()
         if kind:
             sql, params = sql + " WHERE kind = %s", (kind,)
-        return [_round(r) for r in self._rows(sql + " ORDER BY started_at, id", params)]
+        return [round_from(r) for r in self._rows(sql + " ORDER BY started_at, id", params)]
 
     def latest_round(self, kind: str, status: str | None = "complete", before: int | None = None) -> Round | None:
         clauses, params = ["kind = %s"], [kind]
@@ -196,7 +198,7 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             "ORDER BY started_at DESC, id DESC LIMIT 1",
             params,
         )
-        return _round(rows[0]) if rows else None
+        return round_from(rows[0]) if rows else None
 
     # -- subjects -------------------------------------------------------------------------------
     def upsert_subjects(self, subjects: Iterable[Subject]) -> None:
@@ -219,7 +221,7 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         clauses, params = [], []
         if area:
             clauses.append("area_code LIKE %s")
-            params.append(_area_prefix(area) + "%")
+            params.append(area_prefix(area) + "%")
         if category:
             clauses.append("category = %s")
             params.append(category)
@@ -417,31 +419,6 @@ def _prefix_clauses(clauses: list[str], params: list[Any], prefix: str) -> None:
     if high is not None:
         clauses.append("subject_key < %s")
         params.append(high)
-
-
-def _area_prefix(code: str) -> str:
-    """Codes inside an area share its prefix: 430000 -> '43', 430100 -> '4301', 430102 -> '430102'."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
-def _round(row: Mapping[str, Any]) -> Round:
-    return Round(
-        id=row["id"],
-        kind=row["kind"],
-        started_at=row["started_at"],
-        status=row["status"],
-        label=row["label"],
-        finished_at=row["finished_at"],
-        meta=loads(row["meta"], {}),
-        area_code=row["area_code"],
-        period_start=row["period_start"],
-        period_end=row["period_end"],
-        state=row["state"],
-    )
 
 
 def _area(row: Mapping[str, Any]) -> Area:

@@ -14,12 +14,14 @@ from typing import Any
 from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
 from audit.store.codec import (
+    area_prefix,
     dumps,
     finding_from,
     finding_rows,
     loads,
     prefix_bounds,
     raw_dumps,
+    round_from,
     score_from,
     score_row,
     subject_from,
@@ -159,13 +161,13 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         rows = self._rows("SELECT * FROM rounds WHERE id = ?", (round_id,))
         if not rows:
             raise KeyError(f"no round {round_id}")
-        return _round(rows[0])
+        return round_from(rows[0])
 
     def rounds(self, kind: str | None = None) -> list[Round]:
         sql, params = "SELECT * FROM rounds", ()
         if kind:
             sql, params = sql + " WHERE kind = ?", (kind,)
-        return [_round(r) for r in self._rows(sql + " ORDER BY started_at, id", params)]
+        return [round_from(r) for r in self._rows(sql + " ORDER BY started_at, id", params)]
 
     def latest_round(self, kind: str, status: str | None = "complete", before: int | None = None) -> Round | None:
         clauses, params = ["kind = ?"], [kind]
@@ -179,7 +181,7 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         rows = self._rows(
             f"SELECT * FROM rounds WHERE {' AND '.join(clauses)} ORDER BY started_at DESC, id DESC LIMIT 1", params
         )
-        return _round(rows[0]) if rows else None
+        return round_from(rows[0]) if rows else None
 
     # -- subjects -------------------------------------------------------------------------------
     def upsert_subjects(self, subjects: Iterable[Subject]) -> None:
@@ -202,7 +204,7 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         clauses, params = [], []
         if area:
             clauses.append("area_code LIKE ?")
-            params.append(_area_prefix(area) + "%")
+            params.append(area_prefix(area) + "%")
         if category:
             clauses.append("category = ?")
             params.append(category)
@@ -393,31 +395,6 @@ def _submission(row: sqlite3.Row) -> SubmissionRecord:
 def _photo(row: sqlite3.Row) -> PhotoRecord:
     return PhotoRecord(
         row["safe_name"], row["sha256"], row["bytes"], row["original_name"], row["subject_key"], row["stored_at"]
-    )
-
-
-def _area_prefix(code: str) -> str:
-    """Codes inside an area share its prefix: 430000 -> '43', 430100 -> '4301', 430102 -> '430102'."""
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
-
-
-def _round(row: sqlite3.Row) -> Round:
-    return Round(
-        id=row["id"],
-        kind=row["kind"],
-        started_at=row["started_at"],
-        status=row["status"],
-        label=row["label"],
-        finished_at=row["finished_at"],
-        meta=loads(row["meta"], {}),
-        area_code=row["area_code"],
-        period_start=row["period_start"],
-        period_end=row["period_end"],
-        state=row["state"],
     )
 
 
