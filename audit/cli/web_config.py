@@ -16,7 +16,13 @@ CONFIG_NAME = "a11y-audit.toml"
 PYPROJECT = "pyproject.toml"
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "web-config.schema.json"
 # Patterns of the schema that have words of their own (any other pattern is quoted as it is).
-_PATTERN_WORDS = {"^https?://[^\\s/]+": "web.config.expect.url", "^[0-9]{6}$": "web.config.expect.area-code"}
+_URL = "^https?://[^\\s/]+"
+_URL_OR_ENV = "^(https?://[^\\s/]+|\\$\\{[A-Za-z_][A-Za-z0-9_]*\\})"
+_PATTERN_WORDS = {
+    _URL: "web.config.expect.url",
+    _URL_OR_ENV: "web.config.expect.url-or-env",
+    "^[0-9]{6}$": "web.config.expect.area-code",
+}
 _TYPE_WORDS = ("integer", "number", "boolean", "string", "array", "object")
 # ${NAME}: an environment variable, read only where secrets go (passwords, header and cookie values, step values).
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -89,6 +95,8 @@ def load(path: Path) -> WebConfig:
     problems = list(problems_of(document, file, prefix))
     if not problems:
         problems = list(missing_variables(document, file, prefix))
+    if not problems:
+        problems = list(expand_urls(document, file, prefix))
     if problems:
         raise ConfigError(problems)
     web = dict(document.get("web", {}))
@@ -161,6 +169,36 @@ def expand(value: str | None) -> str | None:
     import os
 
     return _ENV.sub(lambda m: os.environ[m.group(1)], value) if value is not None else None
+
+
+def url_places(site: Mapping[str, Any]) -> Iterable[tuple[tuple, Mapping[str, Any], str]]:
+    """(key path within the site, the table holding it, its key) of every URL where ${NAME} is expanded: the
+    site's start URL, its pages' URLs and its login page (whose origin may be chosen when the audit runs)."""
+    yield ("url",), site, "url"
+    for p, page in enumerate(site.get("pages") or ()):
+        if "url" in page:
+            yield ("pages", p, "url"), page, "url"
+    login = (site.get("auth") or {}).get("login")
+    if login:
+        yield ("auth", "login", "url"), login, "url"
+
+
+def expand_urls(document: dict[str, Any], file: str, prefix: str = "") -> Iterable[ConfigProblem]:
+    """Replace ${NAME} in the sites' URLs by the environment's value, in place; a variable that is not set, or a
+    value that does not make a URL, is a problem naming the file, the key and the variable."""
+    import os
+
+    for s, site in enumerate(document.get("web", {}).get("sites", ())):
+        for path, table, key in url_places(site):
+            where = key_path(("web", "sites", s, *path), prefix)
+            missing = [name for name in _ENV.findall(table[key]) if name not in os.environ]
+            for name in missing:
+                yield ConfigProblem("web.config.missing-env", {"file": file, "where": where, "variable": name})
+            if missing or not _ENV.search(table[key]):
+                continue
+            table[key] = expand(table[key])
+            if not re.match(_URL, table[key]):
+                yield _bad(file, where, table[key], "web.config.expect.url")
 
 
 def _list(value: Any) -> list:
