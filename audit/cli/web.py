@@ -268,6 +268,8 @@ def _sites(options: WebOptions, config, m) -> list:
     for site in sites:  # the login flow runs on Playwright only, for now
         if options.driver == "selenium" and site.settings.auth is not None:
             _fail(m, "web.cli.auth-selenium", site=site.label)
+        if options.driver == "selenium" and site.settings.flows:  # the flow runner drives Playwright only, for now
+            _fail(m, "web.cli.flows-selenium", site=site.label)
     return sites
 
 
@@ -324,6 +326,7 @@ def _with_auth(recorded: list, given: list, meta: dict, m) -> list:
     """A resumed round's sites with their auth from the config file again (secrets are never recorded); a site
     that was audited logged in and has no auth now is an error, never a crawl of its login page."""
     auth = {s.key: s.settings.auth for s in given if s.settings.auth is not None}
+    flows = {s.key: s.settings.flows for s in given if s.settings.flows}  # step values may be secrets: not recorded
     logged_in = {
         ((s.get("start_urls") or [s.get("url")])[0], s.get("profile") or "desktop")
         for s in meta.get("sites", [])
@@ -331,6 +334,8 @@ def _with_auth(recorded: list, given: list, meta: dict, m) -> list:
     }
     sites = []
     for site in recorded:
+        if site.key in flows:
+            site = replace(site, settings=replace(site.settings, flows=flows[site.key]))
         if site.key in auth:
             site = replace(site, settings=replace(site.settings, auth=auth[site.key]))
         elif (site.url, site.profile) in logged_in:

@@ -130,12 +130,40 @@ def problems_of(document: Any, file: str, prefix: str = "") -> Iterable[ConfigPr
                 for i, step in enumerate(_list(login.get("steps"))):
                     if isinstance(step, dict) and step.get("action") == "wait" and "url" in step:
                         regexes.append((("web", "sites", s, "auth", "login", "steps", i, "url"), step["url"]))
+            yield from _flow_problems(site, s, file, prefix)
+            for f, flow in enumerate(_list(site.get("flows"))):
+                for i, step in enumerate(_list(flow.get("steps") if isinstance(flow, dict) else None)):
+                    if isinstance(step, dict) and step.get("action") == "wait" and "url" in step:
+                        regexes.append((("web", "sites", s, "flows", f, "steps", i, "url"), step["url"]))
     for path, value in regexes:
         if isinstance(value, str):
             try:
                 re.compile(value)
             except re.error as exc:
                 yield _bad(file, key_path(path, prefix), value, "web.config.expect.regex", detail=exc)
+
+
+def _flow_problems(site: Mapping[str, Any], s: int, file: str, prefix: str) -> Iterable[ConfigProblem]:
+    """A flow's name is unique within its site, a state's within its flow: together they key the state's entry."""
+    names: set = set()
+    for f, flow in enumerate(_list(site.get("flows"))):
+        if not isinstance(flow, dict):
+            continue
+        if flow.get("name") in names:
+            yield _bad(
+                file,
+                key_path(("web", "sites", s, "flows", f, "name"), prefix),
+                flow["name"],
+                "web.config.expect.unique",
+            )
+        names.add(flow.get("name"))
+        states: set = set()
+        for i, step in enumerate(_list(flow.get("steps"))):
+            if isinstance(step, dict) and isinstance(step.get("audit"), str):
+                if step["audit"] in states:
+                    where = key_path(("web", "sites", s, "flows", f, "steps", i, "audit"), prefix)
+                    yield _bad(file, where, step["audit"], "web.config.expect.unique")
+                states.add(step["audit"])
 
 
 def secret_places(site: Mapping[str, Any]) -> Iterable[tuple[tuple, Any]]:
@@ -150,6 +178,10 @@ def secret_places(site: Mapping[str, Any]) -> Iterable[tuple[tuple, Any]]:
     for i, step in enumerate((auth.get("login") or {}).get("steps") or ()):
         if "value" in step:
             yield ("auth", "login", "steps", i, "value"), step["value"]
+    for f, flow in enumerate(site.get("flows") or ()):
+        for i, step in enumerate(flow.get("steps") or ()):
+            if "value" in step:
+                yield ("flows", f, "steps", i, "value"), step["value"]
 
 
 def missing_variables(document: Mapping[str, Any], file: str, prefix: str = "") -> Iterable[ConfigProblem]:
@@ -279,31 +311,52 @@ def site_settings(entry: Mapping[str, Any]):
     )
     logout = tuple(entry["logout-links"]) if "logout-links" in entry else None
     auth = site_auth(entry["auth"]) if entry.get("auth") else None
+    flows = tuple(site_flow(entry["url"], flow) for flow in entry.get("flows", ()))
     return SiteSettings(
-        page_settings(entry), rules, **({"logout_links": logout} if logout is not None else {}), auth=auth
+        page_settings(entry), rules, **({"logout_links": logout} if logout is not None else {}), auth=auth, flows=flows
+    )
+
+
+def site_flow(site_url: str, table: Mapping[str, Any]):
+    """A flow table as Flow: its start URL relative to the site's, its steps' secrets expanded."""
+    from urllib.parse import urljoin
+
+    from audit.web.login import STEP_TIMEOUT_S, Flow
+    from audit.web.urls import normalise
+
+    start = urljoin(site_url, table["url"])
+    start = normalise(start) or start
+    return Flow(table["name"], start, _steps(table["steps"], start), table.get("timeout_s", STEP_TIMEOUT_S))
+
+
+def _steps(steps: Iterable[Mapping[str, Any]], base: str) -> tuple:
+    """Login or flow steps as Steps: a goto's URL relative to `base`, values' ${NAME} from the environment."""
+    from urllib.parse import urljoin
+
+    from audit.web.login import Step
+
+    return tuple(
+        Step(
+            s["action"],
+            s.get("selector"),
+            expand(s.get("value")),
+            urljoin(base, s["url"]) if s["action"] == "goto" else s.get("url"),
+            s.get("key"),
+            s.get("state"),
+            s.get("timeout_s"),
+            s.get("audit"),
+        )
+        for s in steps
     )
 
 
 def site_auth(table: Mapping[str, Any]):
     """A site's auth table as Auth, its secrets expanded from the environment."""
-    from urllib.parse import urljoin
-
-    from audit.web.login import Auth, Cookie, Login, Step
+    from audit.web.login import Auth, Cookie, Login
 
     basic = table.get("basic")
     login = table.get("login")
-    steps = tuple(
-        Step(
-            s["action"],
-            s.get("selector"),
-            expand(s.get("value")),
-            urljoin(login["url"], s["url"]) if s["action"] == "goto" else s.get("url"),
-            s.get("key"),
-            s.get("state"),
-            s.get("timeout_s"),
-        )
-        for s in (login or {}).get("steps", ())
-    )
+    steps = _steps((login or {}).get("steps", ()), login["url"]) if login else ()
     return Auth(
         (basic["user"], expand(basic["password"]) or "") if basic else None,
         tuple((name, expand(value) or "") for name, value in (table.get("headers") or {}).items()),

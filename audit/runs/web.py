@@ -18,6 +18,7 @@ from audit.web.auditor import (
     PageFailed,
     Site,
     SiteFinished,
+    key_profile_suffix,
     merge_sites,
     profile_suffix,
 )
@@ -153,9 +154,8 @@ def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
         if isinstance(event, PageAudited):
             store.replace_findings(round_id, event.subject.key, event.findings)
         elif isinstance(event, PageFailed):
-            message = catalog.messages.both(
-                f"web.error.{event.reason}", **_fill({"url": event.subject.url, **event.values})
-            )
+            # a failed flow's cause (web.error.login-*: "step 3 (click #submit): ...") is worded in each language
+            message = nothing_audited_message(catalog, event.reason, {"url": event.subject.url, **event.values})
             store.record_error(
                 round_id, event.subject.key, message, {"reason": event.reason, "url": event.subject.url, **event.values}
             )
@@ -168,7 +168,7 @@ def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
                 f
                 for f in store.findings(round_id, prefix=prefix)
                 if (f.subject_key.partition("#")[0] == prefix or f.subject_key.startswith(prefix + "/"))
-                and f.subject_key[len(f.subject_key.partition("#")[0]) :] == suffix
+                and key_profile_suffix(f.subject_key) == suffix
             )
             store.replace_findings(round_id, event.subject.key, site_findings(event.subject.key, pages))
             if event.problem is not None:  # not one page audited: the tool could not do what it was asked
@@ -194,7 +194,19 @@ def nothing_audited_message(catalog: Catalog, reason: str, values: dict, lang: s
 
 def _fill(values: dict) -> dict:
     """Messages may name values a given failure lacks; fill them so formatting never raises."""
-    blank = ("seconds", "status", "detail", "target", "content_type", "referrer", "site", "url", "cause")
+    blank = (
+        "seconds",
+        "status",
+        "detail",
+        "target",
+        "content_type",
+        "referrer",
+        "site",
+        "url",
+        "cause",
+        "flow",
+        "state",
+    )
     return {**dict.fromkeys(blank, ""), **values}
 
 
@@ -304,7 +316,13 @@ def evaluate_gate(store: Store, catalog: Catalog, round_id: int, gate: Gate, lan
     if gate.broken_links and result.broken_links:
         result.reasons.append(t("web.gate.broken-links", lang, count=result.broken_links))
     site_problems = [e for e in errors if e.subject_key.startswith("site:")]
-    page_errors = result.errors - len(site_problems)
+    flow_problems = [e for e in errors if e.detail.get("reason") == "flow-failed"]
+    page_errors = result.errors - len(site_problems) - len(flow_problems)
+    for problem in flow_problems:  # a flow that failed: its flow, step and why, never a silently missing state
+        values = {k: v for k, v in problem.detail.items() if k != "reason"}
+        line = nothing_audited_message(catalog, "flow-failed", values, lang)
+        if line not in result.reasons:
+            result.reasons.append(line)
     for problem in site_problems:  # a site of which not one page was audited, and why
         values = {k: v for k, v in problem.detail.items() if k != "reason"}
         result.reasons.append(nothing_audited_message(catalog, problem.detail.get("reason", ""), values, lang))

@@ -21,9 +21,21 @@ from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
 from audit.web.crawl import CrawlOptions, Frontier, fetch_text, read_robots, sitemap_urls
 from audit.web.drivers import BrowserGone, NavigationError, SessionLost, launcher
 from audit.web.findings import out_of_scope_items, page_findings
-from audit.web.login import LoginFailed, is_logout, on_login_page, run_login
+from audit.web.login import (
+    Filled,
+    Flow,
+    FlowFailed,
+    LoginFailed,
+    Step,
+    is_logout,
+    on_login_page,
+    run_flow,
+    run_login,
+    scrub,
+)
 from audit.web.politeness import HostGate, interleave
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, PageSettings, SiteSettings
+from audit.web.states import LATE_STATE_PROBES, STATE_PROBES, StateFacts, take_snapshot
 from audit.web.urls import in_scope, normalise, origin, template_of
 
 LINKS_CAP = 500
@@ -67,6 +79,23 @@ def profile_suffix(profile: str) -> str:
 def page_key(url: str, profile: str = DEFAULT_PROFILE) -> str:
     """`page:<url>`, or `page:<url>#mobile` for the same page seen by the mobile profile (URLs carry no fragment)."""
     return f"page:{url}{profile_suffix(profile)}"
+
+
+def _escape(name: str) -> str:
+    return name.replace("%", "%25").replace("#", "%23").replace("&", "%26")
+
+
+def state_key(start_url: str, profile: str, flow: str, state: str) -> str:
+    """A flow state's key: the flow's start URL, its profile, the flow's and the state's names
+    (`page:<start>#flow=<flow>&state=<state>`, `page:<start>#mobile#flow=...`). The start URL, not the URL the
+    state lands on: a step's URL may carry a session or application number, and the key must hold across rounds."""
+    return f"{page_key(start_url, profile)}#flow={_escape(flow)}&state={_escape(state)}"
+
+
+def key_profile_suffix(key: str) -> str:
+    """The profile suffix of a page or state key ('' or '#mobile'): a state rolls up with its profile's pages."""
+    rest = key.partition("#")
+    return "" if not rest[1] or rest[2].startswith("flow=") else "#" + rest[2].partition("#")[0]
 
 
 @dataclass(frozen=True)
@@ -179,6 +208,59 @@ def page_subject(site: Site, url: str, **attributes: Any) -> Subject:
     )
 
 
+@dataclass(frozen=True)
+class _State:
+    """A flow state being audited: its key, facts (snapshot, what was filled), its own early probe results."""
+
+    flow: Flow
+    number: int
+    step: Step
+    facts: StateFacts
+    early: Mapping[str, ProbeResult]
+    secrets: tuple[str, ...] = field(repr=False)
+
+    @property
+    def key(self) -> str:
+        return state_key(self.flow.url, self.facts_profile, self.flow.name, self.step.audit or "")
+
+    facts_profile: str = DEFAULT_PROFILE
+
+
+def state_subject(site: Site, state: _State, url: str, **attributes: Any) -> Subject:
+    """A flow state as a page-like subject: named by its page title, the flow and the state."""
+    title = attributes.pop("title", None) or url
+    flow = {"name": state.flow.name, "state": state.step.audit, "step": state.number, "start": state.flow.url}
+    return Subject(
+        key=state.key,
+        kind="web-page",
+        category=Category.INFORMATION,
+        name=f"{title} · {state.flow.name} · {state.step.audit}",
+        area_code=site.area_code,
+        url=url,
+        attributes={"site": origin(url), "template": None, "profile": site.profile, "flow": flow, **attributes},
+    )
+
+
+def scrub_text(text: str, secrets: tuple[str, ...]) -> str:
+    return scrub({"text": text}, secrets)["text"]
+
+
+def _scrubbed(finding: Finding, secrets: tuple[str, ...]) -> Finding:
+    """A finding whose evidence may quote the page's markup: a secret the flow typed, re-rendered by the server
+    into a value attribute, becomes ***."""
+    if not secrets:
+        return finding
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            for secret in secrets:
+                value = value.replace(secret, "***")
+        return value
+
+    evidence = tuple({k: clean(v) for k, v in e.items()} for e in finding.evidence)
+    return replace(finding, evidence=evidence, note=clean(finding.note))
+
+
 def site_subject(site: Site, record: Mapping[str, Any], browser: str) -> Subject:
     return Subject(
         key=site.key,
@@ -206,7 +288,9 @@ class Auditor:
         options: AuditOptions = AuditOptions(),
         done: Mapping[str, list[str] | None] | None = None,
     ):
-        self.checks = [c for c in checks if "axe" in c.answer or c.answer.get("builtin") in PROBES]
+        self.checks = [
+            c for c in checks if "axe" in c.answer or c.answer.get("builtin") in PROBES.keys() | STATE_PROBES.keys()
+        ]
         self.rule_ids = sorted({r for c in self.checks for r in c.answer.get("axe", [])})
         self.options = options
         self.done = dict(done or {})  # page key -> its links, for pages a resumed round already has
@@ -309,6 +393,10 @@ class Auditor:
         await finished  # re-raises a worker's unexpected error
         while not results.empty():
             yield results.get_nowait()
+        for flow in site.settings.flows:  # on the logged-in session, each in its own tab, after the crawl
+            for event in await self._flow(site, flow):
+                state.audited += isinstance(event, PageAudited)
+                yield event
         frontier.leftovers()
         record = frontier.record.as_dict()
         problem = None if state.audited else _nothing_audited(site, state, record)
@@ -372,6 +460,87 @@ class Auditor:
                 await tab.close(reuse=False)
             self._logins[site.key] = self._logins.get(site.key, 0) + 1
             return None
+
+    async def _flow(self, site: Site, flow: Flow) -> list[PageAudited | PageFailed]:
+        """Run a named flow in its own tab of the site's (logged-in) context; each step marked `audit` is audited
+        as its own entry. A step that fails fails every state not yet reached, naming the flow, step and why."""
+        auth = site.settings.auth
+        secrets = flow.secrets + (auth.secrets if auth else ())
+        events: list[PageAudited | PageFailed] = []
+        reached: set[int] = set()
+        alerts_seen = [0]
+
+        async def on_state(number: int, step: Step, filled: Filled) -> None:
+            reached.add(number)
+            try:
+                events.append(
+                    await asyncio.wait_for(
+                        self._state(tab, site, flow, number, step, filled, secrets, alerts_seen),
+                        self.options.timeout * 2,
+                    )
+                )
+            except TimeoutError:
+                events.append(self._state_failed(site, flow, number, step, "timeout", seconds=self.options.timeout))
+            except NavigationError as exc:
+                values = {k: v for k, v in _values(exc).items() if isinstance(v, (str, int, float))}
+                events.append(self._state_failed(site, flow, number, step, exc.kind, exc.detail, **values))
+            except Exception as exc:  # noqa: BLE001 - one state's driver error fails that state, not the crawl
+                detail = f"{type(exc).__name__}: {exc}"[:300]
+                events.append(self._state_failed(site, flow, number, step, "navigation", scrub_text(detail, secrets)))
+
+        tab = await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
+        try:
+            await run_flow(tab, flow, on_state, secrets)
+        except FlowFailed as exc:
+            cause, values = exc.problem()
+            for number, step in flow.states:
+                if number not in reached:
+                    events.append(self._state_failed(site, flow, number, step, "flow-failed", cause=cause, **values))
+        finally:
+            try:
+                await asyncio.wait_for(tab.close(reuse=False), 10)
+            except Exception:  # noqa: BLE001, S110 - closing is best effort: the launcher reclaims the tab
+                pass
+        return events
+
+    async def _state(self, tab, site: Site, flow: Flow, number: int, step: Step, filled: Filled, secrets, seen):
+        """Audit the state a flow's step reached: first the snapshot its own probes read (before anything moves
+        the focus), then the page's checks; the viewport is given back for the flow's next steps."""
+        await tab.wait_network_idle(self.options.timeout)  # a submission's answer has loaded
+        href = await tab.evaluate("() => location.href") or ""
+        final = normalise(href) or href
+        alerts = getattr(tab, "alerts", 0)
+        facts = StateFacts(final, False, flow=flow.name, state=step.audit or "", filled=filled, alerts=alerts - seen[0])
+        seen[0] = alerts
+        wanted = {c.answer["builtin"]: c for c in self.checks if c.answer.get("builtin") in STATE_PROBES}
+        options = next(
+            (c.answer.get("options", {}) for c in wanted.values() if "error_words" in c.answer.get("options", {})), {}
+        )
+        facts.snapshot = await take_snapshot(tab, options, filled)
+        early = {
+            name: await STATE_PROBES[name](tab, wanted[name].answer.get("options", {}), facts)
+            for name in wanted
+            if name not in LATE_STATE_PROBES
+        }
+        state = _State(flow, number, step, facts, early, secrets, site.profile)
+        try:
+            event, _ = await self._audit_loaded(tab, site, final, False, None, None, state)
+        finally:
+            facts.snapshot = {}  # it held the fields' values: gone with the state's audit
+            own = getattr(tab, "profile_viewport", None)
+            if own and getattr(tab, "resized", False):
+                await tab.set_viewport(*own)
+        return event
+
+    def _state_failed(
+        self, site: Site, flow: Flow, number: int, step: Step, reason: str, detail: str = "", /, **values: Any
+    ) -> PageFailed:
+        """A state not audited (its flow failed before it, or its audit did): an error naming flow and state."""
+        values = {**values, "site": site.label, "flow": flow.name, "flow_state": step.audit, "flow_step": number}
+        values.setdefault("detail", detail)
+        state = _State(flow, number, step, StateFacts(flow.url, False), {}, (), site.profile)
+        subject = state_subject(site, state, flow.url, error=reason)
+        return PageFailed(site, subject, reason, values, detail)
 
     async def _page(self, site: Site, url: str, *, state: _SiteState, frontier: Frontier):
         """Audit one URL within the page timeout; any failure becomes a PageFailed, never a clean page."""
@@ -461,6 +630,13 @@ class Auditor:
         if final != url and not frontier.redirected(url, final):
             frontier.record.skip(url, "duplicate")
             return None, []
+        return await self._audit_loaded(tab, site, final, is_home, frontier, nav.status)
+
+    async def _audit_loaded(
+        self, tab, site: Site, final: str, is_home: bool, frontier: Frontier | None, status, state: _State | None = None
+    ):
+        """Audit the page the tab shows: a crawled page, or (with `state`) a flow's state, whose own probes run
+        too (they read the snapshot taken when its step ended) and whose links are not followed."""
         settings = site.settings.for_url(final)
         await self._wait(tab, settings)
         await self._still_on(tab, final)
@@ -486,16 +662,16 @@ class Auditor:
         for region in regions["excluded"]:  # a second, narrow run: what the excluded region would fail
             inside = await run_axe(tab, rule_ids=self.rule_ids, lang=axe_lang, compact=True, include=[region])
             out_of_scope += out_of_scope_items(self.checks, inside, region, final)
-        subject_key = page_key(final, site.profile)
-        facts = PageFacts(final, is_home)
-        probes: dict[str, ProbeResult] = {}
+        subject_key = page_key(final, site.profile) if state is None else state.key
+        facts = PageFacts(final, is_home) if state is None else state.facts
+        probes: dict[str, ProbeResult] = dict(state.early) if state is not None else {}
         wanted = {c.answer["builtin"]: c for c in self.checks if "builtin" in c.answer}
         for name, probe in PROBES.items():
             if name in wanted and name not in LATE_PROBES:
                 probes[name] = await probe(tab, wanted[name].answer.get("options", {}), facts)
         if facts.toolbars:  # findings the toolbar caused carry origin: third-party-toolbar
             await attribute(tab, axe, self._toolbar_options() or {})
-        early = [c for c in self.checks if c.answer.get("builtin") not in LATE_PROBES]
+        early = [c for c in self.checks if c.answer.get("builtin") not in LATE_PROBES | LATE_STATE_PROBES]
         findings = page_findings(early, axe, probes, subject_key, final)
         await self._still_on(tab, final)  # results of a page that left mid-audit would describe another page
         findings = await self._screenshots(tab, findings, final)
@@ -504,11 +680,27 @@ class Auditor:
             for name in PROBES
             if name in wanted and name in LATE_PROBES
         }  # they may change or leave the page
+        if state is not None:  # e.g. the dialog probe, which closes the dialog
+            for name in sorted(LATE_STATE_PROBES & set(wanted)):
+                late[name] = await STATE_PROBES[name](tab, wanted[name].answer.get("options", {}), facts)
         if late:
             findings = sorted(
                 findings + page_findings([wanted[n] for n in late], {}, late, subject_key, final),
                 key=lambda f: f.check_id,
             )
+        if state is not None:  # a state's links are the crawl's business, not the flow's
+            findings = [_scrubbed(f, state.secrets) for f in findings]
+            subject = state_subject(
+                site,
+                state,
+                final,
+                title=info["title"],
+                lang=info["lang"],
+                status=status,
+                axe_language=axe.get("axeLanguage"),
+                **_scope_attributes(settings, regions, out_of_scope),
+            )
+            return PageAudited(site, subject, findings), []
         links = list(dict.fromkeys(self._followable(site, info["links"], frontier) + info["frames"]))[:LINKS_CAP]
         subject = page_subject(
             site,
@@ -516,7 +708,7 @@ class Auditor:
             title=info["title"],
             lang=info["lang"],
             home=is_home,
-            status=nav.status,
+            status=status,
             links=links,
             axe_language=axe.get("axeLanguage"),
             **_scope_attributes(settings, regions, out_of_scope),

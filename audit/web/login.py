@@ -1,5 +1,6 @@
-"""Logged-in audits: a site's credentials, cookies and headers, and the login flow's step runner over a small
-driver-neutral tab interface (goto, fill, select, check, click, press, wait_for, wait_url, wait_network_idle)."""
+"""Logged-in audits: a site's credentials, cookies and headers, and the step runner of login flows and of named
+flows (whose steps may be states to audit) over a small driver-neutral tab interface (goto, fill, select, check,
+click, press, wait_for, wait_url, wait_network_idle)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Step:
     key: str | None = None
     state: str | None = None
     timeout_s: float | None = None
+    audit: str | None = None  # a named flow's step whose resulting state is audited: the state's name
 
     def describe(self) -> str:
         """What the step does, for messages: never its value."""
@@ -94,6 +96,48 @@ class LoginFailed(Exception):
         return f"login-{self.kind}", {**_BLANK, **self.values, "step": self.step, "action": self.action}
 
 
+@dataclass(frozen=True)
+class Flow:
+    """A named sequence of steps from `url` (e.g. 个体工商户登记); the steps marked `audit` are states to audit."""
+
+    name: str
+    url: str
+    steps: tuple[Step, ...]
+    timeout_s: float = STEP_TIMEOUT_S
+
+    @property
+    def states(self) -> tuple[tuple[int, Step], ...]:
+        """(1-based step number, step) of every step whose state is audited."""
+        return tuple((n, s) for n, s in enumerate(self.steps, start=1) if s.audit)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s.value for s in self.steps if s.value)
+
+
+class FlowFailed(LoginFailed):
+    """A named flow failed at step `step` (0: opening its start URL; a state's own audit is not a step)."""
+
+    def __init__(self, flow: str, step: int, action: str, kind: str, values: dict[str, Any]):
+        super().__init__(step, action, kind, values)
+        self.flow = flow
+
+
+@dataclass
+class Filled:
+    """What a flow has put into the page so far, by selector, in memory only (values may be secrets): the
+    error-state probes compare it with what the page holds after a submission, and record neither."""
+
+    values: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)  # selector -> (action, value)
+    opener: str | None = None  # the selector of the last click or key press: what opened a dialog
+
+    def note(self, step: Step) -> None:
+        if step.action in ("fill", "select", "check") and step.selector:
+            self.values[step.selector] = (step.action, step.value or "")
+        elif step.action in ("click", "press") and step.selector:
+            self.opener = step.selector
+
+
 class LoginTab(Protocol):
     async def login_goto(self, url: str, timeout_s: float) -> None: ...
     async def fill(self, selector: str, value: str, timeout_s: float) -> None: ...
@@ -125,7 +169,7 @@ async def run_login(tab: LoginTab, login: Login, secrets: tuple[str, ...] = ()) 
         raise LoginFailed(number, action, exc.kind, scrub(exc.values, secrets)) from None
 
 
-async def _run_step(tab: LoginTab, step: Step, login: Login) -> None:
+async def _run_step(tab: LoginTab, step: Step, login: Login | Flow) -> None:
     seconds = step.timeout_s or login.timeout_s
     action = step.action
     if action == "goto":
@@ -147,6 +191,22 @@ async def _run_step(tab: LoginTab, step: Step, login: Login) -> None:
         await tab.wait_for(step.selector, step.state or "visible", seconds)
     if action == "wait" and step.url:
         await tab.wait_url(step.url, seconds)
+
+
+async def run_flow(tab: LoginTab, flow: Flow, on_state, secrets: tuple[str, ...] = ()) -> None:
+    """Go to the flow's start URL and run each step; after a step marked `audit`, await
+    `on_state(number, step, filled)` (the state's audit). FlowFailed names the flow, the step and why."""
+    number, action, filled = 0, f"goto {flow.url}", Filled()
+    try:
+        await tab.login_goto(flow.url, flow.timeout_s)
+        for number, step in enumerate(flow.steps, start=1):
+            action = step.describe()
+            await _run_step(tab, step, flow)
+            filled.note(step)
+            if step.audit:
+                await on_state(number, step, filled)
+    except StepError as exc:
+        raise FlowFailed(flow.name, number, action, exc.kind, scrub(exc.values, secrets)) from None
 
 
 def scrub(values: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:

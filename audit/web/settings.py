@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from audit.web.login import DEFAULT_LOGOUT_LINKS, Auth
+from audit.web.login import DEFAULT_LOGOUT_LINKS, Auth, Flow
 from audit.web.urls import normalise
 
 # A recent Chrome on Android: portals that serve a separate mobile site decide by the user agent.
@@ -87,6 +87,7 @@ class SiteSettings:
     pages: tuple[PageRule, ...] = ()
     logout_links: tuple[str, ...] = DEFAULT_LOGOUT_LINKS  # links never followed (regexes over URL and text)
     auth: Auth | None = field(default=None, compare=False, repr=False)  # holds secrets: never recorded
+    flows: tuple[Flow, ...] = field(default=(), compare=False, repr=False)  # step values may be secrets too
 
     def for_url(self, url: str) -> PageSettings:
         settings = self.defaults
@@ -108,6 +109,7 @@ class SiteSettings:
             "pages": [_rule_record(r) for r in self.pages],
             "logout_links": list(self.logout_links),
             "logged_in": self.auth is not None,
+            "flows": [flow.name for flow in self.flows],  # names only: a resumed round reads them from the file
         }
 
     @classmethod

@@ -132,6 +132,7 @@ def build_report(
             sites[key] = entry
         else:
             entry["template"] = subject.attributes.get("template")
+            entry["flow"] = subject.attributes.get("flow")  # a flow's state: its flow, state and step
             # found inside excluded regions (the config's exclude selectors): listed here, never in the scores
             entry["out_of_scope"] = list(subject.attributes.get("out_of_scope") or [])
             pages[key] = entry

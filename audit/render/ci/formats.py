@@ -53,6 +53,7 @@ TEXT = {
         "out_of_scope": "范围外（排除区域，不计分）",
         "region": "区域",
         "profiles": {"desktop": "桌面端", "mobile": "移动端"},
+        "flow": "流程",
         # origin labels live apart from the column headers: "site" is also a header key
         "origins": {"site": "网站自身", "third-party-toolbar": "第三方无障碍工具条", "mixed": "网站自身与第三方工具条"},
     },
@@ -99,6 +100,7 @@ TEXT = {
         "out_of_scope": "Out of scope (excluded regions, not scored)",
         "region": "Region",
         "profiles": {"desktop": "desktop", "mobile": "mobile"},
+        "flow": "flow",
         "origins": {
             "site": "the site",
             "third-party-toolbar": "third-party toolbar",
@@ -157,9 +159,13 @@ def verdict_text(t: dict, gate: dict) -> str:
 
 
 def page_label(t: dict, page: dict) -> str:
-    """A page's URL, with its browser profile when it is not desktop: one page in two profiles is two entries."""
+    """A page's URL, with its browser profile when it is not desktop: one page in two profiles is two entries;
+    a flow's state adds the flow's and the state's names (个体工商户登记 › 第二步)."""
     url = page.get("url") or page["key"]
     profile = page.get("profile") or "desktop"
+    flow = page.get("flow")
+    if flow:
+        url = f"{url} [{t['flow']}: {flow['name']} › {flow['state']}]"
     return url if profile == "desktop" else f"{url} [{t['profiles'].get(profile, profile)}]"
 
 
@@ -332,6 +338,7 @@ def render_sarif(report: dict) -> str:
                         "origin": evidence.get("origin") or "site",
                         "review": review,
                         "profile": page.get("profile") or "desktop",
+                        **({"flow": page["flow"]} if page.get("flow") else {}),
                         "state": page.get("state"),
                     },
                 }
@@ -427,6 +434,7 @@ def _sarif_out_of_scope(report: dict, index: dict) -> list[dict]:
                             "out_of_scope": True,
                             "region": item["region"],
                             "profile": page.get("profile") or "desktop",
+                            **({"flow": page["flow"]} if page.get("flow") else {}),
                         },
                     }
                 )

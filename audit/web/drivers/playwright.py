@@ -71,8 +71,14 @@ class PlaywrightTab:
         self.crashed = False
         self.resized = False
         self.uses = 0
+        self.alerts = 0  # alert() boxes seen: a flow's error state may show its errors only there
         page.on("crash", lambda *_: setattr(self, "crashed", True))
-        page.on("dialog", _answer_dialog)
+        page.on("dialog", self._on_dialog)
+
+    async def _on_dialog(self, dialog: Any) -> None:
+        if dialog.type == "alert":
+            self.alerts += 1
+        await _answer_dialog(dialog)
 
     def _error(self, exc: Exception) -> Exception:
         """A renderer crash (the page's 'crash' event) or a dead browser outranks what the message says."""
