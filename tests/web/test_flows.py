@@ -219,3 +219,56 @@ def test_states_keep_their_keys_across_rounds_and_compare_like_pages_secrets_now
         data = path.read_bytes()
         for secret in (NAME, PASSWORD):
             assert secret.encode() not in data, path
+
+
+def test_flow_config_problems_name_the_key(tmp_path, monkeypatch):
+    """A flow without an audited step, a repeated flow or state name, an unknown step key and an unset secret
+    variable are each refused naming the file and the key; flows never reach the round's record but by name."""
+    from audit.catalog import Messages, default_root
+    from audit.cli.web_config import ConfigError, load, site_settings
+
+    monkeypatch.delenv("A11Y_NOT_SET", raising=False)
+    body = """
+[[web.sites]]
+url = "https://www.example.gov.cn/"
+
+[[web.sites.flows]]
+name = "登记"
+url = "/a"
+steps = [{action = "click", selector = "#go"}]
+
+[[web.sites.flows]]
+name = "登记"
+url = "/b"
+steps = [{action = "click", selector = "#go", audit = "一"}, {action = "wait", selector = "#x", audit = "一", bogus = 1}]
+"""
+    path = tmp_path / "a11y-audit.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    messages = Messages.load(default_root())
+    text = "\n".join(p.text(messages, "en") for p in caught.value.problems)
+    assert "web.sites[0].flows[0].steps" in text  # no step marked audit
+    assert "web.sites[0].flows[1].name" in text  # the flow's name again
+    assert "web.sites[0].flows[1].steps[1].audit" in text  # the state's name again
+    assert "web.sites[0].flows[1].steps[1].bogus" in text  # unknown key
+    path.write_text(
+        """
+[[web.sites]]
+url = "https://www.example.gov.cn/"
+[[web.sites.flows]]
+name = "登记"
+url = "/a"
+steps = [{action = "fill", selector = "#id", value = "${A11Y_NOT_SET}", audit = "一"}]
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    assert "web.sites[0].flows[0].steps[0].value" in caught.value.problems[0].text(messages, "en")
+    monkeypatch.setenv("A11Y_NOT_SET", "s3cret-id")
+    settings = site_settings(load(path).sites[0])
+    (flow,) = settings.flows
+    assert flow.url == "https://www.example.gov.cn/a" and flow.states[0][1].audit == "一"
+    assert "s3cret-id" not in repr(settings) and "s3cret-id" not in json.dumps(settings.as_record())
+    assert settings.as_record()["flows"] == ["登记"]
