@@ -272,3 +272,23 @@ steps = [{action = "fill", selector = "#id", value = "${A11Y_NOT_SET}", audit = 
     assert flow.url == "https://www.example.gov.cn/a" and flow.states[0][1].audit == "一"
     assert "s3cret-id" not in repr(settings) and "s3cret-id" not in json.dumps(settings.as_record())
     assert settings.as_record()["flows"] == ["登记"]
+
+
+def test_flows_with_the_selenium_driver_are_refused_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    body = """
+[web]
+driver = "selenium"
+
+[[web.sites]]
+url = "http://127.0.0.1:9/"
+name = "表单"
+
+[[web.sites.flows]]
+name = "登记"
+url = "/a"
+steps = [{action = "click", selector = "#go", audit = "一"}]
+"""
+    result = run(tmp_path, body)
+    assert result.exit_code == 1
+    assert "flows are not supported with --driver selenium yet" in result.output
