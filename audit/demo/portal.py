@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from audit.demo.portal_app import MAX_BODY, ROUND_FILE, Hall, is_hall, reply, request
 from audit.demo.serve import LoopbackServer, QuietHandler
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "portal"
@@ -58,6 +60,9 @@ def render_portal(out: Path, site: dict[str, Any], fixed: Iterable[str], samples
     (out / "files" / "2025-report.pdf").write_bytes(PDF)
     _write(out / "robots.txt", "User-agent: *\nDisallow: /service/submit\nSitemap: /sitemap.xml\n")
     _write(out / "sitemap.xml", _sitemap(pages))
+    # The service hall renders its pages per request, as this round's portal (never served: a dot file).
+    state = {"site": site, "fixed": sorted(fixed), "templates": str(samples / "templates")}
+    _write(out / ROUND_FILE, json.dumps(state, ensure_ascii=False))
     return out
 
 
@@ -73,9 +78,12 @@ def _write(path: Path, text: str) -> None:
 
 
 class _Handler(QuietHandler):
-    """Static files, with the sitemap's and robots.txt's `{base}` filled with this server's origin."""
+    """Static files, with the sitemap's and robots.txt's `{base}` filled with this server's origin, and the
+    service hall's pages (/hall/...), rendered per request with the visitor's session."""
 
     def do_GET(self) -> None:
+        if self._hall("GET"):
+            return
         if self.path in ("/sitemap.xml", "/robots.txt"):
             host, port = self.server.server_address[:2]
             body = Path(self.directory, self.path.lstrip("/")).read_text(encoding="utf-8")
@@ -91,7 +99,50 @@ class _Handler(QuietHandler):
             return
         super().do_GET()
 
+    def do_HEAD(self) -> None:
+        if not self._hall("HEAD"):
+            super().do_HEAD()
+
+    def do_POST(self) -> None:
+        if not self._hall("POST"):
+            self.send_error(405)
+
+    def send_head(self):
+        if "/." in self.path.split("?")[0]:  # the round's state file and any other dot file
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def _hall(self, method: str) -> bool:
+        """Answer a request of the service hall; False when the path is not the hall's."""
+        if not is_hall(self.path.split("?")[0]):
+            return False
+        length = (
+            int(self.headers.get("Content-Length") or 0)
+            if (self.headers.get("Content-Length") or "0").isdigit()
+            else -1
+        )
+        if length > MAX_BODY or length < 0:
+            self.send_error(413)
+            return True
+        body = self.rfile.read(length) if length > 0 else b""
+        answer = reply(
+            self.server.hall, Path(self.directory), request(method, self.path, self.headers.get("Cookie", ""), body)
+        )
+        data = answer.body.encode("utf-8")
+        self.send_response(answer.status)
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if method != "HEAD":
+            self.wfile.write(data)
+        return True
+
 
 def portal_server(root: Path) -> LoopbackServer:
-    """One sample portal on 127.0.0.1 with a free port, its sitemap naming that origin."""
-    return LoopbackServer(root, _Handler)
+    """One sample portal on 127.0.0.1 with a free port, its sitemap naming that origin, its hall's sessions kept
+    for the server's life (both rounds of the demo)."""
+    server = LoopbackServer(root, _Handler)
+    server.httpd.hall = Hall()
+    return server

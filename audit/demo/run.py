@@ -9,12 +9,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit.demo.portal import portal_server, portals, render_portal
+from audit.demo.portal import SAMPLES, portal_server, portals, render_portal
+from audit.demo.portal_app import audit_environment
 from audit.demo.serve import LoopbackServer
 
 REPO = Path(__file__).resolve().parents[2]
 FACILITY_SAMPLES = REPO / "samples" / "facility"
 SUBMISSION_SUFFIXES = (".csv", ".xlsx", ".geojson")
+PORTAL_CONFIG = SAMPLES / "a11y-audit.toml"  # the sample portals' sites, logins (and flows) for `a11y-audit web`
 ROUNDS = ("2025q2", "2025q4")
 
 # Runs one `a11y-audit` command line and returns its exit code.
@@ -63,41 +65,32 @@ class DemoPortals:
         self.servers.clear()
 
 
-def sites_file(servers: list[tuple[dict, LoopbackServer]], folder: Path) -> Path:
-    """A sites.txt for the sample portals as served this round (URL, division code, name)."""
-    path = folder / "sites.txt"
-    path.write_text(
-        "".join(f"{server.base} {site['code']} {site['name']}\n" for site, server in servers), encoding="utf-8"
-    )
-    return path
-
-
 def web_round(invoke: Invoke, plan: DemoPlan, label: str, round_index: int, served: DemoPortals) -> int:
-    """Serve every sample portal as it stands in this round (same ports as before) and audit them."""
-    folder = served.work.parent / label
-    folder.mkdir(parents=True, exist_ok=True)
-    sites = sites_file(served.serve(round_index), folder)
-    return invoke(
-        [
-            "--db",
-            str(plan.db),
-            "--lang",
-            plan.lang,
-            "web",
-            "--sites",
-            str(sites),
-            "--label",
-            label,
-            "--delay",
-            "0",
-            "--concurrency",
-            "3",
-            "--format",
-            "json,junit,sarif,md,html",
-            "--out",
-            str(plan.reports / f"web-{label}"),
-        ]
-    )
+    """Serve every sample portal as it stands in this round (same ports as before) and audit them through the
+    committed samples/portal/a11y-audit.toml, logged in to their service halls (URLs and password by variables)."""
+    bases = {site["id"]: server.base for site, server in served.serve(round_index)}
+    with audit_environment(bases):
+        return invoke(
+            [
+                "--db",
+                str(plan.db),
+                "--lang",
+                plan.lang,
+                "web",
+                "--config",
+                str(PORTAL_CONFIG),
+                "--label",
+                label,
+                "--delay",
+                "0",
+                "--concurrency",
+                "3",
+                "--format",
+                "json,junit,sarif,md,html",
+                "--out",
+                str(plan.reports / f"web-{label}"),
+            ]
+        )
 
 
 def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
