@@ -17,6 +17,7 @@ from audit.model import Finding, Subject, is_within
 from audit.runs import score_findings, score_round
 from audit.runs.circles import store_circles
 from audit.runs.ledger import update_ledger
+from audit.runs.review import all_checks
 from audit.store import PhotoRecord, Round, Store, SubmissionRecord
 
 QUARTER = re.compile(r"^(\d{4})q([1-4])$", re.IGNORECASE)
@@ -229,8 +230,9 @@ def store_round(
         report.photos = _store_photos(store, by_key.values(), photo_store)
         update_ledger(store, catalog, round_.id, by_key)  # the problem ledger follows this inspection
         if earlier:
-            # The round already held subjects: rescore all of it so every cached score has one policy version.
-            report.scored = score_round(store, catalog, round_.id)
+            # The round already held subjects: rescore the rest of it too, so every cached score has one policy
+            # version (the uploaded ones were scored from memory as they were written).
+            report.scored = _rescore_rest(store, catalog, round_.id, earlier, by_key, report.scored)
         store_circles(store, catalog, round_.id)  # the service circles, from the round's facilities as now scored
         report.round = store.finish_round(
             round_.id,
@@ -285,16 +287,36 @@ def _flush(
         return 0
     store.upsert_subjects(subject for subject, _ in batch)
     store.add_findings(round_id, (f for subject, found in batch if subject.key not in earlier for f in found))
-    for subject, found in batch:
-        if subject.key in earlier:
-            store.replace_findings(round_id, subject.key, found)
-    if not earlier:
-        # Same shared scoring path as score_round (audit.runs.score_findings), without reading back what we hold.
+    again = [(subject.key, found) for subject, found in batch if subject.key in earlier]
+    if again:
+        store.replace_many_findings(round_id, again)
+    # Same shared scoring path as score_round (audit.runs.score_findings), without reading back what we hold;
+    # into a round that held subjects, as score_round would (its people's verdicts, if any, make _rescore_rest
+    # score the whole round again afterwards).
+    if earlier:  # as score_round reads them back: one finding per check (the last), in check order
+        stored = (f for _, found in batch for _, f in sorted({f.check_id: f for f in found}.items()))
+        store.put_scores(round_id, score_findings(stored, catalog, all_checks(catalog)))
+    else:
         store.put_scores(round_id, score_findings((f for _, found in batch for f in found), catalog))
     store.put_submissions(round_id, (_record(by_key[subject.key]) for subject, _ in batch))
     # The round's own copy of what was inspected: a later round's upload never rewrites this one.
     store.put_snapshots(round_id, (subject for subject, _ in batch), upload_id)
     return sum(len(found) for _, found in batch)
+
+
+def _rescore_rest(
+    store: Store, catalog: Catalog, round_id: int, earlier: set[str], by_key: dict[str, Submission], scored: int
+) -> int:
+    """Rescore the round's subjects this upload did not bring (score_round, less what _flush just scored);
+    the whole round when people reviewed it (their verdicts change scores) or when the rest is the larger part.
+    Returns how many subjects of the round are scored."""
+    rest = sorted(earlier - by_key.keys())
+    if store.has_verdicts(round_id) or len(rest) > len(by_key):
+        return score_round(store, catalog, round_id)
+    found = (f for key in rest for f in store.findings(round_id, subject_key=key))
+    scores = list(score_findings(found, catalog, all_checks(catalog)))
+    store.put_scores(round_id, scores)
+    return scored + len(scores)
 
 
 def _record(submission: Submission) -> SubmissionRecord:

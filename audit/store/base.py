@@ -172,6 +172,10 @@ class Store(Protocol):
     # findings and errors
     def replace_findings(self, round_id: int, subject_key: str, findings: Iterable[Finding]) -> None: ...
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None: ...
+    def replace_many_findings(self, round_id: int, findings_by_subject: Iterable[tuple[str, list[Finding]]]) -> None:
+        """`replace_findings` for many subjects at once (a re-upload): one bulk delete, one bulk insert."""
+        ...
+
     def findings(
         self, round_id: int, subject_key: str | None = None, prefix: str | None = None, outcome: Outcome | None = None
     ) -> Iterator[Finding]:

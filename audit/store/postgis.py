@@ -241,6 +241,14 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             )
             self.add_findings(round_id, findings)
 
+    def replace_many_findings(self, round_id: int, findings_by_subject: Iterable[tuple[str, list[Finding]]]) -> None:
+        pairs = list(findings_by_subject)
+        keys = [key for key, _ in pairs]
+        with self.transaction():
+            self._execute("DELETE FROM findings WHERE round_id = %s AND subject_key = ANY(%s)", (round_id, keys))
+            self._execute("DELETE FROM subject_errors WHERE round_id = %s AND subject_key = ANY(%s)", (round_id, keys))
+            self.add_findings(round_id, (f for _, found in pairs for f in found))
+
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
         with self.transaction():
             self._executemany(

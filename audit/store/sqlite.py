@@ -232,6 +232,14 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             )
             self.add_findings(round_id, findings)
 
+    def replace_many_findings(self, round_id: int, findings_by_subject: Iterable[tuple[str, list[Finding]]]) -> None:
+        pairs = list(findings_by_subject)
+        keys = [(round_id, key) for key, _ in pairs]
+        with self.transaction():
+            self.db.executemany("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", keys)
+            self.db.executemany("DELETE FROM subject_errors WHERE round_id = ? AND subject_key = ?", keys)
+            self.add_findings(round_id, (f for _, found in pairs for f in found))
+
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
         rows = finding_rows(round_id, findings)
         # In key order the B-tree inserts land on neighbouring pages. The sort is stable, so of two rows
