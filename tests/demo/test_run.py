@@ -3,11 +3,13 @@ serving each round's pages, so the second web round compares with the first inst
 
 from __future__ import annotations
 
+import json
 import urllib.request
 
 import pytest
 
 from audit.demo.portal import portals
+from audit.demo.portal_app import DEMO_PASSWORD
 from audit.demo.run import DemoPortals
 
 
@@ -48,3 +50,21 @@ def test_the_whole_demo_runs_and_its_second_web_round_follows_the_first(tmp_path
     assert len(sites[0]) == len(portals()) and sites[0] == sites[1]  # the same portals: a trend, not a first audit
     assert store.latest_round("web", before=second.id).id == first.id
     assert (maps / "map-all.html").exists() and any(reports.glob("report-hunan/*.pdf"))
+    for label, round_ in zip(("2025q2", "2025q4"), (first, second), strict=True):
+        _audited_logged_in_through_the_committed_config(reports / f"web-{label}", store.audited_keys(round_.id))
+    leaked = [p for p in [db, *reports.rglob("*")] if p.is_file() and DEMO_PASSWORD.encode() in p.read_bytes()]
+    assert not leaked, leaked
+
+
+def _audited_logged_in_through_the_committed_config(out, keys) -> None:
+    """Every portal's personal centre and form were audited (not the login page in their place), and no logout
+    link was followed."""
+    report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+    urls = {page["url"] for page in report["pages"]}
+    assert len(report["sites"]) == len(portals())
+    for site in report["sites"]:
+        for path in ("hall/my", "hall/my/profile", "hall/apply/gtgsh/step1"):
+            assert site["url"] + path in urls, (site["url"], path)
+            assert f"page:{site['url']}{path}" in keys
+        assert site["crawl"]["skip_counts"].get("logout", 0) >= 1
+    assert not [u for u in urls if "logout" in u or "/hall/login" in u]
