@@ -93,10 +93,8 @@ def load(path: Path) -> WebConfig:
     if path.name == PYPROJECT:
         document, prefix = document.get("tool", {}).get("a11y-audit", {}), "tool.a11y-audit"
     problems = list(problems_of(document, file, prefix))
-    if not problems:
-        problems = list(missing_variables(document, file, prefix))
-    if not problems:
-        problems = list(expand_urls(document, file, prefix))
+    if not problems:  # every variable not set, the URLs' as well as the secrets'
+        problems = list(missing_variables(document, file, prefix)) + list(expand_urls(document, file, prefix))
     if problems:
         raise ConfigError(problems)
     web = dict(document.get("web", {}))
