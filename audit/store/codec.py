@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -106,6 +107,42 @@ def finding_row(round_id: int, finding: Finding, shared: dict[int, tuple[Any, st
         _evidence_text(finding.evidence, shared),
         dumps(dict(finding.extra)) if finding.extra else EMPTY_OBJECT,
     )
+
+
+def result_id(passed, failed, severity, measured, required, note, evidence, extra) -> int:
+    """The id of a finding's result (everything but its round, subject, check and outcome) in
+    `finding_results`: 64 bits of the SHA-256 of its stored text, so every backend and the migrations
+    (which call this through SQLite) name the same content the same way without a lookup."""
+    text = _encode_raw(
+        [
+            None if passed is None else int(passed),
+            None if failed is None else int(failed),
+            severity,
+            measured,
+            required,
+            note,
+            evidence,
+            extra,
+        ]
+    )
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
+
+
+def split_finding_rows(rows: Iterable[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """12-column finding rows -> (slim rows: round, subject, check, outcome, result id; the distinct results:
+    id and the eight columns). A facility round's 1.5 million findings hold a few thousand distinct results
+    (issue 17: each check's threshold, each notation, once), so each is stored once."""
+    ids: dict[tuple, int] = {}
+    results: list[tuple] = []
+    slim = []
+    for row in rows:
+        content = row[4:]
+        rid = ids.get(content)
+        if rid is None:
+            rid = ids[content] = result_id(*content)
+            results.append((rid, *content))
+        slim.append((*row[:4], rid))
+    return slim, results
 
 
 def finding_rows(round_id: int, findings: Iterable[Finding]) -> list[tuple]:

@@ -24,6 +24,7 @@ from audit.store.codec import (
     round_from,
     score_from,
     score_row,
+    split_finding_rows,
     subject_from,
     subject_row,
 )
@@ -42,6 +43,10 @@ SUBJECT_COLUMNS = (
 FINDING_COLUMNS = (
     "round_id, subject_key, check_id, outcome, passed, failed, severity, measured::text AS measured, "
     "required::text AS required, note, evidence::text AS evidence, extra::text AS extra"
+)
+# A finding is its key and outcome in `findings` and its result, stored once, in `finding_results` (0920).
+FINDINGS_JOINED = (
+    f"SELECT {FINDING_COLUMNS} FROM findings JOIN finding_results ON finding_results.id = findings.result_id"
 )
 SCORE_COLUMNS = (
     "round_id, subject_key, version, score, grade, compliant, coverage, counts::text AS counts, "
@@ -250,15 +255,18 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             self.add_findings(round_id, (f for _, found in pairs for f in found))
 
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
+        rows, results = split_finding_rows(finding_rows(round_id, findings))
         with self.transaction():
             self._executemany(
-                "INSERT INTO findings (round_id, subject_key, check_id, outcome, passed, failed, severity, measured, "
-                "required, note, evidence, extra) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (round_id, subject_key, check_id) DO UPDATE SET outcome = excluded.outcome, "
-                "passed = excluded.passed, failed = excluded.failed, severity = excluded.severity, "
-                "measured = excluded.measured, required = excluded.required, note = excluded.note, "
-                "evidence = excluded.evidence, extra = excluded.extra",
-                finding_rows(round_id, findings),
+                "INSERT INTO finding_results (id, passed, failed, severity, measured, required, note, evidence, "
+                "extra) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                results,
+            )
+            self._executemany(
+                "INSERT INTO findings (round_id, subject_key, check_id, outcome, result_id) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (round_id, subject_key, check_id) "
+                "DO UPDATE SET outcome = excluded.outcome, result_id = excluded.result_id",
+                rows,
             )
 
     def findings(
@@ -273,7 +281,7 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             params.append(outcome.value)
         if prefix:
             _prefix_clauses(clauses, params, prefix)
-        for row in self._pages(f"SELECT {FINDING_COLUMNS} FROM findings", clauses, params, ("subject_key", "check_id")):
+        for row in self._pages(FINDINGS_JOINED, clauses, params, ("subject_key", "check_id")):
             yield finding_from(row)
 
     def audited_keys(self, round_id: int) -> set[str]:

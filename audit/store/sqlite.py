@@ -21,9 +21,11 @@ from audit.store.codec import (
     loads,
     prefix_bounds,
     raw_dumps,
+    result_id,
     round_from,
     score_from,
     score_row,
+    split_finding_rows,
     subject_from,
     subject_row,
 )
@@ -36,6 +38,10 @@ from audit.store.review_sql import ReviewSql
 CACHE_KIB = 65536  # page cache: a bulk insert of 100k facilities touches index pages the 2 MiB default evicts
 FINDING_COLUMNS = (
     "round_id, subject_key, check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra"
+)
+# A finding is its key and outcome in `findings` and its result, stored once, in `finding_results` (0920).
+FINDINGS_JOINED = (
+    f"SELECT {FINDING_COLUMNS} FROM findings JOIN finding_results ON finding_results.id = findings.result_id"
 )
 
 
@@ -53,6 +59,7 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self.db.row_factory = sqlite3.Row
+        self.db.create_function("a11y_result_id", 8, result_id, deterministic=True)  # migration 0920
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 30000")
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -241,19 +248,22 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             self.add_findings(round_id, (f for _, found in pairs for f in found))
 
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
-        rows = finding_rows(round_id, findings)
+        rows, results = split_finding_rows(finding_rows(round_id, findings))
         # In key order the B-tree inserts land on neighbouring pages. The sort is stable, so of two rows
         # for the same (subject, check) the later one still replaces the earlier, as before.
         rows.sort(key=itemgetter(1, 2))
         with self.transaction():
+            self.db.executemany(f"INSERT OR IGNORE INTO finding_results VALUES ({','.join('?' * 9)})", results)
             self.db.executemany(
-                f"INSERT OR REPLACE INTO findings ({FINDING_COLUMNS}) VALUES ({','.join('?' * 12)})", rows
+                "INSERT OR REPLACE INTO findings (round_id, subject_key, check_id, outcome, result_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                rows,
             )
 
     def findings(
         self, round_id: int, subject_key: str | None = None, prefix: str | None = None, outcome: Outcome | None = None
     ) -> Iterator[Finding]:
-        sql, params = "SELECT * FROM findings WHERE round_id = ?", [round_id]
+        sql, params = f"{FINDINGS_JOINED} WHERE round_id = ?", [round_id]
         if subject_key is not None:
             sql, params = sql + " AND subject_key = ?", params + [subject_key]
         if outcome is not None:
