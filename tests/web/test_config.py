@@ -203,7 +203,11 @@ def test_the_documented_example_is_a_valid_config(tmp_path, monkeypatch):
     every_key |= set(schema["wait"]["properties"])
     assert every_key <= documented, every_key - documented  # every key has a row in the docs' tables
     assert config.sites and any("pages" in s for s in config.sites)
-    load(Path(__file__).resolve().parents[2] / "samples" / "portal" / "a11y-audit.toml")  # the demo's, too
+    from audit.demo.portal import portals
+    from audit.demo.portal_app import audit_environment
+
+    with audit_environment({p["id"]: f"http://127.0.0.1:{8701 + i}/" for i, p in enumerate(portals())}):
+        load(Path(__file__).resolve().parents[2] / "samples" / "portal" / "a11y-audit.toml")  # the demo's, too
 
 
 # --- scope selectors -------------------------------------------------------------------------------------------
