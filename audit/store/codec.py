@@ -187,6 +187,46 @@ def finding_from(row: Mapping[str, Any]) -> Finding:
     )
 
 
+# Decoded results by id. An id names one content for good (a hash of it), so this never goes stale, in any
+# store; findings read back share their result's decoded values (Finding is frozen; nothing mutates them).
+# Decoding each of a round's 1.5 million findings' JSON again was most of the cost of reading them back.
+_DECODED: dict[int, tuple] = {}
+DECODED_MAX = 50_000
+
+
+def stored_finding_from(row: Mapping[str, Any]) -> Finding:
+    """A finding read through `finding_results` (its row carries `result_id`)."""
+    rid = row["result_id"]
+    parts = _DECODED.get(rid)
+    if parts is None:
+        if len(_DECODED) >= DECODED_MAX:
+            _DECODED.clear()
+        parts = _DECODED[rid] = (
+            row["passed"],
+            row["failed"],
+            Severity(row["severity"]) if row["severity"] else None,
+            tuple(loads(row["evidence"], [])),
+            loads(row["measured"]),
+            loads(row["required"]),
+            row["note"],
+            loads(row["extra"], {}),
+        )
+    passed, failed, severity, evidence, measured, required, note, extra = parts
+    return Finding(
+        subject_key=row["subject_key"],
+        check_id=row["check_id"],
+        outcome=Outcome(row["outcome"]),
+        passed=passed,
+        failed=failed,
+        severity=severity,
+        evidence=evidence,
+        measured=measured,
+        required=required,
+        note=note,
+        extra=extra,
+    )
+
+
 def score_row(round_id: int, score: SubjectScore) -> tuple:
     return (
         round_id,

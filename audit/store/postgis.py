@@ -16,7 +16,6 @@ from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Rou
 from audit.store.codec import (
     area_prefix,
     dumps,
-    finding_from,
     finding_rows,
     loads,
     prefix_bounds,
@@ -25,6 +24,7 @@ from audit.store.codec import (
     score_from,
     score_row,
     split_finding_rows,
+    stored_finding_from,
     subject_from,
     subject_row,
 )
@@ -46,7 +46,7 @@ FINDING_COLUMNS = (
 )
 # A finding is its key and outcome in `findings` and its result, stored once, in `finding_results` (0920).
 FINDINGS_JOINED = (
-    f"SELECT {FINDING_COLUMNS} FROM findings JOIN finding_results ON finding_results.id = findings.result_id"
+    f"SELECT result_id, {FINDING_COLUMNS} FROM findings JOIN finding_results ON finding_results.id = findings.result_id"
 )
 SCORE_COLUMNS = (
     "round_id, subject_key, version, score, grade, compliant, coverage, counts::text AS counts, "
@@ -282,7 +282,7 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         if prefix:
             _prefix_clauses(clauses, params, prefix)
         for row in self._pages(FINDINGS_JOINED, clauses, params, ("subject_key", "check_id")):
-            yield finding_from(row)
+            yield stored_finding_from(row)
 
     def audited_keys(self, round_id: int) -> set[str]:
         rows = self._rows(
