@@ -234,6 +234,7 @@ def render_junit(report: dict) -> str:
                 message=f"needs review: {_title(report, review['check'])} ({review['severity']}){state}",
             )
             node.text = _junit_evidence(review)
+        _junit_out_of_scope(suite, report, page)
     sites = [site for site in report["sites"] if is_insufficient(site)]
     if sites:  # a site not graded is listed as skipped, never as a passing test
         suite = ET.SubElement(
@@ -264,6 +265,25 @@ def render_junit(report: dict) -> str:
             ET.SubElement(case, "error", type=error["reason"] or "error", message=error["message"])
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _junit_out_of_scope(suite: ET.Element, report: dict, page: dict) -> None:
+    """Instances inside excluded regions: counted in the suite's properties and listed in its system-out, never a
+    testcase (they fail no build)."""
+    items = page.get("out_of_scope") or []
+    if not items:
+        return
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="out_of_scope", value=str(sum(i["instances"] for i in items)))
+    lines = []
+    for item in items:
+        severity = f", {item['severity']}" if item.get("severity") else ""
+        lines.append(
+            f"out of scope (inside {item['region']}, not scored): {item['check']} {_title(report, item['check'])} "
+            f"({item['outcome']}{severity}, {item['instances']} instances)"
+        )
+        lines += [f"  {line}" for line in _junit_evidence(item).splitlines()]
+    ET.SubElement(suite, "system-out").text = "\n".join(lines)
 
 
 def _junit_insufficient(suite: ET.Element, entry: dict) -> None:

@@ -75,3 +75,56 @@ def test_outputs_with_insufficient_subjects_validate(sarif_validator, junit_sche
     report = insufficient_report(lang)
     assert _errors(sarif_validator, json.loads(render_sarif(report))) == []
     assert list(junit_schema.iter_errors(render_junit(report))) == []
+
+
+def _with_out_of_scope(lang: str) -> dict:
+    """The sample with a page whose chat widget (excluded) fails image-alt twice and a probe once: listed, not scored."""
+    report = sample_report(lang)
+    report["pages"][0]["out_of_scope"] = [
+        {
+            "check": "image-alt",
+            "outcome": "fail",
+            "severity": "critical",
+            "region": "#chat-widget",
+            "instances": 2,
+            "evidence": [
+                {"selector": "#chat-widget img", "html": '<img src="bot.png">', "message": "no alt text", "url": "u"},
+                {"selector": "#chat-widget .x", "html": '<img src="x.png">', "message": "no alt text", "url": "u"},
+            ],
+        },
+        {
+            "check": "color-contrast",
+            "outcome": "review",
+            "severity": None,
+            "region": ":not(main)",
+            "instances": 1,
+            "evidence": [{"selector": "footer a", "html": "<a>", "message": "", "url": "u"}],
+        },
+    ]
+    return report
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_out_of_scope_findings_are_listed_in_junit_and_sarif_never_as_failures(sarif_validator, junit_schema, lang):
+    import xml.etree.ElementTree as ET
+
+    plain, report = sample_report(lang), _with_out_of_scope(lang)
+    xml = render_junit(report)
+    assert list(junit_schema.iter_errors(xml)) == []
+    suite = ET.fromstring(xml).find("testsuite")
+    before = ET.fromstring(render_junit(plain)).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == (before.get("tests"), before.get("failures"))
+    assert len(suite.findall("testcase")) == len(before.findall("testcase"))  # no testcase, so no failure
+    assert {p.get("name"): p.get("value") for p in suite.iter("property")}["out_of_scope"] == "3"
+    out = suite.find("system-out").text
+    assert "inside #chat-widget" in out and "#chat-widget .x: no alt text" in out and "inside :not(main)" in out
+
+    sarif = json.loads(render_sarif(report))
+    assert _errors(sarif_validator, sarif) == []
+    results = sarif["runs"][0]["results"]
+    suppressed = [r for r in results if r.get("suppressions")]
+    assert len(suppressed) == 3 and len(results) == len(json.loads(render_sarif(plain))["runs"][0]["results"]) + 3
+    assert {s["justification"] for r in suppressed for s in r["suppressions"]} == {
+        "out of scope: inside #chat-widget",
+        "out of scope: inside :not(main)",
+    }
