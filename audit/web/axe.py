@@ -76,13 +76,141 @@ _HELPERS = """;(() => {
     const results = await axe.finishRun(partials, options);
     return out(small ? compact(results) : results);
   };
+  // Template components: a block (a child of <body>: a portal's top bar, header, menu, footer) that is the same on
+  // many pages is audited once per run. Its key covers what axe's results for the block's nodes can depend on:
+  // its markup and box; the page's skeleton (the opening tags of <html>, <body> and every child of <body>), style
+  // sheets and viewport; every element outside it whose box meets its box, and every target (link, control)
+  // outside it within 24 px (target-size, color-contrast). A block is never a component when ids cross its edge
+  // (a label, aria reference or header cell pointing in or out, an id used twice), or when it holds frames,
+  // shadow roots, image maps, objects or media.
+  const components = {
+    plan: null,
+    hash(text) {  // cyrb53 twice with different seeds: 106 bits
+      const one = seed => { let h1 = 0xdeadbeef ^ seed, h2 = 0x41c6ce57 ^ seed;
+        for (let i = 0; i < text.length; i++) { const c = text.charCodeAt(i);
+          h1 = Math.imul(h1 ^ c, 2654435761); h2 = Math.imul(h2 ^ c, 1597334677); }
+        h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+        h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+        return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36); };
+      return one(1) + '.' + one(7);
+    },
+    blocks() {
+      const body = document.body;
+      if (!body || document.querySelector('iframe, frame')) return [];
+      const shallow = e => e.cloneNode(false).outerHTML;
+      const kids = Array.from(body.children);
+      const page = [shallow(document.documentElement), shallow(body), ...kids.map(shallow),
+        ...Array.from(document.querySelectorAll('link[rel~=stylesheet i], style')).map(e => e.href || e.textContent),
+        (document.adoptedStyleSheets || []).length, innerWidth, innerHeight, devicePixelRatio].join('\\n');
+      const refAttrs = ['for', 'headers', 'list', 'form', 'aria-labelledby', 'aria-describedby', 'aria-controls',
+        'aria-owns', 'aria-activedescendant', 'aria-flowto', 'aria-details', 'aria-errormessage'];
+      const idCount = new Map();
+      for (const e of document.querySelectorAll('[id]')) idCount.set(e.id, (idCount.get(e.id) || 0) + 1);
+      const referrers = Array.from(document.querySelectorAll(refAttrs.map(a => '[' + a + ']').join(',')))
+        .map(e => [e, refAttrs.flatMap(a => (e.getAttribute(a) || '').split(/\\s+/).filter(Boolean))]);
+      const all = Array.from(body.querySelectorAll('*')).map(e => [e, e.getBoundingClientRect()]);
+      const targets = new Set(body.querySelectorAll('a[href], area, button, input, select, textarea, summary, '
+        + '[tabindex], [role], [onclick], [contenteditable]'));
+      const refused = 'iframe, frame, object, embed, map, img[usemap], slot, video, audio, canvas, marquee, blink';
+      const out = [];
+      kids.forEach((block, index) => {
+        if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'LINK', 'META'].includes(block.tagName)) return;
+        const inner = Array.from(block.querySelectorAll('*'));
+        if (inner.length < 4 || block.matches(refused) || block.querySelector(refused)) return;
+        if ([block, ...inner].some(e => e.shadowRoot || (e.id && idCount.get(e.id) > 1))) return;
+        for (const [e, ids] of referrers) {
+          const inside = block.contains(e);
+          for (const id of ids) {
+            const target = document.getElementById(id);
+            if (target ? block.contains(target) !== inside : inside) return;
+          }
+        }
+        const box = block.getBoundingClientRect();
+        const near = [];
+        for (const [e, r] of all) {
+          if (block.contains(e) || e.contains(block)) continue;
+          const meets = r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+          const close = targets.has(e) && r.right > box.left - 24 && r.left < box.right + 24
+            && r.bottom > box.top - 24 && r.top < box.bottom + 24;
+          if (meets || close) near.push([e.outerHTML, r.left - box.left, r.top - box.top, r.width, r.height].join(' '));
+        }
+        const key = [page, index, block.outerHTML, box.left, box.width, box.height, ...near].join('\\n');
+        out.push({index, key: components.hash(key)});
+      });
+      return out;
+    },
+    path(el, root) {  // child indexes from the block down to the element
+      const steps = [];
+      for (let n = el; n !== root; n = n.parentElement) steps.unshift(Array.prototype.indexOf.call(n.parentElement.children, n));
+      return steps;
+    },
+    at(root, steps) { let n = root; for (const i of steps) n = n && n.children[i]; return n; },
+    // Results with the skipped blocks' recorded nodes put back in document order (selectors computed on this
+    // page, as axe would), and what the learnt blocks contributed, by rule, for later pages.
+    merge(plan, raw, grouped, elements, results, options) {
+      const kids = document.body.children;
+      const blockOf = el => { let n = el; while (n && n.parentElement !== document.body) n = n.parentElement; return n; };
+      const learn = new Map(plan.learn.map(i => [kids[i], {}]));
+      const rule = (map, block, id) => { const rules = map.get(block); return rules[id] || (rules[id] = {passes: 0}); };
+      const passes = {}, found = {violations: {}, incomplete: {}};
+      grouped.passes.forEach((r, i) => {
+        passes[r.id] = r.nodes.length;
+        for (const el of elements.passes[i]) { const b = blockOf(el); if (learn.has(b)) rule(learn, b, r.id).passes++; }
+      });
+      for (const kind of ['violations', 'incomplete']) {
+        grouped[kind].forEach((r, i) => {
+          found[kind][r.id] = results[kind][i].nodes.map((n, j) => {
+            const el = elements[kind][i][j];
+            const b = blockOf(el);
+            if (learn.has(b)) (rule(learn, b, r.id)[kind] = rule(learn, b, r.id)[kind] || [])
+              .push({path: components.path(el, b), html: n.html, failureSummary: n.failureSummary, impact: n.impact});
+            return [el, node(n)];
+          });
+        });
+      }
+      for (const skip of plan.skip) {
+        const root = kids[skip.index];
+        for (const [id, recorded] of Object.entries(skip.rules)) {
+          passes[id] = (passes[id] || 0) + recorded.passes;
+          for (const kind of ['violations', 'incomplete']) for (const n of recorded[kind] || []) {
+            const el = components.at(root, n.path);
+            if (!el) throw new Error('a11y-audit: a recorded component changed');
+            (found[kind][id] = found[kind][id] || []).push([el, {target: [axe.utils.getSelector(el, options)],
+              html: n.html, failureSummary: n.failureSummary, impact: n.impact}]);
+          }
+        }
+      }
+      const order = (a, b) => a[0] === b[0] ? 0 : a[0].compareDocumentPosition(b[0]) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+      const impacts = ['minor', 'moderate', 'serious', 'critical'];
+      const worst = nodes => nodes.reduce((w, n) => impacts.indexOf(n.impact) > impacts.indexOf(w) ? n.impact : w, null);
+      const ids = raw.map(r => r.id);
+      const out = Object.assign({}, results, {passes: [], inapplicable: [], violations: [], incomplete: []});
+      for (const id of ids) {
+        let any = false;
+        for (const kind of ['violations', 'incomplete']) {
+          const nodes = (found[kind][id] || []).sort(order).map(x => x[1]);
+          if (nodes.length) { any = true; out[kind].push({id, impact: worst(nodes), nodes}); }
+        }
+        if (passes[id]) { any = true; out.passes.push({id, nodeCount: passes[id]}); }
+        if (!any) out.inapplicable.push({id, nodeCount: 0});
+      }
+      out.__components = plan.learn.map(i => ({index: i, rules: learn.get(kids[i])}));
+      return out;
+    },
+  };
   // axe.run with resultTypes [violations, incomplete]: axe builds selectors and snippets only for the nodes
   // it reports (one per passing rule), so a reporter counts every rule's nodes from the raw results first.
   axe.addReporter('a11y-audit-compact', (raw, options, resolve, reject) => {
     const counts = {passes: {}, inapplicable: {}};
     const grouped = axe.utils.aggregateResult(raw);
     for (const kind of ['passes', 'inapplicable']) for (const rule of grouped[kind]) counts[kind][rule.id] = rule.nodes.length;
+    const plan = components.plan;
+    components.plan = null;
+    // the v1 reporter drops each node's element: take them first
+    const elements = plan ? Object.fromEntries(['passes', 'violations', 'incomplete'].map(kind =>
+      [kind, grouped[kind].map(r => r.nodes.map(n => n.node.element))])) : null;
     axe.getReporter('v1')(raw, options, results => {
+      if (plan) return resolve(components.merge(plan, raw, grouped, elements, results, options));
       for (const kind of ['passes', 'inapplicable']) results[kind] = results[kind].map(x => ({id: x.id, nodeCount: counts[kind][x.id]}));
       results.violations = results.violations.map(x => ({id: x.id, impact: x.impact, nodes: x.nodes.map(node)}));
       results.incomplete = results.incomplete.map(x => ({id: x.id, impact: x.impact, nodes: x.nodes.map(node)}));
@@ -90,11 +218,20 @@ _HELPERS = """;(() => {
     }, reject);
   });
   axe.__a11yAudit = {
-    async runCounted(context, options) {
-      const results = await axe.run(context, Object.assign({}, options,
-        {resultTypes: ['violations', 'incomplete'], reporter: 'a11y-audit-compact'}));
-      return out(results);
+    async runCounted(context, options, plan) {
+      if (plan) {  // skip the recorded blocks (axe's own exclude), learn the new ones
+        const kids = document.body.children;
+        context = Object.assign({}, context, {exclude: [...(context.exclude || []), ...plan.skip.map(b => kids[b.index])]});
+        components.plan = plan;
+      }
+      try {
+        const results = await axe.run(context, Object.assign({}, options,
+          {resultTypes: ['violations', 'incomplete'], reporter: 'a11y-audit-compact'}));
+        return out(results);
+      } finally { components.plan = null; }
     },
+    blocks: () => components.blocks(),
+    hash: text => components.hash(text),
     configure(lang) { if (lang && locales[lang]) { axe.configure({locale: locales[lang]}); } else { axe.reset(); } return axe.version; },
     // The same runPartial/finishRun as with frames, without the round trip of the partial through the driver.
     async runHere(context, options, small) {
@@ -123,6 +260,9 @@ _PREPARE = (
 _FRAME_CONTEXTS = "([context, options]) => axe.utils.getFrameContexts(context, options)"
 _RUN_HERE = """([context, options, small]) => small ? axe.__a11yAudit.runCounted(context, options)
   : axe.__a11yAudit.runHere(context, options, false)"""
+_BLOCKS = "() => axe.__a11yAudit.blocks()"
+_RUN_COMPONENTS = "([context, options, plan]) => axe.__a11yAudit.runCounted(context, options, plan)"
+COMPONENTS_CAP = 20000  # recorded blocks kept per run (each a few KB at most)
 _RUN_PARTIAL = "([context, options]) => axe.runPartial(context, options).then(p => axe.__a11yAudit.out(p))"
 _FINISH = "([partials, options, small]) => axe.__a11yAudit.finish(partials, options, small)"
 
@@ -176,6 +316,34 @@ async def _partials(tab: FrameScripting, frame_path: list, context: Any, options
     return results
 
 
+def component_plan(cache: dict, scope: tuple, blocks: list[dict]) -> tuple[list[dict], list[int], dict[int, str]]:
+    """(blocks to skip with what they contributed, blocks to learn, the learnt blocks' keys) for one page."""
+    skip, learn, keys = [], [], {}
+    for block in blocks:
+        recorded = cache.get((scope, block["key"]))
+        if recorded is not None:
+            skip.append({"index": block["index"], "rules": recorded})
+        else:
+            learn.append(block["index"])
+            keys[block["index"]] = block["key"]
+    return skip, learn, keys
+
+
+async def _run_with_components(tab: FrameScripting, cache: dict, context: dict, options: dict, locale: str | None):
+    """A compact run that skips the page's template components already audited in this run (`cache`: the
+    launcher's, block key -> what the block contributed to each rule) and records the new ones.
+
+    The block keys are computed in the page (see `components` in _HELPERS: what a key covers, which blocks are
+    never components); the recorded nodes come back with selectors computed on this page, in document order."""
+    scope = (locale, json.dumps(options, sort_keys=True))
+    skip, learn, keys = component_plan(cache, scope, await tab.evaluate(_BLOCKS))
+    results = _decoded(await tab.evaluate(_RUN_COMPONENTS, [context, options, {"skip": skip, "learn": learn}]))
+    for item in results.pop("__components", []):
+        if len(cache) < COMPONENTS_CAP:
+            cache[(scope, keys[item["index"]])] = item["rules"]
+    return results
+
+
 def axe_context(include: Sequence[str] = (), exclude: Sequence[str] = ()) -> dict:
     """axe's own context object: the whole page, or only the `include` regions, less the `exclude` regions
     (CSS selectors of the top document; axe applies them inside frames and shadow roots as it runs)."""
@@ -213,7 +381,10 @@ async def run_axe(
     context = axe_context(include, exclude)
     await _prepare(tab, [], locale)
     frame_contexts = await tab.evaluate(_FRAME_CONTEXTS, [context, options])
-    if not frame_contexts:  # no frames to visit: run and finish in the page (compact: axe.run, passes counted)
+    components = getattr(tab, "components", None)
+    if not frame_contexts and compact and components is not None and not include and not exclude:
+        results = await _run_with_components(tab, components, context, options, locale)
+    elif not frame_contexts:  # no frames to visit: run and finish in the page (compact: axe.run, passes counted)
         results = _decoded(await tab.evaluate(_RUN_HERE, [context, options, compact]))
     else:
         partials = await _partials(tab, [], context, options, locale)

@@ -70,7 +70,12 @@ _FOCUS_STEP = """() => {
   const id = (e) => { if (!state.ids.has(e)) state.ids.set(e, state.next++); return state.ids.get(e); };
   const sel = (e) => e.id ? '#' + CSS.escape(e.id) : e.tagName.toLowerCase() +
       (e.getAttribute('href') ? '[href="' + e.getAttribute('href').slice(0, 80).replace(/"/g, '\\\\"') + '"]' : '');
-  const info = (e) => ({id: id(e), selector: sel(e), html: e.outerHTML.slice(0, 300)});
+  const where = (e) => { const path = []; let n = e;  // the body child holding it, and the way down to it
+    for (; n && n.parentElement && n.parentElement !== document.body; n = n.parentElement)
+      path.unshift(Array.prototype.indexOf.call(n.parentElement.children, n));
+    return n && n.parentElement === document.body
+      ? {block: Array.prototype.indexOf.call(document.body.children, n), path} : {block: -1, path: null}; };
+  const info = (e) => ({id: id(e), selector: sel(e), html: e.outerHTML.slice(0, 300), ...where(e)});
   const el = document.activeElement;
   const isRoot = (e) => !e || e === document.body || e === document.documentElement;
   if (isRoot(el)) {
@@ -94,43 +99,142 @@ _FOCUS_STEP = """() => {
 }"""
 
 
+# The key of the first `m` + 1 children of <body> for the focus walk: a later page with the same key meets the same
+# first stops in them, in the same order, because sequential focus starts at the top of the document (no positive
+# tabindex; no frames or shadow roots in them) and everything that can change a stop's focus style or behaviour is
+# in the key: their markup, the page's skeleton, style sheets and scripts, the viewport. None: not reusable.
+_FOCUS_KEYS = """(ms) => {
+  const runner = typeof window.axe === 'object' && axe.__a11yAudit;
+  if (!runner || !runner.hash || !document.body) return null;
+  if (Array.from(document.querySelectorAll('[tabindex]')).some(e => e.tabIndex > 0)) return null;
+  const kids = Array.from(document.body.children);
+  const shallow = e => e.cloneNode(false).outerHTML;
+  const page = [shallow(document.documentElement), shallow(document.body), ...kids.map(shallow),
+    ...Array.from(document.querySelectorAll('link[rel~=stylesheet i], style')).map(e => e.href || e.textContent),
+    ...Array.from(document.scripts).map(e => e.src || e.textContent), innerWidth, innerHeight].join('\\n');
+  const plain = k => !k.matches('iframe, frame') && !k.querySelector('iframe, frame')
+    && ![k, ...k.querySelectorAll('*')].some(e => e.shadowRoot);
+  const out = {};
+  for (const m of ms) {
+    const prefix = kids.slice(0, m + 1);
+    out[m] = prefix.length === m + 1 && prefix.every(plain)
+      ? runner.hash(page + '\\n' + m + '\\n' + prefix.map(k => k.outerHTML).join('\\n')) : null;
+  }
+  return out;
+}"""
+# Takes the stops of a known prefix as met (their identities, so a wrap-around is still seen) and puts the focus on
+# the last one, where the walk goes on from; null when one is missing.
+_FOCUS_SEED = """(where) => { const state = window.__a11yAuditFocus;
+  const found = where.map(([block, path]) => { let n = document.body && document.body.children[block];
+    for (const i of path) n = n && n.children[i];
+    return n; });
+  if (!state || !found.length || found.some(e => !e)) return null;
+  const ids = found.map(e => { if (!state.ids.has(e)) state.ids.set(e, state.next++); return state.ids.get(e); });
+  found[found.length - 1].focus({focusVisible: true});
+  state.log = [];
+  return ids; }"""
+_FOCUS_PROBLEMS = {"lost": "web.probe.focus.lost", "invisible": "web.probe.focus.invisible"}
+
+
+async def _known_prefix(tab: Any, cache: dict, options: tuple) -> list[dict]:
+    """The stops of the longest prefix of this page's template already walked in this run, [] when none."""
+    blocks = cache.get(("focus-blocks", *options), set())
+    keys = await tab.evaluate(_FOCUS_KEYS, sorted(blocks)) if blocks else None
+    known = [cache.get(("focus", *options, key)) for key in (keys or {}).values() if key]
+    return max((stops for stops in known if stops), key=len, default=[])
+
+
+def _record_prefixes(stops: list[dict], limit: int, complete: bool) -> dict[int, list[dict]]:
+    """block index m -> the walk's stops in the first m + 1 children of <body>, where those are all of their stops:
+    the blocks before the last stop's, and the last stop's own when the walk ended at the limit there."""
+    last = stops[-1]["where"][0]
+    prefixes = {}
+    before = [s for s in stops if s["where"][0] < last]
+    if before and before[-1]["kind"] != "lost":
+        prefixes[last - 1] = before
+    if complete and len(stops) >= limit and stops[-1]["kind"] != "lost":
+        prefixes[last] = stops[:limit]
+    return prefixes
+
+
 async def focus_visible(tab: Any, options: Mapping[str, Any], facts: PageFacts) -> ProbeResult:
     """Tab through the first N focusable elements, by element identity; each must look different when
-    focused, and none may drop the focus it was given (F55)."""
+    focused, and none may drop the focus it was given (F55). Stops in template blocks already walked in this run
+    (the same header on every page, see _FOCUS_KEYS) are taken from that walk and the walk goes on after them."""
     limit = int(options.get("max_elements", 30))
     presses = int(options.get("max_presses", 2 * limit + 10))  # frames and off-document stops cost presses too
+    cache, walk_options = getattr(tab, "components", None), (limit, presses)
+    prefix = await _known_prefix(tab, cache, walk_options) if cache is not None else []
     await tab.evaluate(_FOCUS_WATCH)
-    passed, failed, evidence, seen = 0, 0, [], set()
-    for _ in range(presses):
+    passed, failed, evidence, seen, stops = 0, 0, [], set(), []
+    ids = await tab.evaluate(_FOCUS_SEED, [s["where"] for s in prefix]) if prefix else None
+    reusable = True
+    for stop, element in zip(prefix, ids or []):
+        seen.add(element)
+        stops.append(stop)
+        if stop["kind"] == "visible":
+            passed += 1
+            continue
+        failed += 1
+        if len(evidence) < 10:
+            problem = say(_FOCUS_PROBLEMS[stop["kind"]])
+            evidence.append({"selector": stop["selector"], "html": stop["html"], "url": facts.url, "message": problem})
+    for _ in range(presses - len(stops)):
         if passed + failed >= limit:
             break
         await tab.press_tab()
         state = await tab.evaluate(_FOCUS_STEP)
         if state and state.get("reset"):  # the page reloaded itself: watch the new document
+            reusable = False
             await tab.evaluate(_FOCUS_WATCH)
             continue
         if state is None or state.get("frame"):
+            reusable = reusable and state is None
             continue
         if state["id"] in seen:  # focus wrapped around to an element already met
             break
         seen.add(state["id"])
-        if state.get("lost"):
-            failed += 1
-            problem = "web.probe.focus.lost"
-        elif state["changed"]:
+        kind = "lost" if state.get("lost") else "visible" if state["changed"] else "invisible"
+        reusable = reusable and state.get("block", -1) >= 0
+        stops.append(
+            {
+                "where": [state.get("block"), state.get("path")],
+                "kind": kind,
+                "selector": state["selector"],
+                "html": state["html"],
+            }
+        )
+        if kind == "visible":
             passed += 1
             continue
-        else:
-            failed += 1
-            problem = "web.probe.focus.invisible"
+        failed += 1
         if len(evidence) < 10:
             evidence.append(
-                {"selector": state["selector"], "html": state["html"], "url": facts.url, "message": say(problem)}
+                {
+                    "selector": state["selector"],
+                    "html": state["html"],
+                    "url": facts.url,
+                    "message": say(_FOCUS_PROBLEMS[kind]),
+                }
             )
     if passed + failed == 0:
         return ProbeResult(Outcome.NA, note=say("web.probe.focus.none"))
+    if cache is not None and reusable:
+        await _record_walk(tab, cache, walk_options, _record_prefixes(stops, limit, passed + failed >= limit))
     outcome = Outcome.FAIL if failed else Outcome.PASS
     return ProbeResult(outcome, passed, failed, tuple(evidence), measured=f"{passed}/{passed + failed} visible")
+
+
+async def _record_walk(tab: Any, cache: dict, options: tuple, prefixes: dict[int, list[dict]]) -> None:
+    """Keep the walk's stops by template prefix (see _FOCUS_KEYS) for the later pages of this run."""
+    if not prefixes:
+        return
+    keys = await tab.evaluate(_FOCUS_KEYS, sorted(prefixes)) or {}
+    for m, stops in prefixes.items():
+        key = keys.get(str(m))
+        if key:
+            cache.setdefault(("focus-blocks", *options), set()).add(m)
+            cache[("focus", *options, key)] = stops
 
 
 # The page's width, and the elements that make it scroll sideways: boxes reaching past the viewport whose

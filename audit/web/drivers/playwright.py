@@ -18,6 +18,9 @@ VIEWPORT = {"width": PROFILES[DEFAULT_PROFILE].width, "height": PROFILES[DEFAULT
 # grows with every page it keeps (freed documents are collected lazily), so tabs are renewed now and then.
 TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "6"))
 CLOSE_TIMEOUT_S = 10.0
+# A portal's header, menu and footer are audited once per run, not on every page (audit.web.axe: template
+# components); A11Y_AUDIT_COMPONENTS=0 audits every page whole, for comparison.
+COMPONENTS = os.environ.get("A11Y_AUDIT_COMPONENTS", "1") != "0"
 
 
 def classify(exc: Exception) -> Exception:
@@ -71,6 +74,7 @@ class PlaywrightTab:
         self.crashed = False
         self.resized = False
         self.uses = 0
+        self.components: dict | None = None  # the launcher's template components (audit.web.axe), set by new_tab
         self.alerts = 0  # alert() boxes seen: a flow's error state may show its errors only there
         page.on("crash", lambda *_: setattr(self, "crashed", True))
         page.on("dialog", self._on_dialog)
@@ -235,14 +239,14 @@ class PlaywrightTab:
         self.uses += 1
         if reuse and self.pool is not None and self.uses < TAB_USES and not self.crashed and not self.page.is_closed():
             try:
-                if self.resized:
+                await asyncio.wait_for(
+                    self.page.goto("about:blank", wait_until="commit", timeout=5000), CLOSE_TIMEOUT_S
+                )
+                if self.resized:  # on the blank page: resizing the audited page would lay it out once more for nothing
                     width, height = self.profile_viewport
                     size = {"width": width, "height": height}
                     await asyncio.wait_for(self.page.set_viewport_size(size), CLOSE_TIMEOUT_S)
                     self.resized = False
-                await asyncio.wait_for(
-                    self.page.goto("about:blank", wait_until="commit", timeout=5000), CLOSE_TIMEOUT_S
-                )
                 self.pool.append(self)
                 return
             except Exception:  # noqa: BLE001, S110 - it would not leave the page: not worth keeping
@@ -269,6 +273,7 @@ class PlaywrightLauncher:
         self.context = None  # the desktop profile's; other profiles get theirs when first asked for
         self.contexts: dict[str, Any] = {}
         self.pools: dict[str, list[PlaywrightTab]] = {}  # idle tabs by profile, for the next URL
+        self.components: dict | None = {} if COMPONENTS else None  # template components audited in this run
 
     async def start(self) -> None:
         from playwright.async_api import async_playwright
@@ -333,9 +338,11 @@ class PlaywrightLauncher:
                 return tab
         try:
             context = await self._context(profile, auth, scope)
-            return PlaywrightTab(await context.new_page(), idle, profile)
+            tab = PlaywrightTab(await context.new_page(), idle, profile)
         except Exception as exc:
             raise BrowserGone(str(exc).splitlines()[0]) from exc
+        tab.components = self.components
+        return tab
 
     async def restart(self) -> None:
         await self.close_browser()
