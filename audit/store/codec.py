@@ -30,6 +30,39 @@ def raw_dumps(value: Any) -> str:
     return _encode_raw(value)
 
 
+# Raw rows (issue 17): the column names once per header in `raw_headers` (0930), each row's values as a JSON
+# array beside the header's id (64 bits of the SHA-256 of its names: no lookup to write, never stale to cache).
+_HEADERS: dict[int, list[str]] = {}
+
+
+def raw_header_id(columns: str) -> int:
+    return int.from_bytes(hashlib.sha256(columns.encode()).digest()[:8], "big", signed=True)
+
+
+def raw_parts(raw: Mapping[str, Any]) -> tuple[int, str, str]:
+    """(header id, header text, values text) of a raw row, in the inspector's column order."""
+    columns = _encode_raw(list(raw))
+    return raw_header_id(columns), columns, _encode_raw(list(raw.values()))
+
+
+def raw_from(text: str, header_id: int | None, columns: str | None) -> dict[str, Any]:
+    """A raw row back as column -> value; a row written before 0930 (no header) is its own JSON object."""
+    if header_id is None:
+        return loads(text, {})
+    names = _HEADERS.get(header_id)
+    if names is None:
+        if len(_HEADERS) >= 10_000:
+            _HEADERS.clear()
+        names = _HEADERS[header_id] = json.loads(columns)
+    return dict(zip(names, json.loads(text), strict=True))
+
+
+def migrated_raw(text: str, part: str) -> Any:
+    """For migration 0930 in SQLite: a raw JSON object's header id, header text or values text."""
+    header_id, columns, values = raw_parts(json.loads(text))
+    return {"id": header_id, "columns": columns, "values": values}[part]
+
+
 def prefix_bounds(prefix: str) -> tuple[str, str | None]:
     """[low, high) of the keys starting with `prefix` in code-point order, for an index range scan.
 

@@ -19,7 +19,8 @@ from audit.store.codec import (
     finding_rows,
     loads,
     prefix_bounds,
-    raw_dumps,
+    raw_from,
+    raw_parts,
     round_from,
     score_from,
     score_row,
@@ -334,26 +335,36 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
     # -- facility uploads -----------------------------------------------------------------------
     def put_submissions(self, round_id: int, rows: Iterable[SubmissionRecord]) -> None:
         now = now_iso()
+        headers: dict[int, str] = {}
+        records = []
+        for r in rows:
+            header_id, columns, values = raw_parts(r.raw)
+            headers.setdefault(header_id, columns)
+            records.append(
+                (
+                    round_id,
+                    r.subject_key,
+                    r.checklist,
+                    r.submission_id,
+                    r.source,
+                    r.source_row,
+                    r.coord_system_in,
+                    values,
+                    header_id,
+                    r.ingested_at or now,
+                )
+            )
         with self.transaction():
+            self._executemany("INSERT INTO raw_headers VALUES (%s, %s) ON CONFLICT (id) DO NOTHING", headers.items())
             self._executemany(
-                "INSERT INTO facility_submissions VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "INSERT INTO facility_submissions (round_id, subject_key, checklist, submission_id, source, "
+                "source_row, coord_system_in, raw, raw_header, ingested_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (round_id, subject_key) DO UPDATE SET checklist = excluded.checklist, "
                 "submission_id = excluded.submission_id, source = excluded.source, source_row = excluded.source_row, "
-                "coord_system_in = excluded.coord_system_in, raw = excluded.raw, ingested_at = excluded.ingested_at",
-                (
-                    (
-                        round_id,
-                        r.subject_key,
-                        r.checklist,
-                        r.submission_id,
-                        r.source,
-                        r.source_row,
-                        r.coord_system_in,
-                        raw_dumps(dict(r.raw)),
-                        r.ingested_at or now,
-                    )
-                    for r in rows
-                ),
+                "coord_system_in = excluded.coord_system_in, raw = excluded.raw, raw_header = excluded.raw_header, "
+                "ingested_at = excluded.ingested_at",
+                records,
             )
 
     def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]:
@@ -361,7 +372,13 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         if checklist:
             clauses.append("checklist = %s")
             params.append(checklist)
-        for row in self._pages("SELECT * FROM facility_submissions", clauses, params, ("subject_key",)):
+        for row in self._pages(
+            "SELECT facility_submissions.*, raw_headers.columns AS raw_columns FROM facility_submissions "
+            "LEFT JOIN raw_headers ON raw_headers.id = facility_submissions.raw_header",
+            clauses,
+            params,
+            ("subject_key",),
+        ):
             yield SubmissionRecord(
                 row["subject_key"],
                 row["checklist"],
@@ -369,7 +386,7 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
                 row["source"],
                 row["source_row"],
                 row["coord_system_in"],
-                loads(row["raw"], {}),
+                raw_from(row["raw"], row["raw_header"], row["raw_columns"]),
                 row["ingested_at"],
             )
 

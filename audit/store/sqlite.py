@@ -18,8 +18,10 @@ from audit.store.codec import (
     dumps,
     finding_rows,
     loads,
+    migrated_raw,
     prefix_bounds,
-    raw_dumps,
+    raw_from,
+    raw_parts,
     result_id,
     round_from,
     score_from,
@@ -38,6 +40,10 @@ from audit.store.review_sql import ReviewSql
 CACHE_KIB = 65536  # page cache: a bulk insert of 100k facilities touches index pages the 2 MiB default evicts
 FINDING_COLUMNS = (
     "round_id, subject_key, check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra"
+)
+SUBMISSIONS_JOINED = (
+    "SELECT facility_submissions.*, raw_headers.columns AS raw_columns FROM facility_submissions "
+    "LEFT JOIN raw_headers ON raw_headers.id = facility_submissions.raw_header"
 )
 # A finding is its key and outcome in `findings` and its result, stored once, in `finding_results` (0920).
 FINDINGS_JOINED = (
@@ -59,7 +65,7 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self.db.row_factory = sqlite3.Row
-        self.db.create_function("a11y_result_id", 8, result_id, deterministic=True)  # migration 0920
+        register_functions(self.db)
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.execute("PRAGMA busy_timeout = 30000")
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -313,27 +319,36 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
     # -- facility uploads -----------------------------------------------------------------------
     def put_submissions(self, round_id: int, rows: Iterable[SubmissionRecord]) -> None:
         now = now_iso()
-        with self.transaction():
-            self.db.executemany(
-                "INSERT OR REPLACE INTO facility_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        headers: dict[int, str] = {}
+        records = []
+        for r in rows:
+            header_id, columns, values = raw_parts(r.raw)
+            headers.setdefault(header_id, columns)
+            records.append(
                 (
-                    (
-                        round_id,
-                        r.subject_key,
-                        r.checklist,
-                        r.submission_id,
-                        r.source,
-                        r.source_row,
-                        r.coord_system_in,
-                        raw_dumps(dict(r.raw)),
-                        r.ingested_at or now,
-                    )
-                    for r in rows
-                ),
+                    round_id,
+                    r.subject_key,
+                    r.checklist,
+                    r.submission_id,
+                    r.source,
+                    r.source_row,
+                    r.coord_system_in,
+                    values,
+                    header_id,
+                    r.ingested_at or now,
+                )
+            )
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO raw_headers VALUES (?, ?)", headers.items())
+            self.db.executemany(
+                "INSERT OR REPLACE INTO facility_submissions (round_id, subject_key, checklist, submission_id, "
+                "source, source_row, coord_system_in, raw, raw_header, ingested_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                records,
             )
 
     def submissions(self, round_id: int, checklist: str | None = None) -> Iterator[SubmissionRecord]:
-        sql, params = "SELECT * FROM facility_submissions WHERE round_id = ?", [round_id]
+        sql, params = f"{SUBMISSIONS_JOINED} WHERE round_id = ?", [round_id]
         if checklist:
             sql, params = sql + " AND checklist = ?", params + [checklist]
         for row in self.db.execute(sql + " ORDER BY subject_key", params):
@@ -397,6 +412,13 @@ def _prefix_clause(sql: str, params: list[Any], prefix: str) -> tuple[str, list[
     return sql, params
 
 
+def register_functions(con: sqlite3.Connection) -> None:
+    """The SQL functions migrations 0920 (a11y_result_id) and 0930 (a11y_raw_part) call: the store's own
+    encoders, so moved rows get the ids new rows would. A connection that applies migrations needs them."""
+    con.create_function("a11y_result_id", 8, result_id, deterministic=True)
+    con.create_function("a11y_raw_part", 2, migrated_raw, deterministic=True)
+
+
 def _submission(row: sqlite3.Row) -> SubmissionRecord:
     return SubmissionRecord(
         row["subject_key"],
@@ -405,7 +427,7 @@ def _submission(row: sqlite3.Row) -> SubmissionRecord:
         row["source"],
         row["source_row"],
         row["coord_system_in"],
-        loads(row["raw"], {}),
+        raw_from(row["raw"], row["raw_header"], row["raw_columns"]),
         row["ingested_at"],
     )
 

@@ -12,7 +12,7 @@ from audit.model import Category, Finding, Outcome, Severity, Subject
 from audit.store import open_store
 from audit.store.codec import finding_row
 from audit.store.migrate import migration_files
-from audit.store.sqlite import _statements
+from audit.store.sqlite import _statements, register_functions
 
 KEYS = [f"facility:t:430102:T{n}" for n in range(1, 5)]
 DOOR = {"min": 800, "text": "≥800mm"}
@@ -40,6 +40,7 @@ def _findings(keys) -> list[Finding]:
 
 def _before_0920(path) -> None:
     con = sqlite3.connect(path, isolation_level=None)
+    register_functions(con)
     con.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     for name, sql in migration_files("sqlite"):
         if name >= "0920":
