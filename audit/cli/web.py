@@ -80,6 +80,9 @@ class Progress:
         else:
             self.count += 1
             url = event.subject.url
+            flow = event.subject.attributes.get("flow")
+            if flow:  # a flow's state: the same URL may be several entries
+                url = f"{url} [{flow['name']} › {flow['state']}]"
             if isinstance(event, PageFailed) and event.reason == "broken-link":
                 line = t("web.cli.page-broken", lang, n=self.count, url=url, status=event.values.get("status", ""))
             elif isinstance(event, PageFailed):
