@@ -268,9 +268,7 @@ def _sites(options: WebOptions, config, m) -> list:
         sites = config_sites(config, options.profiles)
     if not sites and not options.resume:
         _fail(m, "web.cli.no-urls")
-    for site in sites:  # the login flow runs on Playwright only, for now
-        if options.driver == "selenium" and site.settings.auth is not None:
-            _fail(m, "web.cli.auth-selenium", site=site.label)
+    for site in sites:
         if options.driver == "selenium" and site.settings.flows:  # the flow runner drives Playwright only, for now
             _fail(m, "web.cli.flows-selenium", site=site.label)
     return sites

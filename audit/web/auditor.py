@@ -20,13 +20,14 @@ from audit.web.axe import axe_version, loader_script, run_axe
 from audit.web.builtins import LATE_PROBES, PROBES, PageFacts, ProbeResult
 from audit.web.crawl import CrawlOptions, Frontier, fetch_text, read_robots, sitemap_urls
 from audit.web.drivers import BrowserGone, NavigationError, SessionLost, launcher
-from audit.web.findings import out_of_scope_items, page_findings
+from audit.web.findings import out_of_scope_items, page_findings, split_probe
 from audit.web.login import (
     Filled,
     Flow,
     FlowFailed,
     LoginFailed,
     Step,
+    StepError,
     is_logout,
     on_login_page,
     run_flow,
@@ -56,6 +57,15 @@ _REGIONS = """([include, exclude]) => { const invalid = [];
   const present = list => list.filter(s => { try { return !!document.querySelector(s); }
     catch (e) { invalid.push(s); return false; } });
   return {included: present(include), excluded: present(exclude), invalid}; }"""
+# Of the probes' evidence selectors, those out of scope: inside an excluded region (-> that selector), or, with
+# include selectors, inside none of them (-> `:not(<included>)`). A selector that matches nothing stays in scope.
+_OUTSIDE = """([selectors, include, exclude]) => { const out = {};
+  for (const s of selectors) { let el = null; try { el = document.querySelector(s); } catch (e) { continue; }
+    if (!el) continue;
+    const ex = exclude.find(x => el.closest(x));
+    if (ex) out[s] = ex;
+    else if (include.length && !include.some(x => el.closest(x))) out[s] = ':not(' + include.join(', ') + ')';
+  } return out; }"""
 # Resolves true once an element matching the selector is visible (has a box, not hidden), false at the deadline.
 _WAIT_VISIBLE = """([selector, ms]) => new Promise(resolve => { const end = Date.now() + ms;
   const visible = () => { const e = document.querySelector(selector); if (!e) return false;
@@ -363,6 +373,11 @@ class Auditor:
         for other in starts[1:]:
             frontier.add_start(other)
         state = _SiteState(starts=set(starts), homes={start})
+        refused = await self._auth_refused(site)
+        if refused is not None:  # an auth option this driver cannot give: never a crawl without it
+            record = frontier.record.as_dict()
+            yield SiteFinished(site, site_subject(site, record, self.browser_version), record, refused)
+            return
         failed = await self._log_in(site)
         if failed is not None:  # never an audit of the login page in place of the site
             record = frontier.record.as_dict()
@@ -442,6 +457,18 @@ class Auditor:
         auth = site.settings.auth
         return {} if auth is None else {"auth": auth, "scope": origin(normalise(site.url) or site.url)}
 
+    async def _auth_refused(self, site: Site) -> tuple[str, dict[str, Any]] | None:
+        """A site's auth option the driver cannot give (Selenium without DevTools: extra headers), as the site's
+        problem; None when the driver gives them all (Playwright always does)."""
+        check = getattr(self.browser, "unsupported", None)
+        if site.settings.auth is None or check is None:
+            return None
+        option = await check(PROFILES[site.profile], **self._session(site))
+        if option is None:
+            return None
+        driver = self.options.driver + (f" --remote-url {self.options.remote_url}" if self.options.remote_url else "")
+        return "auth-unsupported", {"site": site.label, "url": site.url, "option": option, "driver": driver}
+
     async def _log_in(self, site: Site, after: int = 0) -> LoginFailed | None:
         """Run the site's login flow in its context (once: a worker that finds it already run again since
         `after` uses that session). None when logged in, or when the site has no login flow."""
@@ -454,8 +481,14 @@ class Auditor:
             tab = await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
             try:
                 await run_login(tab, auth.login, auth.secrets)
+                keep = getattr(tab, "keep_session", None)  # Selenium: each session is its own browser, given a copy
+                if keep is not None:
+                    await keep()
             except LoginFailed as exc:
                 return exc
+            except StepError as exc:  # the session the flow made could not be kept: the check after the last step
+                step = len(auth.login.steps) + 1
+                return LoginFailed(step, "keep session", exc.kind, scrub(exc.values, auth.secrets))
             finally:
                 await tab.close(reuse=False)
             self._logins[site.key] = self._logins.get(site.key, 0) + 1
@@ -669,6 +702,8 @@ class Auditor:
         for name, probe in PROBES.items():
             if name in wanted and name not in LATE_PROBES:
                 probes[name] = await probe(tab, wanted[name].answer.get("options", {}), facts)
+        probes, moved = await self._probe_scope(tab, probes, wanted, regions, final)
+        out_of_scope += moved
         if facts.toolbars:  # findings the toolbar caused carry origin: third-party-toolbar
             await attribute(tab, axe, self._toolbar_options() or {})
         early = [c for c in self.checks if c.answer.get("builtin") not in LATE_PROBES | LATE_STATE_PROBES]
@@ -714,6 +749,23 @@ class Auditor:
             **_scope_attributes(settings, regions, out_of_scope),
         )
         return PageAudited(site, subject, findings), links
+
+    async def _probe_scope(self, tab, results: dict[str, ProbeResult], wanted, regions, url: str):
+        """The probes' results less what lies out of scope, and that as out-of-scope items (as axe's are). The late
+        probes (which may leave the page) are not narrowed: their elements could no longer be placed."""
+        include, exclude = regions["included"], regions["excluded"]
+        selectors = sorted(
+            {e["selector"] for r in results.values() for e in r.evidence if isinstance(e.get("selector"), str)}
+        )
+        if not (include or exclude) or not selectors:
+            return results, []
+        outside = await tab.evaluate(_OUTSIDE, [selectors, include, exclude])
+        narrowed, items = {}, []
+        for name, result in results.items():
+            narrowed[name], item = split_probe(wanted[name], result, outside, url) if name in wanted else (result, None)
+            if item is not None:
+                items.append(item)
+        return narrowed, items
 
     def _followable(self, site: Site, anchors: list, frontier: Frontier) -> list[str]:
         """The links' URLs, less, on a site audited logged in, those that end the session (logout, 退出, 注销...):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from audit.model.checks import Check
@@ -168,3 +169,29 @@ def out_of_scope_items(checks: Iterable[Check], axe_results: Mapping[str, Any], 
             }
         )
     return items
+
+
+def split_probe(
+    check: Check, result: ProbeResult, outside: Mapping[str, str], url: str
+) -> tuple[ProbeResult, dict | None]:
+    """A probe's result less the evidence out of the page's scope (`outside`: an evidence selector -> the region that
+    puts it out: an excluded selector, or `:not(<included>)`), and those instances as an out-of-scope item, listed
+    like axe's, never scored. A failure or review left with no instance in scope is what the rest of the page gives:
+    pass when the probe counted passes, else not applicable."""
+    moved = [e for e in result.evidence if isinstance(e.get("selector"), str) and e["selector"] in outside]
+    if not moved or result.outcome not in (Outcome.FAIL, Outcome.REVIEW):
+        return result, None
+    kept = tuple(e for e in result.evidence if e not in moved)
+    failed = max(0, (result.failed or 0) - len(moved)) if result.failed is not None else None
+    outcome = result.outcome
+    if not kept and not failed:
+        outcome = Outcome.PASS if result.passed else Outcome.NA
+    item = {
+        "check": check.id,
+        "outcome": result.outcome.value,
+        "severity": None,
+        "region": outside[moved[0]["selector"]],
+        "instances": len(moved),
+        "evidence": [{**dict(e), "url": e.get("url") or url} for e in moved[:EVIDENCE_PER_FINDING]],
+    }
+    return replace(result, outcome=outcome, failed=failed, evidence=kept), item

@@ -345,3 +345,28 @@ def test_the_profile_flag_overrides_the_file(server, tmp_path, chromium_executab
     assert [p["profile"] for p in report_of(tmp_path)["pages"]] == ["mobile"]
     result = run(tmp_path, server.url("config/ua.html"), "--profile", "tablet")
     assert result.exit_code == 1 and "tablet" in result.stderr
+
+
+@pytest.mark.parametrize("scope", ['exclude-selectors = ["#chat-widget"]', 'include-selectors = ["main"]'])
+def test_probe_findings_out_of_scope_are_listed_not_scored(server, tmp_path, chromium_executable, monkeypatch, scope):
+    """The portal probes are narrowed like axe: the widget's button that hides its focus (focus-visible) is listed out
+    of scope, counted and with its evidence, and the page's own focus passes."""
+    monkeypatch.chdir(tmp_path)
+    url = server.url("config/widget-focus.html")
+    write_config(tmp_path, QUICK_WEB + f'[[web.sites]]\nurl = "{url}"\n{scope}\n')
+    result = run(tmp_path)
+    assert result.exit_code == 0, result.output
+    entry = page(report_of(tmp_path), "widget-focus.html")
+    assert "web-focus-visible" not in failing_checks(entry)
+    (item,) = [i for i in entry["out_of_scope"] if i["check"] == "web-focus-visible"]
+    region = "#chat-widget" if "exclude" in scope else ":not(main)"
+    assert item["region"] == region and item["instances"] == 1 and item["outcome"] == "fail"
+    assert item["evidence"][0]["html"].startswith("<button")
+
+
+def test_without_scope_the_widget_fails_the_focus_probe(server, tmp_path, chromium_executable, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_config(tmp_path, QUICK_WEB + f'[[web.sites]]\nurl = "{server.url("config/widget-focus.html")}"\n')
+    assert run(tmp_path).exit_code == 0
+    entry = page(report_of(tmp_path), "widget-focus.html")
+    assert failing_checks(entry)["web-focus-visible"] == 1 and entry["out_of_scope"] == []

@@ -190,17 +190,6 @@ def test_the_password_is_in_no_output_log_screenshot_name_or_store(
         assert PASSWORD not in output
 
 
-def test_selenium_with_auth_is_refused_not_audited_logged_out(site, env, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    result = run(tmp_path, config(site), "--driver", "selenium", lang="zh")
-    assert result.exit_code == 1
-    assert (
-        "--driver selenium 暂不支持登录检测" in result.output
-        and "not supported with --driver selenium yet" in result.output
-    )
-    assert site.requests == []
-
-
 def test_resume_of_a_logged_in_round_logs_in_again_and_refuses_without_the_auth(
     env, tmp_path, chromium_executable, monkeypatch
 ):

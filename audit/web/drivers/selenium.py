@@ -21,6 +21,9 @@ from typing import Any
 
 from audit.web.chromium import LAUNCH_ARGS, find_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError, SessionLost
+from audit.web.drivers import selenium_login as steps
+from audit.web.drivers.selenium_login import SiteSession, Unsupported
+from audit.web.login import Auth, StepError
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, Profile
 
 # Wraps a page function so its (possibly async) value comes back as JSON text, which every driver passes intact.
@@ -30,11 +33,11 @@ Promise.resolve((%s)(arguments[0])).then(
   e => done(JSON.stringify({error: String(e && e.stack || e)})));"""
 _STATUS = """const e = performance.getEntriesByType('navigation')[0];
 return e ? [e.responseStatus || null, document.contentType] : [null, document.contentType];"""
-# WebDriver has no network-idle signal: no new resource timing entry for 500 ms stands in for it (a request
-# still in flight is not seen until it ends).
+# WebDriver has no network-idle signal: the document loaded (readyState complete) and no new resource timing entry
+# for 500 ms stand in for it (a fetch or XHR still in flight is not seen until it ends).
 _QUIET_NETWORK = """(ms) => new Promise(resolve => { const end = Date.now() + ms; let count = -1, since = Date.now();
   const poll = () => { const n = performance.getEntriesByType('resource').length;
-    if (n !== count) { count = n; since = Date.now(); }
+    if (n !== count || document.readyState !== 'complete') { count = n; since = Date.now(); }
     if (Date.now() - since >= 500) resolve(true); else if (Date.now() > end) resolve(false); else setTimeout(poll, 100); };
   poll(); })"""
 
@@ -122,6 +125,9 @@ class Session:
         self.lost = False  # the remote session vanished (its Grid node died): no fault of the page
         self.profile = DEFAULT_PROFILE  # the profile its emulation is set for
         self.user_agent: str | None = None  # the browser's own, to restore after a mobile profile
+        self.owner: tuple[str, int] | None = None  # the logged-in site (origin, login version) whose session it holds
+        self.headers = False  # extra headers set through CDP, to take back for the next site
+        self.primed: set[str] = set()  # origins whose basic-auth challenge this browser has answered
 
     def kill(self) -> None:
         """End a hung session without waiting on it: this unblocks the thread stuck in its call."""
@@ -148,8 +154,9 @@ class Session:
 
 
 class SeleniumTab:
-    def __init__(self, session: Session, profile: Profile = PROFILES[DEFAULT_PROFILE]):
+    def __init__(self, session: Session, profile: Profile = PROFILES[DEFAULT_PROFILE], site: SiteSession | None = None):
         self.session = session
+        self.site = site  # the logged-in site this tab serves, if any
         self.driver = session.driver
         self.lock = session.lock
         self.budget = 60.0 + CALL_MARGIN
@@ -210,7 +217,7 @@ class SeleniumTab:
             if not future.done():  # the auditor gave up on the page while a call was in flight
                 self.session.kill()
             raise
-        except (NavigationError, BrowserGone):
+        except (NavigationError, BrowserGone, StepError, Unsupported):
             raise
         except Exception as exc:
             error = classify(exc)
@@ -225,9 +232,8 @@ class SeleniumTab:
         self.budget = 2 * timeout_s + CALL_MARGIN  # evaluate() calls: the script timeout below plus a margin
 
         def load():
-            self.driver.set_page_load_timeout(timeout_s)
             self.driver.set_script_timeout(2 * timeout_s)
-            self.driver.get(url)
+            steps.load(self.driver, url, timeout_s, self.site, self.session.primed)
             status, content_type = self.driver.execute_script(_STATUS)
             if "chrome-error://" in self.driver.current_url:
                 raise NavigationError("navigation", self.driver.title or "error page")
@@ -303,6 +309,90 @@ class SeleniumTab:
         except Exception:  # noqa: BLE001 - an element off-screen or gone: the screenshot is optional evidence
             return False
 
+    # --- a logged-in site's session, and the login flow's steps (audit.web.login.LoginTab): StepError only
+
+    async def take(self, site: SiteSession | None) -> None:
+        """Make the session hold `site`'s login (or no site's): wipe another's, add this one's cookies and headers."""
+        session = self.session
+        if session.owner == (site.key if site else None) and not (site is None and session.headers):
+            return
+
+        def switch():
+            if session.owner is not None or session.headers:
+                steps.wipe(self.driver, session.owner, session.headers)
+                session.owner, session.headers = None, False
+            if site is not None:
+                session.headers = bool(site.auth.headers)
+                steps.adopt(self.driver, site)
+                session.owner = site.key
+
+        try:
+            await self._call(switch, budget=60)
+        except Unsupported:
+            raise
+        except Exception as exc:  # a session that cannot change hands is replaced: never one with another's login
+            session.kill()
+            raise BrowserGone(f"the WebDriver session could not take the site's login: {type(exc).__name__}") from exc
+
+    async def keep_session(self) -> None:
+        """After the site's login flow: its cookies and localStorage become what every session of the pool takes."""
+        if self.site is None:
+            return
+        try:
+            await self._call(steps.capture, self.driver, self.site, budget=40)
+        except StepError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - becomes the login's own error
+            raise StepError("action", detail=f"the session could not be read: {type(exc).__name__}") from None
+        self.session.owner = self.site.key
+
+    async def _step(self, fn, *args: Any, timeout_s: float) -> None:
+        self.budget = 2 * timeout_s + CALL_MARGIN
+        try:
+            await self._call(fn, *args, budget=timeout_s + 2 * CALL_MARGIN)
+        except (StepError, Unsupported):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a hung or lost session: the step failed
+            raise StepError(
+                "action", detail=str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+            ) from None
+
+    async def login_goto(self, url: str, timeout_s: float) -> None:
+        def go():
+            self.driver.set_script_timeout(2 * timeout_s)
+            steps.login_goto(self.driver, url, timeout_s, self.site, self.session.primed)
+
+        await self._step(go, timeout_s=timeout_s)
+
+    async def fill(self, selector: str, value: str, timeout_s: float) -> None:
+        await self._step(
+            steps.act, self.driver, selector, timeout_s, lambda e: steps.fill(e, value), timeout_s=timeout_s
+        )
+
+    async def select(self, selector: str, value: str, timeout_s: float) -> None:
+        await self._step(
+            steps.act, self.driver, selector, timeout_s, lambda e: steps.select(e, value), timeout_s=timeout_s
+        )
+
+    async def check(self, selector: str, timeout_s: float) -> None:
+        await self._step(steps.act, self.driver, selector, timeout_s, steps.check, timeout_s=timeout_s)
+
+    async def click(self, selector: str, timeout_s: float) -> None:
+        await self._step(steps.act, self.driver, selector, timeout_s, lambda e: e.click(), timeout_s=timeout_s)
+
+    async def press(self, selector: str | None, key: str, timeout_s: float) -> None:
+        if selector:
+            press = lambda e: steps.press(self.driver, e, key)  # one line, named for reading
+            await self._step(steps.act, self.driver, selector, timeout_s, press, timeout_s=timeout_s)
+        else:
+            await self._step(steps.press, self.driver, None, key, timeout_s=timeout_s)
+
+    async def wait_for(self, selector: str, state: str, timeout_s: float) -> None:
+        await self._step(steps.wait_for, self.driver, selector, state, timeout_s, timeout_s=timeout_s)
+
+    async def wait_url(self, pattern: str, timeout_s: float) -> None:
+        await self._step(steps.wait_url, self.driver, pattern, timeout_s, timeout_s=timeout_s)
+
     async def close(self, reuse: bool = False) -> None:
         """Blank the session's window and hand the session back to the pool (sessions are always reused)."""
 
@@ -354,6 +444,7 @@ class SeleniumLauncher:
         self.size = sessions
         self.sessions: list[Session] = []
         self.version = ""
+        self.site_sessions: dict[str, SiteSession] = {}  # logged-in sites by origin: what each session takes
 
     def _options(self):
         from selenium import webdriver
@@ -402,7 +493,28 @@ class SeleniumLauncher:
         except Exception:  # noqa: BLE001 - whatever the driver raises, a browser that cannot answer is not alive
             return False
 
-    async def new_tab(self, profile: Profile = PROFILES[DEFAULT_PROFILE]) -> SeleniumTab:
+    def _site(self, auth: Auth | None, scope: str) -> SiteSession | None:
+        if auth is None:
+            return None
+        site = self.site_sessions.get(scope)
+        if site is None or site.auth is not auth:
+            site = self.site_sessions[scope] = SiteSession(scope, auth)
+        return site
+
+    async def unsupported(self, profile: Profile, auth: Auth, scope: str) -> str | None:
+        """The auth option this WebDriver cannot give (`auth.headers` without DevTools), before a crawl starts."""
+        try:
+            tab = await self.new_tab(profile, auth, scope)
+        except Unsupported as exc:
+            return exc.option
+        await tab.close()
+        return None
+
+    async def new_tab(
+        self, profile: Profile = PROFILES[DEFAULT_PROFILE], auth: Auth | None = None, scope: str = ""
+    ) -> SeleniumTab:
+        """A free session as a tab of the profile; with `auth`, holding that site's (`scope`: its origin) login."""
+        site = self._site(auth, scope)
         while True:
             for session in list(self.sessions):
                 if not session.lock.locked():
@@ -414,9 +526,10 @@ class SeleniumLauncher:
                             break
                         await fresh.lock.acquire()
                         self.sessions[self.sessions.index(session)] = session = fresh  # others may have retired theirs
-                    tab = SeleniumTab(session, profile)
+                    tab = SeleniumTab(session, profile, site)
                     try:
                         await tab.emulate()
+                        await tab.take(site)
                     except BaseException:
                         session.lock.release()
                         raise
