@@ -309,8 +309,9 @@ CASES = tuple(TARGETS)
 def main() -> None:
     parser = argparse.ArgumentParser(
         description="Facility ingest benchmark (issue 17): generated submissions read, validated, evaluated, "
-        "stored in a fresh SQLite file and scored, one case per child process. Prints wall and CPU time, "
-        "peak RSS, load average, and (--sizes) the stored bytes per submission by table.",
+        "stored in a fresh SQLite file and scored, one case per child process. Prints per case and then in "
+        "one table: wall and CPU time, peak RSS, load average and the stored bytes per submission per round "
+        "by table, each against its target.",
         epilog="Targets on the 2-core reference machine, 100,000 rows: csv < 30 s, xlsx < 60 s, re-upload < 30 s, "
         "legacy < 60 s, peak RSS < 1 GiB each. With --rows <= 20000 a digest of every finding and score is printed: "
         "compare it across code changes (`--digest-only`). Generated files are kept in bench/.work/facility/.",
@@ -319,7 +320,12 @@ def main() -> None:
     parser.add_argument(
         "--case", action="append", choices=CASES, help="run only this case (repeatable; default: all four)"
     )
-    parser.add_argument("--sizes", action="store_true", help="measure stored bytes per submission by table and index")
+    parser.add_argument(
+        "--sizes",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure stored bytes per submission per round, by table and index (default: on)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--digest-only", action="store_true", help="print only the csv case's findings+scores digest")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -343,6 +349,7 @@ def main() -> None:
         result = json.loads(output.stdout.strip().splitlines()[-1])
         results.append(result)
         _print(result)
+    _summary(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
@@ -364,6 +371,21 @@ def _print(r: dict) -> None:
     if "bytes_per_submission" in r:
         top = ", ".join(f"{k} {v}" for k, v in list(r["bytes_by_table"].items())[:8])
         print(f"  stored: {r['bytes_per_submission']:,} bytes per submission per round ({top})")
+
+
+def _summary(results: list[dict]) -> None:
+    """Every figure of the run in one table, each against its target."""
+    print("\ncase      rows     wall s  CPU s  target s  met  peak MiB  bytes/submission/round")
+    for r in results:
+        target = TARGETS[r["case"]] * r["rows"] / 100_000
+        met = "yes" if r["wall_s"] < target and r["peak_rss_mib"] < 1024 else "no"
+        size = f"{r['bytes_per_submission']:,}" if "bytes_per_submission" in r else "-"
+        print(
+            f"{r['case']:<9} {r['rows']:<8} {r['wall_s']:>6} {r['cpu_s']:>6} {target:>8.0f}  {met:<4} "
+            f"{r['peak_rss_mib']:>8.0f}  {size}"
+        )
+    loads = [v for r in results for v in (r["load_before"][0], r["load_after"][0])]
+    print(f"load average (1 min) during the run: {min(loads):.2f}–{max(loads):.2f} on {os.cpu_count()} CPUs")
 
 
 def _cpu() -> float:
