@@ -181,6 +181,7 @@ class TreeSampler(threading.Thread):
         self.sample_cost_s = 0.0
         self.cpu_ticks: dict[int, int] = {}  # pid -> last seen utime+stime
         self.kinds: dict[int, str] = {}
+        self.peak_pss_by_kind: dict[str, int] = {}  # where the memory was at the peak of the summed PSS
 
     def cpu_total(self) -> float:
         return round(sum(self.cpu_ticks.values()) / CLOCK_TICKS, 1)
@@ -200,7 +201,13 @@ class TreeSampler(threading.Thread):
             self.peak_rss = max(self.peak_rss, sum(_rss_bytes(p) for p in pids))
             slow = self.samples % PSS_EVERY == 0
             if slow:
-                self.peak_pss = max(self.peak_pss, sum(_pss_bytes(p) for p in pids))
+                pss = {p: _pss_bytes(p) for p in pids}
+                if sum(pss.values()) > self.peak_pss:
+                    self.peak_pss = sum(pss.values())
+                    self.peak_pss_by_kind = {}
+                    for pid, size in pss.items():
+                        kind = self.kinds.get(pid) or _kind(pid)
+                        self.peak_pss_by_kind[kind] = self.peak_pss_by_kind.get(kind, 0) + size
             self.peak_procs = max(self.peak_procs, len(pids))
             for pid in pids:
                 if slow or pid not in self.kinds:  # a forked zygote child or the exec'd wrapper changes name
@@ -238,6 +245,7 @@ class Run:
     samples: int
     sampler_cpu_share: float  # time the sampler spent sampling / wall time
     cpu_by_process_kind: dict  # CPU seconds by python / node / chromium-renderer / …
+    peak_pss_mb_by_process_kind: dict  # the summed PSS at its peak, by process kind
     log: str
     notes: list[str] = field(default_factory=list)
 
@@ -273,6 +281,9 @@ def measure(cmd: list[str], *, env: dict, cwd: Path, log: Path, pages: int) -> t
         "samples": sampler.samples,
         "sampler_cpu_share": round(sampler.sample_cost_s / wall, 3),
         "cpu_by_process_kind": sampler.cpu_by_kind(),
+        "peak_pss_mb_by_process_kind": {
+            k: round(v / 2**20, 1) for k, v in sorted(sampler.peak_pss_by_kind.items(), key=lambda kv: -kv[1])
+        },
     }
 
 
