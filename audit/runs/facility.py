@@ -260,15 +260,16 @@ def _write(
     """Write in batches as evaluation yields; returns (subjects, findings, subjects scored)."""
     subjects = findings = 0
     batch: list = []
+    checks = all_checks(catalog) if earlier else None  # read once: the manual criteria come from YAML files
     for pair in evaluated:
         batch.append(pair)
         if len(batch) >= WRITE_BATCH:
-            findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id)
+            findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id, checks)
             subjects += len(batch)
             if progress:
                 progress(len(batch))
             batch = []
-    findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id)
+    findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id, checks)
     subjects += len(batch)
     return subjects, findings, subjects
 
@@ -281,6 +282,7 @@ def _flush(
     by_key: dict[str, Submission],
     earlier: set[str],
     upload_id: int | None = None,
+    checks: dict | None = None,
 ) -> int:
     """One bulk insert for subjects new to the round; replace_findings only for re-uploaded ones."""
     if not batch:
@@ -295,7 +297,7 @@ def _flush(
     # score the whole round again afterwards).
     if earlier:  # as score_round reads them back: one finding per check (the last), in check order
         stored = (f for _, found in batch for _, f in sorted({f.check_id: f for f in found}.items()))
-        store.put_scores(round_id, score_findings(stored, catalog, all_checks(catalog)))
+        store.put_scores(round_id, score_findings(stored, catalog, checks or all_checks(catalog)))
     else:
         store.put_scores(round_id, score_findings((f for _, found in batch for f in found), catalog))
     store.put_submissions(round_id, (_record(by_key[subject.key]) for subject, _ in batch))
