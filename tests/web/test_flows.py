@@ -4,13 +4,13 @@ between rounds like pages; the error-state and dialog probes pass a good form an
 is exit 1 naming the flow and the step; secrets are in no output and not in the store. Real Chromium, 127.0.0.1."""
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from audit.cli import cli
+from audit.store import open_store
 from tests.web.flow_site import NAME, FlowSite
 from tests.web.login_site import PASSWORD, USER
 
@@ -97,10 +97,13 @@ def states(folder: Path) -> dict[tuple[str, str], dict]:
 
 
 def outcomes(folder: Path, key: str) -> dict[str, str]:
-    """check id -> outcome of one entry, read from the store."""
-    with sqlite3.connect(folder / "a.db") as db:
-        rows = db.execute("SELECT check_id, outcome FROM findings WHERE subject_key = ?", (key,)).fetchall()
-    return dict(rows)
+    """check id -> outcome of one entry in the latest round, read through the Store interface."""
+    store = open_store(folder / "a.db")
+    try:
+        round_ = store.latest_round("web")
+        return {f.check_id: f.outcome.value for f in store.findings(round_.id) if f.subject_key == key}
+    finally:
+        store.close()
 
 
 PROBES = ("web-error-association", "web-error-announced", "web-values-kept")
