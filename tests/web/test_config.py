@@ -238,7 +238,11 @@ def test_findings_inside_an_excluded_widget_are_listed_out_of_scope_and_not_scor
     assert "Out of scope" in (tmp_path / "out" / "a11y-summary.md").read_text(encoding="utf-8")
     # and the stored findings the scores come from know nothing of the widget
     db = sqlite3.connect(tmp_path / "a.db")
-    rows = db.execute("select check_id, failed from findings where subject_key = ?", (f"page:{url}",)).fetchall()
+    rows = db.execute(
+        "select check_id, failed from findings join finding_results on finding_results.id = findings.result_id "
+        "where subject_key = ?",
+        (f"page:{url}",),
+    ).fetchall()
     assert ("axe-image-alt", 1) in rows and not any(c == "axe-button-name" and f for c, f in rows)
 
 
