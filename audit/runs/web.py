@@ -25,6 +25,7 @@ from audit.web.auditor import (
 from audit.web.axe import axe_version
 from audit.web.baseline import is_new
 from audit.web.crawl import CrawlOptions
+from audit.web.reuse import Reuse, earlier_pages, run_digest
 from audit.web.rollup import site_findings
 from audit.web.settings import DEFAULT_PROFILE, SiteSettings
 from audit.web.urls import origin
@@ -147,12 +148,15 @@ def resume_state(store: Store, round_id: int) -> tuple[dict[str, list[str] | Non
     return done, sites
 
 
-def persist(store: Store, catalog: Catalog, round_id: int, event) -> None:
+def persist(store: Store, catalog: Catalog, round_id: int, event, reuse: Reuse | None = None) -> None:
     """One page (or one site roll-up) per transaction, so a killed run keeps every page it finished."""
     with store.transaction():
         store.upsert_subjects([event.subject])
+        state = reuse.taken(event.subject.key) if reuse is not None else None
         if isinstance(event, PageAudited):
             store.replace_findings(round_id, event.subject.key, event.findings)
+            if state is not None:  # what tells the next round whether this page changed
+                store.put_page_reuse(round_id, event.subject.key, state)
         elif isinstance(event, PageFailed):
             # a failed flow's cause (web.error.login-*: "step 3 (click #submit): ...") is worded in each language
             message = nothing_audited_message(catalog, event.reason, {"url": event.subject.url, **event.values})
@@ -220,8 +224,12 @@ def run_web(
     ignore: Iterable[str] = (),
     label: str | None = None,
     on_event: Callable[[object], None] | None = None,
+    reuse: bool = True,
 ) -> Round:
-    """Audit `sites` into a new round (or continue the last unfinished one) and return the finished round."""
+    """Audit `sites` into a new round (or continue the last unfinished one) and return the finished round.
+
+    With `reuse`, a page unchanged since the last complete round keeps its findings (audit.web.reuse); either way
+    each audited page's validators, DOM hash and digest are stored for the next round."""
     ignore = list(ignore)
     sites = merge_sites(sites)  # one origin is one site (one key): its start URLs crawl together
     done: dict[str, list[str] | None] = {}
@@ -234,10 +242,11 @@ def run_web(
         sites = [s for s in sites if s.key not in finished_sites]
     else:
         round_ = store.begin_round("web", label, round_meta(catalog, options, sites, ignore))
-    auditor = Auditor(web_checks(catalog, ignore), options, done)
+    pages = page_reuse(store, catalog, round_.id, options, ignore, reuse)
+    auditor = Auditor(web_checks(catalog, ignore), options, done, reuse=pages)
     try:
         for event in auditor.run(sites):
-            persist(store, catalog, round_.id, event)
+            persist(store, catalog, round_.id, event, pages)
             if on_event:
                 on_event(event)
     except BaseException:
@@ -247,6 +256,16 @@ def run_web(
     score_round(store, catalog, round_.id)
     update_ledger(store, catalog, round_.id)  # the problem ledger follows this round's pages
     return round_
+
+
+def page_reuse(
+    store: Store, catalog: Catalog, round_id: int, options: AuditOptions, ignore: Iterable[str], reuse: bool
+) -> Reuse:
+    """The reuse hook of a round: the pages of the last complete web round before it (none with reuse off)."""
+    checks = web_checks(catalog, ignore)
+    digest = run_digest(catalog.root, catalog.domain("web"), checks, options.lang, options.screenshots_dir)
+    previous = store.latest_round("web", before=round_id) if reuse else None
+    return Reuse(digest, earlier_pages(store, previous.id) if previous else {}, options.crawl)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from audit.store.base import Round
 # as the encoding itself at a million findings. Compact separators (no space after ',' and ':'): about 200
 # bytes less per facility and round (issue 17); JSON readers (json.loads, json_extract, jsonb) see the same values.
 SEPARATORS = (",", ":")
+# A web page's columns in page_reuse after (round_id, subject_key), in table order.
+PAGE_REUSE_FIELDS = ("etag", "last_modified", "dom_hash", "digest", "reused")
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, separators=SEPARATORS).encode
 EMPTY_LIST, EMPTY_OBJECT = "[]", "{}"
 

@@ -14,6 +14,7 @@ from psycopg.rows import dict_row
 from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
 from audit.store.codec import (
+    PAGE_REUSE_FIELDS,
     area_prefix,
     dumps,
     finding_rows,
@@ -311,6 +312,19 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             (round_id,),
         )
         return [SubjectError(r["round_id"], r["subject_key"], r["message"], loads(r["detail"], {})) for r in rows]
+
+    # -- web page reuse -------------------------------------------------------------------------
+    def put_page_reuse(self, round_id: int, subject_key: str, state: Mapping[str, Any]) -> None:
+        self._execute(
+            "INSERT INTO page_reuse VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (round_id, subject_key) DO UPDATE "
+            "SET etag = excluded.etag, last_modified = excluded.last_modified, dom_hash = excluded.dom_hash, "
+            "digest = excluded.digest, reused = excluded.reused",
+            (round_id, subject_key, *(state.get(k) for k in PAGE_REUSE_FIELDS)),
+        )
+
+    def page_reuse(self, round_id: int) -> dict[str, dict[str, Any]]:
+        rows = self._rows("SELECT * FROM page_reuse WHERE round_id = %s", (round_id,))
+        return {r["subject_key"]: {k: r[k] for k in PAGE_REUSE_FIELDS} for r in rows}
 
     # -- scores ---------------------------------------------------------------------------------
     def put_scores(self, round_id: int, scores: Iterable[SubjectScore]) -> None:

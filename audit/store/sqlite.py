@@ -14,6 +14,7 @@ from typing import Any
 from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
 from audit.store.codec import (
+    PAGE_REUSE_FIELDS,
     area_prefix,
     dumps,
     finding_rows,
@@ -300,6 +301,17 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
     def errors(self, round_id: int) -> list[SubjectError]:
         rows = self._rows("SELECT * FROM subject_errors WHERE round_id = ? ORDER BY subject_key", (round_id,))
         return [SubjectError(r["round_id"], r["subject_key"], r["message"], loads(r["detail"], {})) for r in rows]
+
+    # -- web page reuse -------------------------------------------------------------------------
+    def put_page_reuse(self, round_id: int, subject_key: str, state: Mapping[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO page_reuse VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (round_id, subject_key, *(state.get(k) for k in PAGE_REUSE_FIELDS)),
+        )
+
+    def page_reuse(self, round_id: int) -> dict[str, dict[str, Any]]:
+        rows = self._rows("SELECT * FROM page_reuse WHERE round_id = ?", (round_id,))
+        return {r["subject_key"]: {k: r[k] for k in PAGE_REUSE_FIELDS} for r in rows}
 
     # -- scores ---------------------------------------------------------------------------------
     def put_scores(self, round_id: int, scores: Iterable[SubjectScore]) -> None:

@@ -297,6 +297,7 @@ class Auditor:
         checks: Iterable[Check],
         options: AuditOptions = AuditOptions(),
         done: Mapping[str, list[str] | None] | None = None,
+        reuse: Any = None,
     ):
         self.checks = [
             c for c in checks if "axe" in c.answer or c.answer.get("builtin") in PROBES.keys() | STATE_PROBES.keys()
@@ -304,6 +305,7 @@ class Auditor:
         self.rule_ids = sorted({r for c in self.checks for r in c.answer.get("axe", [])})
         self.options = options
         self.done = dict(done or {})  # page key -> its links, for pages a resumed round already has
+        self.reuse = reuse  # audit.web.reuse.Reuse: unchanged pages keep the last round's findings
         self.browser = None
         self.browser_version = ""
         self._relaunch = asyncio.Lock()
@@ -650,9 +652,13 @@ class Auditor:
                 await self.browser.restart()
 
     async def _audit(self, tab, site: Site, url: str, is_home: bool, frontier: Frontier):
+        if self.reuse is not None and (kept := await self.reuse.before_load(tab, site, url, self.gate)):
+            return _kept(site, *kept)
         async with self.gate.visit(url):  # per host, across every session: loads never come faster than the delay
             nav = await tab.goto(url, self.options.timeout)
         final = normalise(nav.url) or url
+        if self.reuse is not None:
+            self.reuse.served(site, final, nav)
         login = site.settings.auth.login if site.settings.auth else None
         if on_login_page(final, login) and not on_login_page(url, login):
             raise _SessionExpired(final)  # the login page is never audited in place of the page asked for
@@ -676,6 +682,9 @@ class Auditor:
         refresh = await tab.evaluate(_META_REFRESH)
         if refresh and refresh["url"] and refresh["delay"] <= META_REFRESH_MAX_DELAY:
             raise _Failure("meta-refresh", target=refresh["url"], links=[refresh["url"]])
+        # the DOM as rendered after the waits, the same as last round's: its findings are kept
+        if self.reuse is not None and state is None and (kept := await self.reuse.after_load(tab, site, final)):
+            return _kept(site, *kept)
         info = await tab.evaluate(_PAGE_INFO)
         regions = await tab.evaluate(_REGIONS, [list(settings.include), list(settings.exclude)])
         if regions["invalid"]:
@@ -821,6 +830,11 @@ class Auditor:
                     finding = Finding(**{**finding.__dict__, "evidence": (first, *finding.evidence[1:])})
             out.append(finding)
         return out
+
+
+def _kept(site: Site, subject: Subject, findings: list[Finding]) -> tuple[PageAudited, list[str]]:
+    """A page reused from the last round (audit.web.reuse): its findings, and its links for the crawl."""
+    return PageAudited(site, subject, findings), list(subject.attributes.get("links") or [])
 
 
 def _scope_attributes(settings: PageSettings, regions: Mapping[str, Any], out_of_scope: list[dict]) -> dict:

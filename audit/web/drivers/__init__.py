@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Navigation:
-    """What loading a URL gave: HTTP status, the final URL after redirects, and the content type."""
+    """What loading a URL gave: HTTP status, the final URL after redirects, and the content type; the response's
+    validators (ETag, Last-Modified) where the driver can read headers, for the next round's conditional request."""
 
     status: int | None
     url: str
     content_type: str
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class NavigationError(Exception):

@@ -108,7 +108,20 @@ class PlaywrightTab:
         if _strip(self.page.url) != _strip(response.url):  # it left by itself (meta refresh, script) while loading
             raise NavigationError("meta-refresh", self.page.url)
         headers = await response.all_headers()
-        return Navigation(response.status, response.url, headers.get("content-type", ""))
+        return Navigation(
+            response.status,
+            response.url,
+            headers.get("content-type", ""),
+            headers.get("etag"),
+            headers.get("last-modified"),
+        )
+
+    async def cookies(self, url: str) -> dict[str, str]:
+        """The cookies this tab's context sends to `url` (a logged-in session's too), for a plain HTTP request."""
+        try:
+            return {c["name"]: c["value"] for c in await self.page.context.cookies([url])}
+        except Exception as exc:
+            raise self._error(exc) from exc
 
     async def _frame(self, frame_path: Sequence[Any]):
         frame = self.page.main_frame
