@@ -92,6 +92,10 @@ class Progress:
                 failed = sum(f.outcome.value == "fail" for f in event.findings)
                 review = sum(f.outcome.value == "review" for f in event.findings)
                 line = t("web.cli.page-audited", lang, n=self.count, url=url, failed=failed, review=review)
+                if event.subject.attributes.get("reused"):  # findings kept from the last round, and why
+                    line += t(
+                        "web.cli.page-reused", lang, why=t(f"web.reuse.{event.subject.attributes['reused']}", lang)
+                    )
         if self.bar:
             self.bar.advance(self.task)
             self.bar.console.print(line, highlight=False, markup=False)
@@ -162,6 +166,11 @@ class Progress:
     "--no-builtins",
     is_flag=True,
     help="axe-core rules only: leave out the portal probes (focus, reflow, elder mode, toolbar).",
+)
+@click.option(
+    "--no-reuse",
+    is_flag=True,
+    help="Audit every page afresh (default: a page unchanged since the last round keeps its findings).",
 )
 @click.option("--baseline", type=click.Path(dir_okay=False), help="JSON file of accepted findings.")
 @click.option("--update-baseline", is_flag=True, help="Write the current failures into --baseline.")
@@ -375,6 +384,7 @@ def _audit(ctx, store, catalog, options: WebOptions, sites: list, ignore_checks,
             ignore=ignore_checks,
             label=options.label,
             on_event=progress,
+            reuse=not options.no_reuse,
         )
     except KeyboardInterrupt:
         progress.stop()
@@ -502,5 +512,7 @@ def _print_summary(m, lang: str, round_, report: dict, written: dict) -> None:
     )
     if summary.get("out_of_scope"):
         click.echo(m.t("web.cli.out-of-scope", lang, count=summary["out_of_scope"]))
+    if summary.get("reused"):
+        click.echo(m.t("web.cli.reused", lang, count=summary["reused"], **summary["reused_by"]))
     for name, path in written.items():
         click.echo(f"  {name}: {path}")

@@ -46,6 +46,7 @@ class WebOptions:
     fail_on: tuple[str, ...] = field(default=(), metadata=_key("fail_on"))
     ignore_checks: tuple[str, ...] = field(default=(), metadata=_key("ignore_checks", "ignore"))
     no_builtins: bool = field(default=False, metadata=_key("no_builtins"))
+    no_reuse: bool = field(default=False, metadata=_key("no_reuse"))
     baseline: str | None = field(default=None, metadata=_key("baseline"))
     update_baseline: bool = field(default=False, metadata=_key("update_baseline"))
     formats: tuple[str, ...] = field(default=("json",), metadata=_key("formats", "format"))

@@ -166,9 +166,7 @@ def test_without_validators_the_rendered_dom_decides(store, catalog, portal):
     assert site.conditional == {}  # nothing to ask with: each page was loaded in the browser
     assert site.loads == dict.fromkeys(BODIES, 1)
     news = f"page:{server.url('news.html')}"
-    assert [f for f in stored(store, second.id) if f[0] != news] == [
-        f for f in stored(store, first.id) if f[0] != news
-    ]
+    assert [f for f in stored(store, second.id) if f[0] != news] == [f for f in stored(store, first.id) if f[0] != news]
 
 
 @pytest.mark.parametrize("portal", ["etag"], indirect=True)
@@ -208,3 +206,49 @@ def test_the_digest_covers_axe_checklists_and_options(catalog):
     assert base != reuse_module.run_digest(catalog.root, catalog.domain("web"), checks, "en", None)
     assert base != reuse_module.run_digest(catalog.root, catalog.domain("web"), checks[1:], None, None)
     assert json.dumps(base)  # a plain string, stored as is
+
+
+@pytest.mark.parametrize("portal", ["etag"], indirect=True)
+def test_outputs_and_the_cli_name_the_reused_pages(portal, tmp_path):
+    from click.testing import CliRunner
+    from jsonschema import validate
+
+    from audit.cli import cli
+    from audit.render.ci.data import REPORT_SCHEMA
+
+    site, server = portal
+    base = ["--db", str(tmp_path / "a.db"), "--lang", "en", "web", "--no-config", server.url("index.html")]
+    quick = ["--delay", "0", "--ignore-robots", "--no-sitemap", "--max-pages", "10", "--timeout", "20"]
+    formats = ["--format", "json,md,html,junit,sarif"]
+
+    def web(out: str, *more: str):
+        return CliRunner().invoke(cli, [*base, *quick, *formats, "--out", str(tmp_path / out), *more])
+
+    first = web("first")
+    assert first.exit_code in (0, 2), first.output
+    assert "unchanged" not in first.output
+    site.bodies["news.html"] += "<p>更新</p>"
+    second = web("second")
+    assert second.stderr.count("(unchanged: 304, last round's findings kept)") == 3
+    assert "3 pages unchanged, last round's findings kept (304: 3, same DOM: 0)" in second.output
+
+    out = tmp_path / "second"
+    report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+    validate(report, json.loads(REPORT_SCHEMA.read_text(encoding="utf-8")))
+    by_page = {p["url"].rsplit("/", 1)[1]: p["reused"] for p in report["pages"]}
+    assert by_page == {"contact.html": "304", "guide.html": "304", "index.html": "304", "news.html": None}
+    assert report["summary"]["reused"] == 3 and report["summary"]["reused_by"] == {"not_modified": 3, "same_dom": 0}
+    markdown = (out / "a11y-summary.md").read_text(encoding="utf-8")
+    assert f"- {server.url('guide.html')}: unchanged: 304" in markdown
+    assert server.url("news.html") + ": unchanged" not in markdown
+    html = (out / "a11y-report.html").read_text(encoding="utf-8")
+    assert html.count("[unchanged: 304]") == 3
+    junit = (out / "a11y-junit.xml").read_text(encoding="utf-8")
+    assert junit.count('<property name="reused" value="unchanged: 304" />') == 3
+    sarif = json.loads((out / "a11y.sarif").read_text(encoding="utf-8"))
+    assert sorted(r["url"] for r in sarif["runs"][0]["properties"]["reused"]) == sorted(
+        server.url(n) for n in ("contact.html", "guide.html", "index.html")
+    )
+
+    third = web("third", "--no-reuse")
+    assert "unchanged" not in third.output + third.stderr

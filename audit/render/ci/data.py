@@ -102,6 +102,7 @@ def build_report(
     pages: dict[str, dict] = {}
     sites: dict[str, dict] = {}
     error_keys = {e.subject_key for e in stored_errors}
+    reused = {k: v["reused"] for k, v in store.page_reuse(round_id).items() if v.get("reused")}
     for key, subject in subjects.items():
         if key in error_keys and subject.kind != "website":
             continue  # a page that could not be audited is listed under errors, never as a page
@@ -135,6 +136,7 @@ def build_report(
             entry["flow"] = subject.attributes.get("flow")  # a flow's state: its flow, state and step
             # found inside excluded regions (the config's exclude selectors): listed here, never in the scores
             entry["out_of_scope"] = list(subject.attributes.get("out_of_scope") or [])
+            entry["reused"] = reused.get(key)  # '304' / 'dom': unchanged, the last round's findings kept
             pages[key] = entry
     for finding in store.findings(round_id):
         check = catalog.checks.get(finding.check_id)
@@ -220,4 +222,9 @@ def _summary(sites: dict, pages: list[dict], errors: list, broken: list, baselin
         "out_of_scope": sum(i["instances"] for p in pages for i in p["out_of_scope"]),
         "insufficient_sites": sum(1 for s in sites.values() if s["state"] == "insufficient"),
         "insufficient_pages": sum(1 for p in pages if p["state"] == "insufficient"),
+        "reused": sum(1 for p in pages if p.get("reused")),
+        "reused_by": {
+            "not_modified": sum(1 for p in pages if p.get("reused") == "304"),
+            "same_dom": sum(1 for p in pages if p.get("reused") == "dom"),
+        },
     }

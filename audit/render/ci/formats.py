@@ -54,6 +54,10 @@ TEXT = {
         "region": "区域",
         "profiles": {"desktop": "桌面端", "mobile": "移动端"},
         "flow": "流程",
+        "reused": {"304": "未变：304", "dom": "未变：DOM 相同"},
+        "reused_heading": "未变、沿用上一轮结果的页面",
+        "summary_reused": "{count} 页未变（沿用上一轮结果）",
+        "more": "另有 {count} 项",
         # origin labels live apart from the column headers: "site" is also a header key
         "origins": {"site": "网站自身", "third-party-toolbar": "第三方无障碍工具条", "mixed": "网站自身与第三方工具条"},
     },
@@ -101,6 +105,10 @@ TEXT = {
         "region": "Region",
         "profiles": {"desktop": "desktop", "mobile": "mobile"},
         "flow": "flow",
+        "reused": {"304": "unchanged: 304", "dom": "unchanged: same DOM"},
+        "reused_heading": "Pages unchanged, last round's findings kept",
+        "summary_reused": "{count} pages unchanged (last round's findings kept)",
+        "more": "{count} more",
         "origins": {
             "site": "the site",
             "third-party-toolbar": "third-party toolbar",
@@ -126,6 +134,8 @@ def summary_text(t: dict, report: dict) -> str:
         text += " · " + t["summary_baseline"].format(new=summary["new"], known=summary["known"])
     if summary.get("out_of_scope"):
         text += " · " + t["summary_out_of_scope"].format(count=summary["out_of_scope"])
+    if summary.get("reused"):
+        text += " · " + t["summary_reused"].format(count=summary["reused"])
     if summary.get("insufficient_sites") or summary.get("insufficient_pages"):
         text += " · " + t["summary_insufficient"].format(
             sites=summary.get("insufficient_sites", 0), pages=summary.get("insufficient_pages", 0)
@@ -235,6 +245,12 @@ def render_junit(report: dict) -> str:
             )
             node.text = _junit_evidence(review)
         _junit_out_of_scope(suite, report, page)
+        if page.get("reused"):  # findings kept from the last round: said, so a build log shows what was not re-run
+            properties = suite.find("properties")
+            if properties is None:
+                properties = ET.Element("properties")
+                suite.insert(0, properties)
+            ET.SubElement(properties, "property", name="reused", value=TEXT["en"]["reused"][page["reused"]])
     sites = [site for site in report["sites"] if is_insufficient(site)]
     if sites:  # a site not graded is listed as skipped, never as a passing test
         suite = ET.SubElement(
@@ -360,6 +376,7 @@ def render_sarif(report: dict) -> str:
                         "profile": page.get("profile") or "desktop",
                         **({"flow": page["flow"]} if page.get("flow") else {}),
                         "state": page.get("state"),
+                        **({"reused": page["reused"]} if page.get("reused") else {}),
                     },
                 }
                 state = evidence.get("baseline_state") or failure.get("baseline_state")
@@ -421,6 +438,7 @@ def _sarif_states(report: dict) -> dict:
         "verdict": gate.get("verdict"),
         "sites": [state(site) for site in report["sites"]],
         "insufficient": [state(e) for e in (*report["sites"], *report["pages"]) if is_insufficient(e)],
+        "reused": [{"url": p.get("url"), "reused": p["reused"]} for p in report["pages"] if p.get("reused")],
     }
 
 
@@ -536,6 +554,12 @@ def render_markdown(report: dict) -> str:
                 f"| {_md_cell(item['severity'])} | {_md_cell(_title(report, item['check']))} | "
                 f"{_md_cell(page_label(t, page))} | {_md_cell(item['region'])} | {item['instances']} |"
             )
+    kept = [p for p in report["pages"] if p.get("reused")]
+    if kept:
+        lines += ["", f"### {t['reused_heading']} ({len(kept)})", ""]
+        lines += [f"- {_md_cell(page_label(t, p))}: {t['reused'][p['reused']]}" for p in kept[:50]]
+        if len(kept) > 50:
+            lines.append(f"- {t['more'].format(count=len(kept) - 50)}")
     broken = report.get("broken_links", [])
     if broken:
         lines += ["", f"### {t['broken_links']} ({len(broken)})", ""]
