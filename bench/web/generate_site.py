@@ -10,7 +10,10 @@ Only local resources are referenced, so auditing the site contacts 127.0.0.1 and
 deliberately absent: pa11y injects axe into the top document only, so a frame would make the two tools
 do different work.
 
-    python bench/web/generate_site.py OUT_DIR [--base-url http://127.0.0.1:8000]
+    python bench/web/generate_site.py OUT_DIR [--base-url http://127.0.0.1:8000] [--pages 60]
+
+`--pages N` (N ≥ 30) makes a larger portal of the same kinds by adding news articles (the re-audit benchmark,
+bench/web/reuse.py, uses 300); the default 60 pages are the same files as before the option existed.
 
 The same seed always gives byte-identical files (`--check` prints a digest of the tree).
 """
@@ -30,6 +33,8 @@ from pathlib import Path
 SEED = 20261125
 CITY = "湘江市"
 N_LIST_PAGES, N_ARTICLES, N_GUIDES = 5, 36, 15  # + home + 3 single pages = 60
+DEFAULT_PAGES = 60
+MIN_PAGES = 30  # fewer articles than that and the list pages' links would run short
 
 PHRASES = (
     "深入学习贯彻党的二十大精神",
@@ -569,10 +574,10 @@ def search(page: Page, w: Writer, articles: list[str], guides: list[str]) -> str
 # ------------------------------------------------------------------------------------------ site
 
 
-def plan(w: Writer) -> list[Page]:
+def plan(w: Writer, size: int = DEFAULT_PAGES) -> list[Page]:
     pages = [Page("/index.html", f"{CITY}人民政府", "home")]
     pages += [Page(f"/xwzx/list_{n}.html", "要闻动态", "news-list") for n in range(1, N_LIST_PAGES + 1)]
-    for i in range(N_ARTICLES):
+    for i in range(size - DEFAULT_PAGES + N_ARTICLES):
         month = 4 + i % 8
         pages.append(Page(f"/xwzx/2026{month:02d}/t{1000 + i * 7}.html", w.headline(), "article"))
     pages += [
@@ -587,11 +592,13 @@ def plan(w: Writer) -> list[Page]:
     return pages
 
 
-def generate(out_dir: Path, seed: int = SEED) -> list[Page]:
-    """Write the site into out_dir (created if needed) and return its pages in a fixed order."""
+def generate(out_dir: Path, seed: int = SEED, size: int = DEFAULT_PAGES) -> list[Page]:
+    """Write the site of `size` pages into out_dir (created if needed) and return its pages in a fixed order."""
+    if size < MIN_PAGES:
+        raise ValueError(f"a site of at least {MIN_PAGES} pages, not {size}")
     rng = random.Random(seed)
     w = Writer(rng)
-    pages = plan(w)
+    pages = plan(w, size)
     articles = [p.path for p in pages if p.kind == "article"]
     guides = [p.path for p in pages if p.kind == "guide"]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -655,8 +662,9 @@ def main() -> None:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--base-url", default="http://127.0.0.1:8000", help="origin written into sitemap.xml and urls.txt")
     ap.add_argument("--check", action="store_true", help="print the tree digest (same seed → same digest)")
+    ap.add_argument("--pages", type=int, default=DEFAULT_PAGES, help=f"site size, ≥ {MIN_PAGES} (more articles)")
     args = ap.parse_args()
-    pages = generate(args.out_dir)
+    pages = generate(args.out_dir, size=args.pages)
     write_url_lists(args.out_dir, pages, args.base_url)
     size = sum(f.stat().st_size for f in args.out_dir.rglob("*.html"))
     print(f"{len(pages)} pages, {size / 1024:.0f} KiB of HTML in {args.out_dir}")
