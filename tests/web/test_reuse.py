@@ -44,6 +44,7 @@ class Portal:
         self.loads: dict[str, int] = {}
         self.conditional: dict[str, int] = {}
         self.lock = threading.Lock()
+        self.session: str | None = None  # a cookie every request must carry ("sid=..."), else 403
 
     def html(self, name: str) -> bytes:
         return PAGE.format(title=name.removesuffix(".html"), body=self.bodies[name]).encode()
@@ -59,6 +60,9 @@ class Portal:
                 name = self.path.split("?")[0].lstrip("/") or "index.html"
                 if name not in portal.bodies:
                     self.send_error(404)
+                    return
+                if portal.session and portal.session not in (self.headers.get("Cookie") or ""):
+                    self.send_error(403)
                     return
                 body = portal.html(name)
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -93,9 +97,10 @@ def portal(request, loopback_server, chromium_executable, tmp_path):
     return site, server
 
 
-def audit(store, catalog, server, **kwargs):
+def audit(store, catalog, server, site: Site | None = None, **kwargs):
     events = []
-    round_ = run_web(store, catalog, [Site(server.url("index.html"))], OPTIONS, on_event=events.append, **kwargs)
+    site = site or Site(server.url("index.html"))
+    round_ = run_web(store, catalog, [site], OPTIONS, on_event=events.append, **kwargs)
     pages = {e.subject.url.rsplit("/", 1)[1]: e for e in events if isinstance(e, PageAudited)}
     return round_, pages
 
@@ -252,3 +257,24 @@ def test_outputs_and_the_cli_name_the_reused_pages(portal, tmp_path):
 
     third = web("third", "--no-reuse")
     assert "unchanged" not in third.output + third.stderr
+
+
+@pytest.mark.parametrize("portal", ["etag"], indirect=True)
+def test_logged_in_pages_are_asked_about_with_the_session(store, catalog, portal):
+    from audit.web.login import Auth, Cookie
+    from audit.web.settings import SiteSettings
+
+    site, server = portal
+    site.session = "sid=s3cr3t-session"
+    auth = Auth(cookies=(Cookie("sid", "s3cr3t-session"),))
+    logged_in = Site(server.url("index.html"), settings=SiteSettings(auth=auth))
+    first, pages = audit(store, catalog, server, logged_in)
+    assert set(pages) == set(BODIES)  # the browser has the session: every page was audited, none refused
+    site.reset_counts()
+
+    _, pages = audit(store, catalog, server, logged_in)
+
+    # a 304 is only given to a request with the session: the conditional request carried the tab's cookie
+    assert reused(pages) == dict.fromkeys(sorted(BODIES), "304")
+    assert site.loads == {}
+    assert "s3cr3t" not in repr(store.page_reuse(first.id))  # the session is never stored
