@@ -89,7 +89,16 @@ def normalise(url: str, base: str | None = None) -> str | None:
     parameters, sorted query, no trailing slash except the root. None for other schemes."""
     from urllib.parse import urljoin
 
-    full = urljoin(base, url.strip()) if base else url.strip()
+    full = url.strip()
+    if base and not full[:8].lower().startswith(("http://", "https://")):  # an absolute URL ignores its base
+        full = urljoin(base, full)
+    return _canonical(full)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical(full: str) -> str | None:
+    """normalise() of an absolute URL, remembered: a portal's pages repeat the same header, menu and footer
+    links, and a crawl (a re-audit above all, where pages are not loaded) normalises each of them on every page."""
     parts = urlsplit(full)
     if parts.scheme.lower() not in DEFAULT_PORTS or not parts.hostname:
         return None

@@ -252,9 +252,10 @@ class PlaywrightTab:
         self.uses += 1
         if reuse and self.pool is not None and self.uses < TAB_USES and not self.crashed and not self.page.is_closed():
             try:
-                await asyncio.wait_for(
-                    self.page.goto("about:blank", wait_until="commit", timeout=5000), CLOSE_TIMEOUT_S
-                )
+                if self.page.url != "about:blank":  # a tab that loaded nothing (its page was reused) is still blank
+                    await asyncio.wait_for(
+                        self.page.goto("about:blank", wait_until="commit", timeout=5000), CLOSE_TIMEOUT_S
+                    )
                 if self.resized:  # on the blank page: resizing the audited page would lay it out once more for nothing
                     width, height = self.profile_viewport
                     size = {"width": width, "height": height}
