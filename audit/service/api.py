@@ -142,6 +142,7 @@ def submit():
         photos,
         _lang(),
         partial,
+        campaign=request.form.get("campaign", "")[:200],
     )
     body = {
         "upload_id": outcome.upload_id,

@@ -20,7 +20,7 @@ from audit.model import Finding, Subject
 from audit.runs.facility import CampaignClosed, campaign_for, duplicate_ids, latest_by_key, round_meta, store_round
 from audit.service.accounts import User
 from audit.service.safety import Upload
-from audit.store import Store
+from audit.store import Round, Store
 
 __all__ = ["CampaignClosed", "Parsed", "StoredPhoto", "persist", "read"]
 
@@ -95,9 +95,11 @@ def _stored(ref: PhotoRef, photo: StoredPhoto) -> PhotoRef:
     return replace(ref, safe_name=photo.safe_name, sha256=photo.sha256, size=photo.size, path=None)
 
 
-def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_id: int) -> tuple[int, list[dict]]:
-    """Join the open campaign of the current quarter for the rows' counties (`campaign_for`; a closed one
-    raises CampaignClosed), written by the CLI's path: subjects upserted by key, the round's own snapshot,
+def persist(
+    store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_id: int, campaign: Round | None = None
+) -> tuple[int, list[dict]]:
+    """Join `campaign` (the uploader's choice), else the open campaign of the current quarter for the rows'
+    counties (`campaign_for`; a closed one raises CampaignClosed), written by the CLI's path: subjects upserted by key, the round's own snapshot,
     findings, raw rows and photo records, scored by the shared model. A re-upload of a facility in the same
     campaign replaces its row there. The caller holds the transaction that also finishes the upload record."""
     sources = sorted({s.source for s in parsed.submissions.values()})
@@ -112,7 +114,7 @@ def persist(store: Store, catalog: Catalog, parsed: Parsed, user: User, upload_i
     )
     evaluated = ((subject, parsed.findings[subject.key]) for subject in parsed.subjects)
     counties = {c for sub in parsed.submissions.values() for c in (sub.counties or (sub.county,))}
-    campaign = campaign_for(store, counties)
+    campaign = campaign or campaign_for(store, counties)
     report = store_round(store, catalog, campaign, meta, evaluated, parsed.submissions, upload_id=upload_id)
     scores = {s.subject_key: s for s in store.scores(report.round.id, catalog.policy.version)}
     return report.round.id, [_facility(s, scores.get(s.key)) for s in parsed.subjects]

@@ -188,6 +188,15 @@ def spec() -> dict:
                                             "type": "boolean",
                                             "description": "Store the good rows even if some are bad",
                                         },
+                                        "campaign": {
+                                            "type": "string",
+                                            "maxLength": 200,
+                                            "description": "The campaign to join: its id or label (GET "
+                                            "/api/rounds?kind=facility lists them). Empty: the open campaign of "
+                                            "the rows' area for today's quarter. Unknown: 422; closed: 409; an "
+                                            "inspector's campaign must overlap their areas (403) and hold every "
+                                            "row (422)",
+                                        },
                                         "lang": {"type": "string", "enum": ["zh", "en"]},
                                     },
                                 }
@@ -198,9 +207,10 @@ def spec() -> dict:
                         "201": _json(SUBMISSION_RESULT, "Accepted: the facilities and their scores"),
                         "422": _json(SUBMISSION_RESULT, "Rejected: every problem, by file, row and field"),
                         "403": _json(
-                            {"oneOf": [SUBMISSION_RESULT, ERROR]}, "Not an inspector, or a facility outside your areas"
+                            {"oneOf": [SUBMISSION_RESULT, ERROR]},
+                            "Not an inspector, a facility outside your areas, or a campaign that does not overlap them",
                         ),
-                        "409": _json(SUBMISSION_RESULT, "Refused: the campaign for this quarter is closed"),
+                        "409": _json(SUBMISSION_RESULT, "Refused: the chosen campaign (or this quarter's) is closed"),
                         "413": _json(
                             {"oneOf": [SUBMISSION_RESULT, ERROR]},
                             "Too large: over the request's byte limit (an error, in the `lang` of the query)",

@@ -22,7 +22,7 @@ from audit.service.auth import accounts, check_csrf, current_user, require, sign
 from audit.service.ledger_views import ledger_pages
 from audit.service.records import UploadLog
 from audit.service.safety import Upload, display_name
-from audit.service.submissions import process
+from audit.service.submissions import may_join, process
 
 pages = Blueprint("pages", __name__)
 pages.register_blueprint(ledger_pages)  # /ledger/: the problem ledger (audit/service/ledger_views.py)
@@ -97,7 +97,9 @@ def logout():
 @pages.get("/upload")
 @require(lambda u: u.may_upload())
 def upload_form():
-    return render_template("upload.html", checklists=_facility_checklists(), outcome=None, chosen=None)
+    return render_template(
+        "upload.html", checklists=_facility_checklists(), outcome=None, chosen=None, **_campaign_choice("")
+    )
 
 
 @pages.post("/upload")
@@ -127,10 +129,19 @@ def upload_submit():
         photos,
         _lang(),
         partial=request.form.get("partial") == "on",
+        campaign=request.form.get("campaign", "")[:200],
     )
+    choice = _campaign_choice(request.form.get("campaign", ""))
     return render_template(
-        "upload.html", checklists=_facility_checklists(), outcome=outcome, chosen=chosen
+        "upload.html", checklists=_facility_checklists(), outcome=outcome, chosen=chosen, **choice
     ), outcome.status
+
+
+def _campaign_choice(chosen: str) -> dict:
+    """The open campaigns this uploader may join (their areas overlap), for the form's choice."""
+    user = current_user()
+    open_ = [c for c in _state().stores.get().campaigns(state="open") if may_join(user, c.area_code)]
+    return {"campaigns": open_, "chosen_campaign": chosen}
 
 
 @pages.get("/rounds")

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from audit.areas import get_area
 from audit.catalog import Catalog
-from audit.model import Subject
+from audit.model import Subject, is_within
 from audit.service import facility_bridge
 from audit.service.accounts import User
 from audit.service.config import ServiceConfig
 from audit.service.records import UploadLog
 from audit.service.safety import UnsafeFile, Upload, check_checklist_file, store_photo
 from audit.service.text import t
-from audit.store import Store
+from audit.store import Round, Store
 
 
 @dataclass
@@ -62,14 +62,20 @@ def process(
     photos: list[Upload],
     lang: str,
     partial: bool = False,
+    campaign: str = "",
 ) -> Outcome:
-    """Validate, ingest and store one submission; every outcome is recorded in the upload log."""
+    """Validate, ingest and store one submission; every outcome is recorded in the upload log.
+
+    `campaign` names the campaign to join (its id or label); empty: the open campaign of the rows' area for
+    today's quarter (`audit.runs.facility.campaign_for`)."""
     if not user.may_upload():
         return Outcome(403, "refused", problems=[Problem(_t(catalog, "upload.not-inspector", lang))])
     log = UploadLog(store)
     upload_id = log.received(user, channel, checklist_id, [f.describe() for f in files + photos])
     try:
-        return _recorded(store, catalog, config, user, log, upload_id, checklist_id, files, photos, lang, partial)
+        return _recorded(
+            store, catalog, config, user, log, upload_id, checklist_id, files, photos, lang, partial, campaign.strip()
+        )
     except BaseException as exc:  # whatever goes wrong, no record stays 'received' while the process lives
         _record_failure(store, log, upload_id, catalog, lang, exc)
         raise
@@ -87,11 +93,15 @@ def _recorded(
     photos: list[Upload],
     lang: str,
     partial: bool,
+    wanted: str = "",
 ) -> Outcome:
     """The submission after its record exists: each return finishes that record."""
     early = _early_problems(catalog, config, checklist_id, files, photos, lang)
     if early:
         return _finish(store, log, upload_id, Outcome(422, "rejected", problems=early))
+    chosen, refusal = choose_campaign(store, catalog, user, wanted, files, lang)
+    if refusal is not None:
+        return _finish(store, log, upload_id, refusal)
     try:
         stored = {p.name: _keep_photo(p, Path(config.photos_dir)) for p in photos}
     except UnsafeFile as exc:
@@ -110,9 +120,12 @@ def _recorded(
     refused = outside_areas(store, catalog, parsed, user, lang)
     if refused:
         return _finish(store, log, upload_id, Outcome(403, "refused", problems=refused))
+    beyond = outside_campaign(catalog, parsed, chosen, lang) if chosen else []
+    if beyond:
+        return _finish(store, log, upload_id, Outcome(422, "rejected", problems=beyond))
     try:
         with store.transaction():  # the data and the record of it commit together, or neither does
-            round_id, facilities = facility_bridge.persist(store, catalog, parsed, user, upload_id)
+            round_id, facilities = facility_bridge.persist(store, catalog, parsed, user, upload_id, chosen)
             log.finish(upload_id, "accepted", round_id, [f["key"] for f in facilities], [p.as_dict() for p in notes])
     except facility_bridge.CampaignClosed as exc:
         return _finish(store, log, upload_id, Outcome(409, "refused", problems=[campaign_closed(catalog, exc, lang)]))
@@ -124,6 +137,76 @@ def campaign_closed(catalog: Catalog, exc: facility_bridge.CampaignClosed, lang:
     period = f"{campaign.period_start or '?'} – {campaign.period_end or '?'}"
     message = _t(catalog, "upload.campaign-closed", lang, label=campaign.label or campaign.id, period=period)
     return Problem(message, key="service.upload.campaign-closed")
+
+
+def choose_campaign(
+    store: Store, catalog: Catalog, user: User, wanted: str, files: list[Upload], lang: str
+) -> tuple[Round | None, Outcome | None]:
+    """The campaign the uploader named (id or label), or None for the default; else the refusal: unknown
+    (422), closed (409), or, for an inspector, a campaign whose area does not overlap theirs (403)."""
+    if not wanted:
+        return None, None
+    campaigns = store.campaigns()
+    named = [c for c in campaigns if str(c.id) == wanted] or [c for c in campaigns if c.label == wanted]
+    mine = [c for c in named if may_join(user, c.area_code)]
+    names = ", ".join(upload.name for upload in files)
+    if not named:
+        choices = ", ".join(f"{c.id} {c.label}" for c in campaigns if c.is_open and may_join(user, c.area_code))
+        message = _t(catalog, "upload.campaign-unknown", lang, campaign=wanted, files=names, open=choices or "-")
+        problem = Problem(message, field="campaign", value=wanted, key="service.upload.campaign-unknown")
+        return None, Outcome(422, "rejected", problems=[problem])
+    if not mine:
+        area = ", ".join(_area_label(catalog, c.area_code, lang) for c in named)
+        message = _t(
+            catalog,
+            "upload.campaign-outside-areas",
+            lang,
+            campaign=wanted,
+            area=area,
+            areas=", ".join(user.areas) or "-",
+        )
+        problem = Problem(message, field="campaign", value=wanted, key="service.upload.campaign-outside-areas")
+        return None, Outcome(403, "refused", problems=[problem])
+    # of several campaigns with one label (a province's and a county's), an open one, then the narrowest
+    chosen = max(mine, key=lambda c: (c.is_open, len((c.area_code or "").rstrip("0")), c.id))
+    if not chosen.is_open:
+        problem = campaign_closed(catalog, facility_bridge.CampaignClosed(chosen), lang)
+        return None, Outcome(409, "refused", problems=[replace(problem, field="campaign", value=wanted)])
+    return chosen, None
+
+
+def may_join(user: User, area_code: str | None) -> bool:
+    """An inspector's area and a campaign's overlap when either holds the other (a province-wide campaign
+    overlaps every area); admins upload into any campaign."""
+    if user.is_admin or area_code is None:
+        return True
+    return any(is_within(area_code, scope) or is_within(scope, area_code) for scope in user.areas)
+
+
+def outside_campaign(catalog: Catalog, parsed: facility_bridge.Parsed, campaign: Round, lang: str) -> list[Problem]:
+    """Rows of a chosen campaign's upload that lie outside its area: each named by file and row."""
+    if campaign.area_code is None:
+        return []
+    problems = []
+    for subject in parsed.subjects:
+        touched = parsed.submissions[subject.key].counties or (subject.area_code,)
+        if all(code and is_within(code, campaign.area_code) for code in touched):
+            continue
+        file, row = subject.attributes.get("source"), subject.attributes.get("row")
+        message = _t(
+            catalog,
+            "upload.campaign-row-outside",
+            lang,
+            file=file,
+            row=row,
+            name=subject.name,
+            campaign=campaign.label or campaign.id,
+            area=_area_label(catalog, campaign.area_code, lang),
+        )
+        problems.append(
+            Problem(message, file=file, row=row, field="campaign", key="service.upload.campaign-row-outside")
+        )
+    return sorted(problems, key=lambda p: (p.file or "", p.row or 0))
 
 
 def outside_areas(

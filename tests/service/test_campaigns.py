@@ -3,10 +3,12 @@ each round keeps its own snapshot, and an upload can be withdrawn (issue 11)."""
 
 from __future__ import annotations
 
+import io
+
 from audit.render.map.data import collect
 from audit.render.view import RoundView
 from audit.runs.facility import campaign_period
-from tests.service.conftest import JPEG, bearer, fixture_bytes
+from tests.service.conftest import JPEG, bearer, csrf_of, fixture_bytes
 from tests.service.test_uploads import submit
 
 YUELU = ("toilets.csv", fixture_bytes("toilets.csv"))
@@ -124,3 +126,73 @@ def test_withdrawal_reruns_the_circle_step_so_a_circle_no_longer_counts_the_with
     done = app.test_client().post(f"/api/uploads/{theirs['upload_id']}/withdraw", headers=bearer(tokens["admin"]))
     assert done.status_code == 200, done.json
     assert counted() & withdrawn == set()
+
+
+def test_an_upload_joins_the_campaign_it_names_by_id_or_label(app, tokens):
+    store = _store(app)
+    default = _upload(app, tokens["yuelu"], [YUELU]).json["round_id"]  # today's quarter, by default
+    special = store.open_campaign("2025年专项检查", "430100", "2025-05-01", "2025-06-30").id
+    by_label = submit(app.test_client(), tokens["yuelu"], [YUELU], PHOTO, campaign="2025年专项检查")
+    assert by_label.status_code == 201 and by_label.json["round_id"] == special != default
+    by_id = submit(app.test_client(), tokens["admin"], [SHAOSHAN], (), campaign=str(default))
+    assert by_id.status_code == 201 and by_id.json["round_id"] == default
+    assert KEY in store.audited_keys(special) and KEY in store.audited_keys(default)
+
+
+def test_an_unknown_or_closed_campaign_is_refused_naming_the_files_and_what_was_expected(app, tokens):
+    store = _store(app)
+    open_one = store.open_campaign("2025q2", "430000", "2025-04-01", "2025-06-30")
+    unknown = submit(app.test_client(), tokens["yuelu"], [YUELU], PHOTO, campaign="2024q9")
+    assert unknown.status_code == 422 and unknown.json["result"] == "rejected"
+    [problem] = unknown.json["problems"]
+    assert (problem["field"], problem["value"], problem["key"]) == (
+        "campaign",
+        "2024q9",
+        "service.upload.campaign-unknown",
+    )
+    assert "toilets.csv" in problem["message"] and "2024q9" in problem["message"]
+    assert f"{open_one.id} 2025q2" in problem["message"]  # what it could have been
+    english = submit(app.test_client(), tokens["yuelu"], [YUELU], PHOTO, campaign="2024q9", lang="en")
+    assert "does not exist; expected the id or label of an open campaign" in english.json["problems"][0]["message"]
+    store.set_campaign_state(open_one.id, "closed")
+    closed = submit(app.test_client(), tokens["yuelu"], [YUELU], PHOTO, campaign="2025q2", lang="en")
+    assert closed.status_code == 409 and closed.json["result"] == "refused"
+    assert "is closed and takes no more uploads" in closed.json["problems"][0]["message"]
+    assert store.audited_keys(open_one.id) == set()
+    assert {r.result for r in store.uploads()} == {"rejected", "refused"}
+
+
+def test_an_inspector_may_upload_only_into_a_campaign_overlapping_their_areas(app, tokens):
+    store = _store(app)
+    xiangtan = store.open_campaign("湘潭市复查", "430300", "2025-04-01", "2025-06-30")
+    refused = submit(app.test_client(), tokens["yuelu"], [YUELU], PHOTO, campaign=str(xiangtan.id))
+    assert refused.status_code == 403 and refused.json["result"] == "refused"
+    assert "430104" in refused.json["problems"][0]["message"] and "430300" in refused.json["problems"][0]["message"]
+    # an admin may choose it, but a campaign holds only rows of its own area
+    outside = submit(app.test_client(), tokens["admin"], [YUELU], PHOTO, campaign=str(xiangtan.id))
+    assert outside.status_code == 422
+    assert {(p["file"], p["key"]) for p in outside.json["problems"]} == {
+        ("toilets.csv", "service.upload.campaign-row-outside")
+    }
+    assert store.audited_keys(xiangtan.id) == set()
+
+
+def test_the_upload_form_offers_the_open_campaigns_of_ones_areas(app, signed_in):
+    store = _store(app)
+    mine = store.open_campaign("长沙市专项", "430100", "2025-04-01", "2025-06-30")
+    other = store.open_campaign("湘潭市复查", "430300", "2025-04-01", "2025-06-30")
+    client = signed_in("yuelu")
+    page = client.get("/upload").get_data(as_text=True)
+    assert f'<option value="{mine.id}"' in page and f'<option value="{other.id}"' not in page
+    assert '<label for="campaign">' in page
+    token = csrf_of(page.encode())
+    data = {
+        "csrf_token": token,
+        "checklist": "accessible-toilets",
+        "campaign": str(mine.id),
+        "files": [(io.BytesIO(YUELU[1]), YUELU[0])],
+        "photos": [(io.BytesIO(JPEG), "door1.jpg")],
+    }
+    response = client.post("/upload", data=data, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_data(as_text=True)[-1500:]
+    assert KEY in store.audited_keys(mine.id)
