@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from audit.demo.campaign import DemoCampaign
 from audit.demo.portal import SAMPLES, portal_server, portals, render_portal
 from audit.demo.portal_app import audit_environment
 from audit.demo.serve import LoopbackServer
@@ -105,12 +106,13 @@ def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
     steps: list[tuple[str, Callable[[], int], tuple[int, ...]]] = [
         ("行政区划 / administrative areas", lambda: invoke(base + ["areas", "load"]), (0,)),
     ]
+    campaign = DemoCampaign(plan, invoke, say, FACILITY_SAMPLES)  # field campaigns through the upload service
     for index, label in enumerate(ROUNDS):
-        files = [str(p) for p in submission_files(label)]
+        files = submission_files(label)
         steps.append(
             (
-                f"实地检查 {label} / field checklists {label} ({len(files)} files)",
-                lambda files=files, label=label: invoke(base + ["facility", "ingest", *files, "--round", label]),
+                f"实地检查 {label} / field campaign {label} via the upload service ({len(files)} files)",
+                lambda label=label, index=index: (campaign.round_one if index == 0 else campaign.round_two)(label),
                 (0,),
             )
         )
@@ -153,6 +155,7 @@ def run_demo(invoke: Invoke, plan: DemoPlan, say: Callable[[str], None]) -> int:
                 say(f"失败 / failed: {title} (exit {code})")
                 return code
     finally:
+        campaign.close()
         served.close()
         shutil.rmtree(work, ignore_errors=True)
     return 0
