@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from audit.areas import DEFAULT_REGION
 from audit.areas.lookup import county_at
 from audit.catalog import Catalog, Checklist
 from audit.model import Category, Outcome, Subject, is_within
@@ -99,8 +100,11 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def check_draft(draft: Draft, catalog: Catalog, photo_lon_lat: tuple[float, float] | None):
-    """(errors, (lon, lat, county code, how the place was given)); the place is None while any error stands."""
+def check_draft(
+    draft: Draft, catalog: Catalog, photo_lon_lat: tuple[float, float] | None, region: str = DEFAULT_REGION
+):
+    """(errors, (lon, lat, county code, how the place was given)); the place is None while any error stands.
+    The place must lie in a county of `region` (the service's province)."""
     errors: list[FieldError] = []
     if draft.checklist not in {c.id for c in facility_kinds(catalog)}:
         errors.append(FieldError("kind-" + facility_kinds(catalog)[0].id, "public.error.kind"))
@@ -123,7 +127,7 @@ def check_draft(draft: Draft, catalog: Catalog, photo_lon_lat: tuple[float, floa
         point, source = photo_lon_lat, "photo"
     else:
         errors.append(FieldError("lat", "public.error.no-location"))
-    county = county_at(*point) if point else None
+    county = county_at(*point, province=region) if point else None
     if point and county is None:
         errors.append(FieldError("lat", "public.error.outside"))
     if errors:
@@ -132,7 +136,13 @@ def check_draft(draft: Draft, catalog: Catalog, photo_lon_lat: tuple[float, floa
 
 
 def submit(
-    store: Store, catalog: Catalog, draft: Draft, photo: Upload | None, photos_dir: Path, max_photo_bytes: int
+    store: Store,
+    catalog: Catalog,
+    draft: Draft,
+    photo: Upload | None,
+    photos_dir: Path,
+    max_photo_bytes: int,
+    region: str = DEFAULT_REGION,
 ) -> tuple[list[FieldError], PublicReport | None]:
     """Check the form and the photo together (all errors at once); store the report when both are good."""
     cleaned, errors = None, []
@@ -141,7 +151,7 @@ def submit(
             cleaned = clean_photo(photo, max_photo_bytes)
         except UnsafeFile as exc:
             errors.append(FieldError("photo", exc.key, {**exc.values, "file": photo.name}))
-    draft_errors, place = check_draft(draft, catalog, cleaned.lon_lat if cleaned else None)
+    draft_errors, place = check_draft(draft, catalog, cleaned.lon_lat if cleaned else None, region)
     errors = draft_errors + errors
     if errors or place is None:
         return errors, None

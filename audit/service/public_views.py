@@ -112,8 +112,10 @@ def report_submit():
     sent = request.files.get("photo")
     photo = Upload(display_name(sent.filename, "photo"), sent.read()) if sent is not None and sent.filename else None
     state = _state()
+    store = state.stores.get()
+    config = state.config
     errors, report = submit(
-        state.stores.get(), state.catalog, draft, photo, state.config.photos_dir, state.config.public_photo_bytes
+        store, state.catalog, draft, photo, config.photos_dir, config.public_photo_bytes, config.region_for(store)
     )
     if errors:
         return _form(draft, errors, 422)

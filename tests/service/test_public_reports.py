@@ -270,3 +270,18 @@ def test_an_official_of_another_area_cannot_see_or_act(officials, signed_in):
     # inspectors and viewers have no queue; anonymous visitors are sent to sign in
     assert signed_in("yuelu").get("/moderation/").status_code == 403
     assert officials.test_client().get("/moderation/").status_code == 302
+
+
+def test_the_province_check_uses_the_services_configured_region(config, catalog):
+    """A service for Guangdong (ServiceConfig.region) takes a report in Guangzhou and refuses one in Changsha."""
+    app = create_app(replace(config, region="440000"), catalog)
+    try:
+        client = app.test_client()
+        ref = ref_of(send(client, **good_fields(lat=23.13, lon=113.26)))  # 广州市 越秀区
+        stored = app.extensions["a11y"].stores.get().public_report(ref)
+        assert stored.area_code.startswith("4401")
+        refused = send(client, **good_fields())  # 长沙市 岳麓区: not in this service's province
+        assert refused.status_code == 422
+        assert "不在本平台负责的省份内" in refused.get_data(as_text=True)
+    finally:
+        app.extensions["a11y"].stores.close()
