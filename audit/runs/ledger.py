@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from operator import attrgetter
 
 from audit.catalog import Catalog
 from audit.model import Finding, Outcome, Subject
 from audit.model.problems import Event, Problem, Seen, inspect
+from audit.model.review import Verdict, verdict_finding
 from audit.model.scoring import effective_severity
 from audit.store import Store
 
@@ -34,6 +36,30 @@ def update_ledger(
     round_ = store.get_round(round_id)
     wanted = None if keys is None else {k for k in keys if k.startswith(TRACKED_PREFIXES)}
     findings = [f for f in _findings(store, round_id, wanted) if f.subject_key.startswith(TRACKED_PREFIXES)]
+    return apply_findings(store, catalog, round_, findings, at)
+
+
+def apply_verdicts(
+    store: Store, catalog: Catalog, round_id: int, verdicts: Iterable[Verdict], at: str | None = None
+) -> int:
+    """People's verdicts in the review queue move the ledger as an inspection does: a 'fail' opens (or keeps
+    open, or reopens) the problem, a 'pass' verifies one still open, 'n/a' changes nothing."""
+    verdicts = [v for v in verdicts if v.subject_key.startswith(TRACKED_PREFIXES)]
+    if not verdicts:
+        return 0
+    by_pair = {}
+    for key in {v.subject_key for v in verdicts}:
+        by_pair.update({(f.subject_key, f.check_id): f for f in store.findings(round_id, subject_key=key)})
+    findings = [verdict_finding(v, by_pair.get((v.subject_key, v.check_id))) for v in verdicts]
+    return apply_findings(store, catalog, store.get_round(round_id), findings, at or now_iso(), verdicts[0].author)
+
+
+def apply_findings(
+    store: Store, catalog: Catalog, round_, findings: list[Finding], at: str, by: str | None = None
+) -> int:
+    """Apply these findings of `round_` to the ledger; returns how many problems changed state. `by`: the
+    person whose verdicts they are (the events name them), else the inspection."""
+    round_id = round_.id
     subject_keys = {f.subject_key for f in findings}
     if not subject_keys:
         return 0
@@ -47,6 +73,8 @@ def update_ledger(
             continue
         seen = _seen(finding, check, subjects.get(finding.subject_key), round_, round_id)
         result = inspect(known.get((finding.subject_key, finding.check_id)), seen, at)
+        if result is not None and by is not None and result[1] is not None:
+            result = (result[0], replace(result[1], by=by, detail={**result[1].detail, "verdict": True}))
         if result is not None:
             changes.append(result)
             moved += result[1] is not None

@@ -196,6 +196,7 @@ def decide(
 ) -> list[Verdict]:
     """Record decisions as this round's verdicts (all or none), then rescore the round."""
     from audit.runs import score_round  # the package imports this module for scoring
+    from audit.runs.ledger import apply_verdicts
 
     at = decided_at or now_iso()
     items = {i.id: i for i in build_queue(store, catalog, round_id)}
@@ -215,6 +216,7 @@ def decide(
         )
     with store.transaction():
         store.put_verdicts(verdicts)
+        apply_verdicts(store, catalog, round_id, verdicts, at)  # a person's 'fail' is a problem like an inspection's
         if rescore and verdicts:
             score_round(store, catalog, round_id)
     return verdicts

@@ -90,3 +90,24 @@ def test_web_pages_are_tracked_per_page_and_rule_sites_are_not(store, catalog):
     store.finish_round(later.id)
     assert update_ledger(store, catalog, later.id) == 0  # review is not a pass
     assert store.problems()[0].status == OPEN
+
+
+def test_a_reviewers_fail_verdict_opens_a_problem_as_an_inspection_fail_does(store, catalog):
+    from audit.runs.review import Decision, build_queue, decide
+
+    round_id = _inspect(store, catalog, "2025q1", "900")
+    assert store.problems() == []  # nothing failed automatically; 'review' answers opened nothing
+    item = next(i for i in build_queue(store, catalog, round_id) if i.subject.key.startswith("facility:"))
+    decide(store, catalog, round_id, [Decision(item.id, "fail", "现场核实不合格")], "li-reviewer")
+    [problem] = store.problems()
+    assert (problem.subject_key, problem.check_id, problem.status) == (item.subject.key, item.check.id, OPEN)
+    [event] = store.problem_events(problem.id)
+    assert (event.to_status, event.by, event.round_id, event.detail.get("verdict")) == (
+        OPEN,
+        "li-reviewer",
+        round_id,
+        True,
+    )
+    # the person changes their mind: a pass verifies it, as a later inspection's pass would
+    decide(store, catalog, round_id, [Decision(item.id, "pass")], "li-reviewer")
+    assert store.problem(problem.id).status == VERIFIED
