@@ -52,8 +52,42 @@ def test_the_whole_demo_runs_and_its_second_web_round_follows_the_first(tmp_path
     assert (maps / "map-all.html").exists() and any(reports.glob("report-hunan/*.pdf"))
     for label, round_ in zip(("2025q2", "2025q4"), (first, second), strict=True):
         _audited_logged_in_through_the_committed_config(reports / f"web-{label}", store.audited_keys(round_.id))
+    assert _error_probes_failed(reports / "web-2025q2") == dict.fromkeys(_NAMES.values(), _ERROR_PROBES)
+    # round 2: Hunan fixed both form defects, Changsha only the error messages, Zhangjiajie neither (sites.yaml)
+    assert _error_probes_failed(reports / "web-2025q4") == {
+        _NAMES["hunan"]: set(),
+        _NAMES["changsha"]: {"web-values-kept"},
+        _NAMES["zhangjiajie"]: _ERROR_PROBES,
+    }
     leaked = [p for p in [db, *reports.rglob("*")] if p.is_file() and DEMO_PASSWORD.encode() in p.read_bytes()]
     assert not leaked, leaked
+
+
+_NAMES = {
+    "hunan": "湖南省人民政府（示例）",
+    "changsha": "长沙市人民政府（示例）",
+    "zhangjiajie": "张家界市人民政府（示例）",
+}
+_ERROR_PROBES = {"web-error-association", "web-error-announced", "web-values-kept"}
+_STATES = {"第一步出错 / step 1 errors", "第二步 / step 2", "已提交 / submitted"}
+
+
+def _error_probes_failed(out) -> dict[str, set[str]]:
+    """Site name -> the error-state probes its form's error state failed; every site's flow reached its three
+    states (the committed config's flow through the two-step form)."""
+    report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+    failed = {}
+    for site in report["sites"]:
+        states = {
+            p["flow"]["state"]: p for p in report["pages"] if p["flow"] and p["key"].startswith(f"page:{site['url']}")
+        }
+        assert set(states) == _STATES, (site["name"], sorted(states))
+        assert all(p["flow"]["name"] == "个体工商户变更登记" for p in states.values())
+        error_state = states["第一步出错 / step 1 errors"]
+        failed[site["name"]] = {f["check"] for f in error_state["failures"]} & _ERROR_PROBES
+    for name in ("a11y-summary.md", "a11y-report.html", "a11y-junit.xml", "a11y.sarif"):
+        assert "个体工商户变更登记" in (out / name).read_text(encoding="utf-8"), name
+    return failed
 
 
 def _audited_logged_in_through_the_committed_config(out, keys) -> None:
