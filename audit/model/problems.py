@@ -222,6 +222,30 @@ def review(problem: Problem, accepted: bool, by: str, at: str, note: str = "") -
     return changed, Event(problem.id, at, by, RECTIFIED, changed.status, note.strip())
 
 
+def undo_round(
+    problem: Problem, history: list[Event], round_id: int, by: str, at: str, detail: Mapping[str, Any]
+) -> tuple[str, Problem | None, Event | None]:
+    """What withdrawing round `round_id`'s inspection of this problem's subject does to it, given its events
+    (oldest first): ('delete', None, None) when that inspection opened it and nothing happened since;
+    ('revert', problem, event) to the state before that inspection when only that inspection moved it;
+    ('keep', None, None) when there was no such event, or a person or a later inspection has acted on the
+    problem since (their decisions stand; the withdrawal is then left to them)."""
+    withdrawn = [i for i, e in enumerate(history) if e.by == BY_INSPECTION and e.round_id == round_id]
+    if not withdrawn:
+        return "keep", None, None
+    first = withdrawn[0]
+    if any(i not in withdrawn for i in range(first, len(history))):
+        return "keep", None, None
+    before = history[first].from_status
+    if before is None:
+        return "delete", None, None
+    earlier = history[:first]
+    closed_at = next((e.at for e in reversed(earlier) if e.to_status in CLOSED), None) if before in CLOSED else None
+    last_round = next((e.round_id for e in reversed(earlier) if e.round_id is not None), problem.first_round)
+    reverted = replace(problem, status=before, closed_at=closed_at, last_round=last_round, updated_at=at)
+    return "revert", reverted, Event(problem.id, at, by, problem.status, before, round_id=round_id, detail=detail)
+
+
 def needs_photo(problem: Problem) -> bool:
     """A facility fix is shown by a photo; a web page's fix is seen by auditing the page again."""
     return problem.subject_key.startswith("facility:")

@@ -16,7 +16,7 @@ from audit.facility.problems import Problem
 from audit.model import Finding, Subject, is_within
 from audit.runs import score_findings, score_round
 from audit.runs.circles import store_circles
-from audit.runs.ledger import update_ledger
+from audit.runs.ledger import update_ledger, withdraw_from_ledger
 from audit.runs.review import all_checks
 from audit.store import PhotoRecord, Round, Store, SubmissionRecord
 
@@ -391,8 +391,10 @@ def withdraw(store: Store, catalog: Catalog, upload_id: int, by: str) -> list[st
         campaign = store.get_round(record.round_id)
         if not campaign.is_open:
             raise NotWithdrawable("closed", upload_id, campaign)
-        keys = store.withdraw_upload(upload_id, by, datetime.now(UTC).replace(microsecond=0).isoformat())
+        at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        keys = store.withdraw_upload(upload_id, by, at)
         score_round(store, catalog, campaign.id)
+        withdraw_from_ledger(store, campaign.id, keys, by, upload_id, at)
         update_ledger(store, catalog, campaign.id, keys)  # a row the upload replaced, if any, speaks again
         store_circles(store, catalog, campaign.id)  # the circles no longer count the withdrawn facilities
     return keys

@@ -10,7 +10,7 @@ from operator import attrgetter
 
 from audit.catalog import Catalog
 from audit.model import Finding, Outcome, Subject
-from audit.model.problems import Event, Problem, Seen, inspect
+from audit.model.problems import Event, Problem, Seen, inspect, undo_round
 from audit.model.review import Verdict, verdict_finding
 from audit.model.scoring import effective_severity
 from audit.store import Store
@@ -52,6 +52,26 @@ def apply_verdicts(
         by_pair.update({(f.subject_key, f.check_id): f for f in store.findings(round_id, subject_key=key)})
     findings = [verdict_finding(v, by_pair.get((v.subject_key, v.check_id))) for v in verdicts]
     return apply_findings(store, catalog, store.get_round(round_id), findings, at or now_iso(), verdicts[0].author)
+
+
+def withdraw_from_ledger(store: Store, round_id: int, keys: Iterable[str], by: str, upload_id: int, at: str) -> dict:
+    """Undo what round `round_id`'s inspection of these subjects (a withdrawn upload) did to the ledger: a problem
+    it opened goes, one it verified or reopened returns to its state before, in an event naming who withdrew it.
+    Problems a person or a later inspection has acted on since stay as they are. Returns counts by what was done."""
+    detail = {"withdrawn_upload": upload_id}
+    deleted, changes, kept = [], [], 0
+    for problem in store.problems(subject_keys=[k for k in keys if k.startswith(TRACKED_PREFIXES)]):
+        what, reverted, event = undo_round(problem, store.problem_events(problem.id), round_id, by, at, detail)
+        if what == "delete":
+            deleted.append(problem.id)
+        elif what == "revert":
+            changes.append((reverted, event))
+        else:
+            kept += 1
+    with store.transaction():
+        store.delete_problems(deleted)
+        store.put_problems(changes)
+    return {"deleted": len(deleted), "reverted": len(changes), "kept": kept}
 
 
 def apply_findings(

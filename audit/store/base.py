@@ -255,6 +255,10 @@ class Store(Protocol):
         """Each problem's new state and, where given, its event, in one transaction."""
         ...
 
+    def delete_problems(self, problem_ids: Iterable[str]) -> int:
+        """Remove these problems and their events; returns how many ids were given."""
+        ...
+
     def problem(self, problem_id: str) -> Problem | None: ...
     def problems(
         self,

@@ -88,6 +88,17 @@ class LedgerSql:
             )
         return len(pending)
 
+    def delete_problems(self, problem_ids: Iterable[str]) -> int:
+        """Remove problems and their history (a problem only a withdrawn inspection had found)."""
+        ids = sorted(set(problem_ids))
+        with self.transaction():
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                self._run(f"DELETE FROM problem_events WHERE problem_id IN ({marks})", chunk)
+                self._run(f"DELETE FROM problems WHERE id IN ({marks})", chunk)
+        return len(ids)
+
     def problem(self, problem_id: str) -> Problem | None:
         rows = self._q("SELECT * FROM problems WHERE id = ?", (problem_id,))
         return _problem(rows[0]) if rows else None

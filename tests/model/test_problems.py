@@ -23,6 +23,7 @@ from audit.model.problems import (
     problem_id,
     rectify,
     review,
+    undo_round,
 )
 
 KEY, CHECK = "facility:accessible-toilets:430104:T1", "toilet-door-width"
@@ -195,3 +196,49 @@ def test_only_a_rectified_problem_is_reviewed(make):
     with pytest.raises(LedgerError) as caught:
         review(make(), True, "yuelu", AT)
     assert caught.value.key == "ledger.error.not-rectified"
+
+
+def _history(*steps):
+    """Run inspections (round, outcome) and people's steps through the model; the problem and its events."""
+    problem, events = None, []
+    for step in steps:
+        if callable(step):
+            problem, event = step(problem)
+        else:
+            round_id, outcome = step
+            problem, event = inspect(problem, seen(outcome, round_id=round_id), f"2025-0{round_id}-01T00:00:00+00:00")
+        events += [event] if event else []
+    return problem, events
+
+
+def test_undoing_the_inspection_that_opened_a_problem_deletes_it():
+    problem, events = _history((1, Outcome.FAIL))
+    assert undo_round(problem, events, 1, "admin", AT, {})[0] == "delete"
+
+
+def test_undoing_a_verifying_inspection_returns_the_problem_to_its_state_before():
+    problem, events = _history((1, Outcome.FAIL), (2, Outcome.PASS))
+    what, reverted, event = undo_round(problem, events, 2, "admin", AT, {"withdrawn_upload": 7})
+    assert what == "revert" and (reverted.status, reverted.closed_at, reverted.last_round) == (OPEN, None, 1)
+    assert (event.from_status, event.to_status, event.by, event.detail) == (
+        VERIFIED,
+        OPEN,
+        "admin",
+        {"withdrawn_upload": 7},
+    )
+
+
+def test_undoing_a_reopening_inspection_closes_the_problem_again_as_it_was():
+    problem, events = _history((1, Outcome.FAIL), (2, Outcome.PASS), (3, Outcome.FAIL))
+    what, reverted, _ = undo_round(problem, events, 3, "admin", AT, {})
+    assert what == "revert" and reverted.status == VERIFIED and reverted.closed_at == events[1].at
+
+
+def test_an_undo_leaves_alone_what_people_or_later_rounds_did_since_and_rounds_that_did_nothing():
+    assign_it = lambda p: assign(p, "unit", "2025-06-30", "official", AT)
+    problem, events = _history((1, Outcome.FAIL), assign_it)
+    assert undo_round(problem, events, 1, "admin", AT, {})[0] == "keep"
+    problem, events = _history((1, Outcome.FAIL), (2, Outcome.PASS), (3, Outcome.FAIL))
+    assert undo_round(problem, events, 2, "admin", AT, {})[0] == "keep"
+    problem, events = _history((1, Outcome.FAIL), (2, Outcome.FAIL))
+    assert undo_round(problem, events, 2, "admin", AT, {})[0] == "keep"

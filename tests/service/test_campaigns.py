@@ -196,3 +196,50 @@ def test_the_upload_form_offers_the_open_campaigns_of_ones_areas(app, signed_in)
     response = client.post("/upload", data=data, content_type="multipart/form-data")
     assert response.status_code == 201, response.get_data(as_text=True)[-1500:]
     assert KEY in store.audited_keys(mine.id)
+
+
+BAD = "facility:accessible-toilets:430104:yl-002"  # door 700 mm, no grab bars, no call button
+
+
+def _problems_of(store, key: str) -> dict[str, str]:
+    return {p.check_id: p.status for p in store.problems(subject_keys=[key])}
+
+
+def test_withdrawing_an_upload_removes_the_problems_only_it_found_and_keeps_those_people_acted_on(app, tokens):
+    from audit.model.problems import assign
+    from audit.runs.ledger import now_iso
+
+    store = _store(app)
+    mine = _upload(app, tokens["yuelu"], [YUELU]).json
+    found = store.problems(subject_keys=[BAD])
+    assert len(found) >= 2 and {p.status for p in found} == {"open"}
+    assigned = found[0]
+    store.put_problems([assign(assigned, "岳麓区住建局", "2099-12-31", "official", now_iso())])
+    done = app.test_client().post(f"/api/uploads/{mine['upload_id']}/withdraw", headers=bearer(tokens["yuelu"]))
+    assert done.status_code == 200, done.json
+    # the problems no inspection stands behind any more are gone with their history; the one an official has
+    # assigned stays assigned: people's decisions are not undone by the inspector
+    assert _problems_of(store, BAD) == {assigned.check_id: "assigned"}
+    assert all(store.problem_events(p.id) == [] for p in found if p.id != assigned.id)
+    assert store.upload(mine["upload_id"]).withdrawn_by == "yuelu"
+
+
+def test_withdrawing_an_upload_returns_the_problems_it_verified_to_their_state_before(app, tokens):
+    store = _store(app)
+    first = _upload(app, tokens["yuelu"], [YUELU]).json
+    opened = _problems_of(store, BAD)
+    assert opened and set(opened.values()) == {"open"}
+    store.set_campaign_state(first["round_id"], "closed")
+    store.open_campaign("复查", "430100", "2026-11-01", "2026-12-31")
+    fixed = YUELU[1].decode("utf-8").replace("700,no,no", "900,yes,yes").encode("utf-8")
+    second = submit(app.test_client(), tokens["yuelu"], [("toilets.csv", fixed)], PHOTO, campaign="复查").json
+    assert second["round_id"] != first["round_id"]
+    assert set(_problems_of(store, BAD).values()) == {"verified"}
+    done = app.test_client().post(f"/api/uploads/{second['upload_id']}/withdraw", headers=bearer(tokens["admin"]))
+    assert done.status_code == 200, done.json
+    assert _problems_of(store, BAD) == opened  # open again, as before the withdrawn re-inspection
+    for problem in store.problems(subject_keys=[BAD]):
+        assert problem.closed_at is None and problem.last_round == first["round_id"]
+        last = store.problem_events(problem.id)[-1]
+        assert (last.from_status, last.to_status, last.by) == ("verified", "open", "admin")
+        assert last.detail == {"withdrawn_upload": second["upload_id"]}

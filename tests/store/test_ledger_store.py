@@ -63,3 +63,12 @@ def test_a_write_is_all_or_nothing(any_store):
     with pytest.raises(Exception, match="(?i)foreign key"):  # each backend's own error class, one meaning
         any_store.put_problems([(problem, broken)])
     assert any_store.problem(problem.id) is None
+
+
+def test_deleting_problems_removes_them_and_their_history_only(any_store):
+    gone, kept = _open("facility:t:430104:T1", "430104"), _open("facility:t:430104:T2", "430104")
+    any_store.put_problems([gone, kept])
+    assert any_store.delete_problems([gone[0].id, gone[0].id, "NOSUCHPROBLEM"]) == 2
+    assert any_store.problem(gone[0].id) is None and any_store.problem_events(gone[0].id) == []
+    assert any_store.problem(kept[0].id) == kept[0] and len(any_store.problem_events(kept[0].id)) == 1
+    assert any_store.delete_problems([]) == 0
