@@ -117,3 +117,14 @@ def test_the_report_lists_circles_like_other_subjects(ingested):
     rectify = {r.check_id for r in report.rectification if r.subject_key == "circle:mangshan"}
     assert rectify == {"circle-accessible-toilet", "circle-signage", "circle-visitor-centre"}
     assert build_report(store, catalog, select_rounds(store), area="430100").circles == []
+
+
+def test_rescoring_a_round_assesses_its_circles_again(ingested):
+    db, store, round_ = ingested
+    before = {(f.subject_key, f.check_id): f.outcome for f in store.findings(round_.id, prefix="circle:")}
+    for key in {key for key, _ in before}:
+        store.replace_findings(round_.id, key, [])  # as if the circle step had never run for this round
+    assert list(store.findings(round_.id, prefix="circle:")) == []
+    invoke("--db", db, "rounds", "rescore", str(round_.id))
+    after = {(f.subject_key, f.check_id): f.outcome for f in store.findings(round_.id, prefix="circle:")}
+    assert after == before and len(after) == 21  # three circles, seven services each
