@@ -95,6 +95,8 @@ def load(path: Path) -> WebConfig:
     problems = list(problems_of(document, file, prefix))
     if not problems:  # every variable not set, the URLs' as well as the secrets'
         problems = list(missing_variables(document, file, prefix)) + list(expand_urls(document, file, prefix))
+    if not problems:
+        problems = list(shared_origins(document, file, prefix))
     if problems:
         raise ConfigError(problems)
     web = dict(document.get("web", {}))
@@ -229,6 +231,23 @@ def expand_urls(document: dict[str, Any], file: str, prefix: str = "") -> Iterab
             table[key] = expand(table[key])
             if not re.match(_URL, table[key]):
                 yield _bad(file, where, table[key], "web.config.expect.url")
+
+
+def shared_origins(document: Mapping[str, Any], file: str, prefix: str = "") -> Iterable[ConfigProblem]:
+    """Two site tables on one origin (and one browser profile) would be one site with one session, and one of
+    them would lose its login, flows and settings: a problem naming both, saying where the pages go instead."""
+    from audit.web.urls import normalise, origin
+
+    seen: list[tuple[str, set[str], int]] = []  # origin, its profiles (empty: the run's), index
+    for s, site in enumerate(document.get("web", {}).get("sites", ())):
+        home, profiles = origin(normalise(site["url"]) or site["url"]), set(site.get("profiles") or ())
+        for other_home, other_profiles, first in seen:
+            if home == other_home and (not profiles or not other_profiles or profiles & other_profiles):
+                where, other = key_path(("web", "sites", s), prefix), key_path(("web", "sites", first), prefix)
+                values = {"file": file, "where": where, "first": other, "origin": home}
+                yield ConfigProblem("web.config.same-origin", values)
+                break
+        seen.append((home, profiles, s))
 
 
 def _list(value: Any) -> list:

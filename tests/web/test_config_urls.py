@@ -81,3 +81,24 @@ def test_variables_elsewhere_than_urls_and_secrets_stay_literal(tmp_path, monkey
         load(write(tmp_path, '[[web.sites]]\nurl = "http://a.test/"\nname = "${A11Y_TEST_NAME}"\n')), ["desktop"]
     )
     assert site.name == "${A11Y_TEST_NAME}"
+
+
+def test_two_site_tables_on_one_origin_are_refused_naming_both_and_where_the_pages_go(tmp_path, monkeypatch):
+    """Merged into one site, the second table's login and flows would be dropped without a word."""
+    monkeypatch.setenv("A11Y_TEST_PORTAL", "http://127.0.0.1:8765/")
+    monkeypatch.setenv("A11Y_TEST_PORT", "8765")  # the second site is the same portal, written another way
+    path = write(tmp_path)
+    (text,) = problems(path)
+    assert text == (
+        f"{path}：web.sites[1] 与 web.sites[0] 是同一网站（http://127.0.0.1:8765），一个网站只能有一个站点表：把它的页面"
+        f"（pages 中的 url）、登录和流程写进 web.sites[0] / {path}: web.sites[1] is on the same origin as web.sites[0] "
+        "(http://127.0.0.1:8765); one origin is one site table: put its pages (url entries under pages), login and "
+        "flows in web.sites[0]"
+    )
+    mobile = CONFIG.replace(
+        'url = "http://127.0.0.1:${A11Y_TEST_PORT}/"', 'url = "http://127.0.0.1:${A11Y_TEST_PORT}/m/"'
+    )
+    desktop_and_mobile = (
+        mobile.replace('name = "门户"', 'name = "门户"\nprofiles = ["desktop"]') + 'profiles = ["mobile"]\n'
+    )
+    assert len(config_sites(load(write(tmp_path, desktop_and_mobile)), ["desktop"])) == 2  # one profile each: allowed
