@@ -285,8 +285,25 @@ def analyse(
 ) -> list[CircleCoverage]:
     """Coverage and gaps of every circle, from the round's facility subjects and their stored scores (by key)."""
     located = [s for s in facilities if s.geometry and s.kind != CIRCLE_KIND]
-    shapes = np.array([shape(s.geometry) for s in located], dtype=object)
+    shapes = _shapes(located)
     return [analyse_circle(circle, required, located, shapes, scores) for circle in circles]
+
+
+def _shapes(located: Sequence[Subject]) -> np.ndarray:
+    """Each facility's shape; the points (most facilities) made in one call, the same geometries as `shape`."""
+    shapes = np.empty(len(located), dtype=object)
+    points = [i for i, s in enumerate(located) if s.geometry.get("type") == "Point" and _flat(s.geometry)]
+    if points:
+        shapes[points] = shapely.points([located[i].geometry["coordinates"] for i in points])
+    for i, s in enumerate(located):
+        if shapes[i] is None:
+            shapes[i] = shape(s.geometry)
+    return shapes
+
+
+def _flat(point: Mapping[str, Any]) -> bool:
+    coordinates = point.get("coordinates")
+    return isinstance(coordinates, (list, tuple)) and len(coordinates) == 2
 
 
 def analyse_circle(

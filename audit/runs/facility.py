@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,7 +13,7 @@ from audit.catalog import Catalog
 from audit.facility.evaluate import evaluate_all
 from audit.facility.ingest import IngestOptions, IngestResult, Submission, read_submission
 from audit.facility.problems import Problem
-from audit.model import Finding, Subject, is_within
+from audit.model import Finding, Subject, SubjectScore, is_within
 from audit.runs import score_findings, score_round
 from audit.runs.circles import store_circles
 from audit.runs.ledger import update_ledger, withdraw_from_ledger
@@ -224,8 +224,9 @@ def store_round(
             raise CampaignClosed(round_)
         round_ = store.reopen_round(round_.id)
         earlier = store.audited_keys(round_.id)
+        written = Written()
         report.subjects, report.findings, report.scored = _write(
-            store, catalog, round_.id, evaluated, earlier, by_key, progress, upload_id
+            store, catalog, round_.id, written.remember(evaluated), earlier, by_key, progress, upload_id, written
         )
         report.photos = _store_photos(store, by_key.values(), photo_store)
         update_ledger(store, catalog, round_.id, by_key)  # the problem ledger follows this inspection
@@ -233,7 +234,10 @@ def store_round(
             # The round already held subjects: rescore the rest of it too, so every cached score has one policy
             # version (the uploaded ones were scored from memory as they were written).
             report.scored = _rescore_rest(store, catalog, round_.id, earlier, by_key, report.scored)
-        store_circles(store, catalog, round_.id)  # the service circles, from the round's facilities as now scored
+        # The service circles, from the round's facilities as now scored (what was just written taken as it is;
+        # a fresh round's scores are all in `scored`, a round that held subjects reads its scores back).
+        audited = earlier | written.audited
+        store_circles(store, catalog, round_.id, written.subjects, audited, None if earlier else written.scores)
         report.round = store.finish_round(
             round_.id,
             "complete",
@@ -247,6 +251,28 @@ def store_round(
     return report
 
 
+@dataclass
+class Written:
+    """What an upload wrote into its round, kept for the steps after the write (the circles) so they need not
+    read it back: each subject as its snapshot, the keys given findings, and the scores put."""
+
+    subjects: dict[str, Subject] = field(default_factory=dict)
+    audited: set[str] = field(default_factory=set)
+    scores: dict[str, SubjectScore] = field(default_factory=dict)
+
+    def remember(self, evaluated: Iterable[tuple[Subject, list[Finding]]]) -> Iterator[tuple[Subject, list[Finding]]]:
+        for subject, found in evaluated:
+            self.subjects[subject.key] = subject
+            if found:
+                self.audited.add(subject.key)
+            yield subject, found
+
+    def scored(self, scores: Iterable[SubjectScore]) -> Iterator[SubjectScore]:
+        for score in scores:
+            self.scores[score.subject_key] = score
+            yield score
+
+
 def _write(
     store: Store,
     catalog: Catalog,
@@ -256,6 +282,7 @@ def _write(
     by_key: dict[str, Submission],
     progress: Callable[[int], None] | None,
     upload_id: int | None = None,
+    written: Written | None = None,
 ) -> tuple[int, int, int]:
     """Write in batches as evaluation yields; returns (subjects, findings, subjects scored)."""
     subjects = findings = 0
@@ -264,12 +291,12 @@ def _write(
     for pair in evaluated:
         batch.append(pair)
         if len(batch) >= WRITE_BATCH:
-            findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id, checks)
+            findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id, checks, written)
             subjects += len(batch)
             if progress:
                 progress(len(batch))
             batch = []
-    findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id, checks)
+    findings += _flush(store, catalog, round_id, batch, by_key, earlier, upload_id, checks, written)
     subjects += len(batch)
     return subjects, findings, subjects
 
@@ -283,6 +310,7 @@ def _flush(
     earlier: set[str],
     upload_id: int | None = None,
     checks: dict | None = None,
+    written: Written | None = None,
 ) -> int:
     """One bulk insert for subjects new to the round; replace_findings only for re-uploaded ones."""
     if not batch:
@@ -297,9 +325,10 @@ def _flush(
     # score the whole round again afterwards).
     if earlier:  # as score_round reads them back: one finding per check (the last), in check order
         stored = (f for _, found in batch for _, f in sorted({f.check_id: f for f in found}.items()))
-        store.put_scores(round_id, score_findings(stored, catalog, checks or all_checks(catalog)))
+        scores = score_findings(stored, catalog, checks or all_checks(catalog))
     else:
-        store.put_scores(round_id, score_findings((f for _, found in batch for f in found), catalog))
+        scores = score_findings((f for _, found in batch for f in found), catalog)
+    store.put_scores(round_id, written.scored(scores) if written else scores)
     store.put_submissions(round_id, (_record(by_key[subject.key]) for subject, _ in batch))
     # The round's own copy of what was inspected: a later round's upload never rewrites this one.
     store.put_snapshots(round_id, (subject for subject, _ in batch), upload_id)
