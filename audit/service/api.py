@@ -17,6 +17,7 @@ from audit.service.records import UploadLog
 from audit.service.safety import Upload, display_name
 from audit.service.submissions import process
 from audit.service.text import t
+from audit.service.withdrawals import HIDDEN, reason_text, refusal, status_of
 
 api = Blueprint("api", __name__, url_prefix="/api")
 api.register_blueprint(ledger_api)  # /api/ledger/: the problem ledger (audit/service/ledger_views.py)
@@ -171,25 +172,18 @@ def withdraw_upload(upload_id: int):
     user, state = current_user(), _state()
     store, catalog, lang = state.stores.get(), state.catalog, _lang()
     record = store.upload(upload_id) if upload_id <= MAX_ID else None
-    if record is None or (not user.is_admin and record.user_id != user.id):
+    refused = HIDDEN if record is None else refusal(user, record.user_id, record.subjects)
+    if refused == HIDDEN:
         abort(404, description="no such upload")  # as GET: another inspector's upload is not confirmed to exist
-    if not user.is_admin and not all(user.covers(_county_of(key)) for key in record.subjects):
-        return jsonify({"error": "forbidden", "message": t(catalog, "withdraw.forbidden", lang)}), 403
+    if refused is not None:
+        return jsonify({"error": "forbidden", "message": t(catalog, "withdraw.forbidden", lang)}), refused
     try:
         keys = withdraw(store, catalog, upload_id, user.username)
     except NotWithdrawable as exc:
-        values = {"id": upload_id, "at": exc.at, "label": exc.campaign.label if exc.campaign else ""}
-        status = 422 if exc.reason == "not-accepted" else 409
-        text = t(catalog, f"withdraw.{exc.reason}", lang, **values)
-        return jsonify({"error": f"withdraw-{exc.reason}", "message": text}), status  # the ERROR shape of the API
+        body = {"error": f"withdraw-{exc.reason}", "message": reason_text(catalog, exc, lang)}  # the API's ERROR shape
+        return jsonify(body), status_of(exc)
     message = t(catalog, "withdraw.done", lang, id=upload_id, count=len(keys), round=record.round_id)
     return jsonify({"upload_id": upload_id, "round_id": record.round_id, "withdrawn": keys, "message": message})
-
-
-def _county_of(key: str) -> str | None:
-    """facility:<checklist>:<county>:<id> -> the county ('-': outside every county)."""
-    parts = key.split(":", 3)
-    return parts[2] if len(parts) == 4 and parts[2] != "-" else None
 
 
 @api.get("/rounds")

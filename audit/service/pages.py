@@ -20,12 +20,14 @@ from flask import (
 from audit.runs import current_scores
 from audit.service.auth import accounts, check_csrf, current_user, require, sign_in, sign_out
 from audit.service.ledger_views import ledger_pages
-from audit.service.records import UploadLog
 from audit.service.safety import Upload, display_name
 from audit.service.submissions import may_join, process
+from audit.service.withdraw_views import withdraw_pages
+from audit.service.withdrawals import withdrawable_now
 
 pages = Blueprint("pages", __name__)
 pages.register_blueprint(ledger_pages)  # /ledger/: the problem ledger (audit/service/ledger_views.py)
+pages.register_blueprint(withdraw_pages)  # /uploads/<id>/withdraw: withdrawing an upload (withdraw_views.py)
 log = logging.getLogger("audit.service.auth")
 OUTPUT_SUFFIXES = {
     ".html",
@@ -56,14 +58,12 @@ def _state():
 
 @pages.get("/")
 def home():
-    if current_user() is None:
+    user = current_user()
+    if user is None:
         return redirect(url_for("pages.login"))
-    return render_template(
-        "home.html",
-        uploads=UploadLog(_state().stores.get()).recent(
-            None if current_user().is_admin or current_user().role == "viewer" else current_user(), limit=20
-        ),
-    )
+    store = _state().stores.get()
+    uploads = store.uploads(None if user.is_admin or user.role == "viewer" else user.id, limit=20)
+    return render_template("home.html", uploads=uploads, withdrawable=withdrawable_now(store, user, uploads))
 
 
 @pages.route("/login", methods=["GET", "POST"])
