@@ -16,7 +16,7 @@ from audit.facility.problems import Problem
 from audit.model import Finding, Subject, SubjectScore, is_within
 from audit.runs import score_findings, score_round
 from audit.runs.circles import store_circles
-from audit.runs.ledger import update_ledger, withdraw_from_ledger
+from audit.runs.ledger import can_change, open_pairs, update_ledger, withdraw_from_ledger
 from audit.runs.review import all_checks
 from audit.store import PhotoRecord, Round, Store, SubmissionRecord
 
@@ -224,20 +224,20 @@ def store_round(
             raise CampaignClosed(round_)
         round_ = store.reopen_round(round_.id)
         earlier = store.audited_keys(round_.id)
-        written = Written()
+        # The problems still open before this upload: with them, the write keeps what can change the ledger.
+        written = Written(open_problems=open_pairs(store, by_key))
         report.subjects, report.findings, report.scored = _write(
             store, catalog, round_.id, written.remember(evaluated), earlier, by_key, progress, upload_id, written
         )
         report.photos = _store_photos(store, by_key.values(), photo_store)
-        update_ledger(store, catalog, round_.id, by_key)  # the problem ledger follows this inspection
+        # The problem ledger follows this inspection (from what was just written, not read back).
+        update_ledger(store, catalog, round_.id, by_key, changing=written.changing, subjects=written.subjects)
         if earlier:
             # The round already held subjects: rescore the rest of it too, so every cached score has one policy
             # version (the uploaded ones were scored from memory as they were written).
-            report.scored = _rescore_rest(store, catalog, round_.id, earlier, by_key, report.scored)
-        # The service circles, from the round's facilities as now scored (what was just written taken as it is;
-        # a fresh round's scores are all in `scored`, a round that held subjects reads its scores back).
-        audited = earlier | written.audited
-        store_circles(store, catalog, round_.id, written.subjects, audited, None if earlier else written.scores)
+            report.scored = _rescore_rest(store, catalog, round_.id, earlier, by_key, report.scored, written)
+        # The service circles, from the round's facilities as now scored (what was just written taken as it is).
+        store_circles(store, catalog, round_.id, written.subjects, earlier | written.audited, written.scores)
         report.round = store.finish_round(
             round_.id,
             "complete",
@@ -253,18 +253,26 @@ def store_round(
 
 @dataclass
 class Written:
-    """What an upload wrote into its round, kept for the steps after the write (the circles) so they need not
-    read it back: each subject as its snapshot, the keys given findings, and the scores put."""
+    """What an upload wrote into its round, kept for the steps after the write (ledger, circles) so they need
+    not read it back: each subject as its snapshot, the keys given findings, the scores put (the circle step
+    uses them only when they hold every facility of the round) and the findings that can change the ledger."""
 
+    open_problems: set[tuple[str, str]] = field(default_factory=set)
     subjects: dict[str, Subject] = field(default_factory=dict)
     audited: set[str] = field(default_factory=set)
     scores: dict[str, SubjectScore] = field(default_factory=dict)
+    changing: list[Finding] = field(default_factory=list)
 
     def remember(self, evaluated: Iterable[tuple[Subject, list[Finding]]]) -> Iterator[tuple[Subject, list[Finding]]]:
         for subject, found in evaluated:
             self.subjects[subject.key] = subject
             if found:
                 self.audited.add(subject.key)
+            if any(can_change(f, self.open_problems) for f in found):
+                # As stored: one finding per check, the last (a fail, or a finding on an open problem, can
+                # change the ledger; the rest, most of a round, are never held).
+                last = {f.check_id: f for f in found}
+                self.changing += [f for f in last.values() if can_change(f, self.open_problems)]
             yield subject, found
 
     def scored(self, scores: Iterable[SubjectScore]) -> Iterator[SubjectScore]:
@@ -336,16 +344,24 @@ def _flush(
 
 
 def _rescore_rest(
-    store: Store, catalog: Catalog, round_id: int, earlier: set[str], by_key: dict[str, Submission], scored: int
+    store: Store,
+    catalog: Catalog,
+    round_id: int,
+    earlier: set[str],
+    by_key: dict[str, Submission],
+    scored: int,
+    written: Written,
 ) -> int:
     """Rescore the round's subjects this upload did not bring (score_round, less what _flush just scored);
     the whole round when people reviewed it (their verdicts change scores) or when the rest is the larger part.
-    Returns how many subjects of the round are scored."""
+    Returns how many subjects of the round are scored. `written.scores` keeps every score put (none when the
+    whole round was rescored: those the upload put are then out of date)."""
     rest = sorted(earlier - by_key.keys())
     if store.has_verdicts(round_id) or len(rest) > len(by_key):
+        written.scores.clear()
         return score_round(store, catalog, round_id)
     found = (f for key in rest for f in store.findings(round_id, subject_key=key))
-    scores = list(score_findings(found, catalog, all_checks(catalog)))
+    scores = list(written.scored(score_findings(found, catalog, all_checks(catalog))))
     store.put_scores(round_id, scores)
     return scored + len(scores)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -27,16 +27,40 @@ def now_iso() -> str:
 
 
 def update_ledger(
-    store: Store, catalog: Catalog, round_id: int, keys: Iterable[str] | None = None, at: str | None = None
+    store: Store,
+    catalog: Catalog,
+    round_id: int,
+    keys: Iterable[str] | None = None,
+    at: str | None = None,
+    changing: Iterable[Finding] | None = None,
+    subjects: Mapping[str, Subject] | None = None,
 ) -> int:
     """Apply round `round_id`'s findings of `keys` (default: every subject of the round) to the ledger.
 
+    A caller that has just stored them may hand over what would be read back: `changing`, those findings that
+    can change the ledger (`can_change`), and `subjects`, the round's snapshots of them by key.
     Returns how many problems changed state. Runs in the caller's transaction when there is one."""
     at = at or now_iso()
     round_ = store.get_round(round_id)
     wanted = None if keys is None else {k for k in keys if k.startswith(TRACKED_PREFIXES)}
+    if changing is not None:
+        found = sorted(
+            (f for f in changing if f.subject_key.startswith(TRACKED_PREFIXES)),
+            key=attrgetter("subject_key", "check_id"),
+        )
+        return apply_findings(store, catalog, round_, found, at, subjects=subjects)
     findings = [f for f in _findings(store, round_id, wanted) if f.subject_key.startswith(TRACKED_PREFIXES)]
     return apply_findings(store, catalog, round_, findings, at)
+
+
+def open_pairs(store: Store, keys: Iterable[str]) -> set[tuple[str, str]]:
+    """(subject, check) of every problem of these subjects still open."""
+    return {(p.subject_key, p.check_id) for p in store.problems(subject_keys=keys) if not p.is_closed}
+
+
+def can_change(finding: Finding, open_: set[tuple[str, str]]) -> bool:
+    """Whether applying this finding can change the ledger (`inspect`): a fail, or a finding on an open problem."""
+    return finding.outcome is Outcome.FAIL or (finding.subject_key, finding.check_id) in open_
 
 
 def apply_verdicts(
@@ -75,15 +99,24 @@ def withdraw_from_ledger(store: Store, round_id: int, keys: Iterable[str], by: s
 
 
 def apply_findings(
-    store: Store, catalog: Catalog, round_, findings: list[Finding], at: str, by: str | None = None
+    store: Store,
+    catalog: Catalog,
+    round_,
+    findings: list[Finding],
+    at: str,
+    by: str | None = None,
+    subjects: Mapping[str, Subject] | None = None,
 ) -> int:
     """Apply these findings of `round_` to the ledger; returns how many problems changed state. `by`: the
-    person whose verdicts they are (the events name them), else the inspection."""
+    person whose verdicts they are (the events name them), else the inspection. `subjects`: the round's
+    snapshots the caller holds (by key); the others are read."""
     round_id = round_.id
     subject_keys = {f.subject_key for f in findings}
     if not subject_keys:
         return 0
-    subjects = {s.key: s for s in _subjects(store, round_id, subject_keys)}
+    held = {k: subjects[k] for k in subject_keys if k in subjects} if subjects else {}
+    unread = subject_keys - held.keys()
+    subjects = {**held, **({s.key: s for s in _subjects(store, round_id, unread)} if unread else {})}
     known = {(p.subject_key, p.check_id): p for p in store.problems(subject_keys=subject_keys)}
     changes: list[tuple[Problem, Event | None]] = []
     moved = 0
@@ -120,16 +153,12 @@ def _changing(store: Store, round_id: int, wanted: set[str]) -> list[Finding]:
     """The findings of a large upload that can change the ledger, in (subject, check) order: only a fail, or
     a pass on a problem still open, does (`inspect`); so the round's fails, and the findings on the checks of
     open problems. Decoding the round's passes (most of 1.5 million findings) is what this saves."""
-    open_pairs = {(p.subject_key, p.check_id) for p in store.problems(subject_keys=wanted) if not p.is_closed}
-    open_keys = {key for key, _ in open_pairs}
+    open_ = open_pairs(store, wanted)
+    open_keys = {key for key, _ in open_}
     fails = (f for f in store.findings(round_id, outcome=Outcome.FAIL) if f.subject_key in wanted)
     found = [f for f in fails if f.subject_key not in open_keys]
     for key in sorted(open_keys):  # keep only what can change: a fail, or a finding on an open problem's check
-        found += [
-            f
-            for f in store.findings(round_id, subject_key=key)
-            if f.outcome is Outcome.FAIL or (key, f.check_id) in open_pairs
-        ]
+        found += [f for f in store.findings(round_id, subject_key=key) if can_change(f, open_)]
     return sorted(found, key=attrgetter("subject_key", "check_id"))
 
 
