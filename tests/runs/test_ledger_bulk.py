@@ -62,3 +62,23 @@ def test_an_open_problem_passing_in_a_large_upload_is_verified(tmp_path, catalog
     problems, _ = _ledger_after_rounds(tmp_path / "s.db", catalog)
     t1 = next(p for p in problems if p["subject_key"].endswith(":T1"))
     assert t1["status"] == "reopened"  # open, verified by the q2 pass, failing again in q3
+
+
+def test_ingest_applies_what_it_wrote_and_leaves_the_ledger_reading_back_leaves(tmp_path, catalog, monkeypatch):
+    """The upload hands the ledger its fails and its findings on open problems from memory (issue 17 speed);
+    the ledger is the one reading the stored findings and snapshots back gives."""
+    from audit.runs import facility
+
+    def never(*args, **kwargs):
+        raise AssertionError("the ingest's ledger step read the round's findings back")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ledger, "_findings", never)
+        held = _ledger_after_rounds(tmp_path / "held.db", catalog)
+
+    def read_back(store, catalog, round_id, keys=None, at=None, changing=None, subjects=None):
+        return ledger.update_ledger(store, catalog, round_id, keys, at)
+
+    monkeypatch.setattr(facility, "update_ledger", read_back)
+    assert _ledger_after_rounds(tmp_path / "read.db", catalog) == held
+    assert {p["status"] for p in held[0]} == {"verified", "reopened", "assigned"}
