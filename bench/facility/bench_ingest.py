@@ -344,7 +344,7 @@ def main() -> None:
     for case in args.case or CASES:
         command = [sys.executable, __file__, "--child", case, "--rows", str(args.rows)]
         output = subprocess.run(
-            command + (["--sizes"] if args.sizes else []), check=True, stdout=subprocess.PIPE, text=True
+            command + (["--sizes"] if args.sizes else ["--no-sizes"]), check=True, stdout=subprocess.PIPE, text=True
         )
         result = json.loads(output.stdout.strip().splitlines()[-1])
         results.append(result)
