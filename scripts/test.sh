@@ -42,6 +42,12 @@ echo "==> import contracts (lint-imports)"
 lint-imports --no-cache
 
 echo "==> pytest"
+# The test files are spread over the CPUs (at most 4; A11Y_AUDIT_TEST_WORKERS=0 runs them in this process): most
+# browser tests wait on pages and timeouts as much as they compute. A file stays on one worker (--dist loadfile),
+# so a module's Selenium Grid or server is started once.
+workers=${A11Y_AUDIT_TEST_WORKERS:-$(n=$(nproc 2>/dev/null || echo 1); [ "$n" -gt 4 ] && n=4; echo "$n")}
+parallel=()
+if [ "$workers" -gt 1 ] && python -c 'import xdist' 2>/dev/null; then parallel=(-n "$workers" --dist loadfile); fi
 status=0
-python -m pytest -p no:cacheprovider "$@" || status=$?
+python -m pytest -p no:cacheprovider "${parallel[@]}" "$@" || status=$?
 exit "$status"
