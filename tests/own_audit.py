@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -40,3 +42,23 @@ def run_own_audit(urls: list[str], work: Path) -> tuple[int, dict[str, list[str]
     missing = [u for u in urls if u not in audited]
     assert not missing and not report["errors"], (missing, report["errors"], result.output)
     return result.exit_code, failing, result.output
+
+
+def audit_snapshots(
+    pages: Mapping[str, bytes],
+    work: Path,
+    serve: Callable[[Path], object],
+    copies: Mapping[str, Path],
+    order: Iterable[str] | None = None,
+) -> tuple[int, dict[str, list[str]], str]:
+    """Write the pages' HTML into a folder with the static files they link (`copies`: folder path -> source
+    tree), serve it on 127.0.0.1 with `serve` (the loopback_server fixture) and run the own audit on them (in
+    `order`, default the pages' order)."""
+    folder = work / "pages"
+    folder.mkdir()
+    for name, html in pages.items():
+        (folder / name).write_bytes(html)
+    for target, source in copies.items():
+        shutil.copytree(source, folder / target)
+    server = serve(folder)
+    return run_own_audit([server.url(name) for name in (order or pages)], work)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from audit.web import audit_page, critical_or_serious
-from tests.own_audit import run_own_audit
+from tests.own_audit import audit_snapshots
 from tests.service.conftest import JPEG, PASSWORD, csrf_of, fixture_bytes
 
 pytestmark = pytest.mark.browser
@@ -75,12 +75,7 @@ def test_service_pages_have_no_critical_or_serious_violations(
 def test_service_pages_pass_our_own_audit_with_the_probes_on(
     app, signed_in, tmp_path, loopback_server, chromium_executable
 ):
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    for name, html in snapshot_pages(app, signed_in).items():
-        (folder / name).write_bytes(html)
-    shutil.copytree(STATIC, folder / "static")
-    server = loopback_server(folder)
-    code, failing, output = run_own_audit([server.url(name) for name in PAGES], tmp_path)
+    pages = snapshot_pages(app, signed_in)
+    code, failing, output = audit_snapshots(pages, tmp_path, loopback_server, {"static": STATIC}, order=PAGES)
     assert failing == {}, output
     assert code == 0, output

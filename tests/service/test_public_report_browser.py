@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +12,8 @@ import pytest
 
 from audit.service import create_app
 from audit.service.server import make_server
-from tests.own_audit import run_own_audit
+from tests.keyboard import tab_to
+from tests.own_audit import audit_snapshots
 from tests.service.conftest import csrf_of
 from tests.service.test_public_reports import good_fields
 
@@ -47,25 +47,10 @@ def snapshots(app) -> dict[str, bytes]:
 def test_the_public_pages_pass_our_own_audit_with_the_probes_on(
     offline_app, tmp_path, loopback_server, chromium_executable
 ):
-    folder = tmp_path / "pages"
-    folder.mkdir()
-    pages = snapshots(offline_app)
-    for name, html in pages.items():
-        (folder / name).write_bytes(html)
-    shutil.copytree(SERVICE / "static", folder / "static")
-    shutil.copytree(LEAFLET, folder / "report" / "leaflet")
-    server = loopback_server(folder)
-    code, failing, output = run_own_audit([server.url(name) for name in pages], tmp_path)
+    copies = {"static": SERVICE / "static", "report/leaflet": LEAFLET}
+    code, failing, output = audit_snapshots(snapshots(offline_app), tmp_path, loopback_server, copies)
     assert failing == {}, output
     assert code == 0, output
-
-
-def _tab_to(page, predicate: str, limit: int = 60) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const el = document.activeElement; return !!(el && ({predicate})); }}"):
-            return
-    raise AssertionError(f"Tab never reached {predicate}")
 
 
 def test_keyboard_only_at_320_px_from_the_form_to_the_reference(offline_app, config, chromium_executable):
@@ -86,25 +71,25 @@ def test_keyboard_only_at_320_px_from_the_form_to_the_reference(offline_app, con
             assert page.locator("#report-map").is_visible()  # the script ran: Leaflet from our own files
 
             # sent empty: the error summary is focused, the fields are marked
-            _tab_to(page, "el.type === 'submit' && el.closest('#report-form')")
+            tab_to(page, "el.type === 'submit' && el.closest('#report-form')", limit=60)
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             assert page.evaluate("document.activeElement.id") == "error-summary"
             assert page.locator("#description").get_attribute("aria-invalid") == "true"
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
-            _tab_to(page, "el.name === 'kind'")
+            tab_to(page, "el.name === 'kind'", limit=60)
             page.keyboard.press("ArrowDown")  # arrows move within the radio group and check the next kind
             page.keyboard.press("Space")
             chosen = page.evaluate("document.activeElement.value")
-            _tab_to(page, "el.id === 'description'")
+            tab_to(page, "el.id === 'description'", limit=60)
             page.keyboard.type("盲道被共享单车占用")
-            _tab_to(page, "el.id === 'lat'")
+            tab_to(page, "el.id === 'lat'", limit=60)
             page.keyboard.type("28.19")
             page.keyboard.press("Tab")
             assert page.evaluate("document.activeElement.id") == "lon"
             page.keyboard.type("112.94")
-            _tab_to(page, "el.type === 'submit' && el.closest('#report-form')")
+            tab_to(page, "el.type === 'submit' && el.closest('#report-form')", limit=60)
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             assert re.search(r"/report/R-[A-Z2-7]{8}\?new=1$", page.url), page.url

@@ -21,6 +21,7 @@ from audit.runs.web import run_web
 from audit.service.server import make_server
 from audit.web.auditor import AuditOptions, Site
 from audit.web.crawl import CrawlOptions
+from tests.keyboard import tab_to
 from tests.service.conftest import PASSWORD, bearer, csrf_of
 
 pytestmark = pytest.mark.browser
@@ -130,15 +131,6 @@ def test_review_pages_and_api(app, audited, signed_in, tokens, catalog):
     assert on_input["result"]["outcome"] == "earl:failed" and on_input["mode"] == "earl:manual"
 
 
-def _tab_to(page, predicate: str, limit: int = 80) -> None:
-    """Press Tab until document.activeElement satisfies `predicate` (a JS expression over `el`)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const el = document.activeElement; return !!(el && ({predicate})); }}"):
-            return
-    raise AssertionError(f"Tab never reached {predicate}")
-
-
 def _follow(page) -> None:
     """Press Enter on the focused link or button and wait for the page it leads to."""
     with page.expect_navigation():
@@ -161,43 +153,43 @@ def test_keyboard_only_in_chinese_from_queue_to_signed_report(app, config, audit
             page = browser.new_page(viewport={"width": 1024, "height": 800})
             page.goto(base + "/login")
             assert page.evaluate("document.documentElement.lang") == "zh-CN"
-            _tab_to(page, "el.id === 'username'")
+            tab_to(page, "el.id === 'username'")
             page.keyboard.type("admin")
             page.keyboard.press("Tab")
             page.keyboard.type(PASSWORD)
             _follow(page)
-            _tab_to(page, "el.textContent.trim() === '人工复核'")
+            tab_to(page, "el.textContent.trim() === '人工复核'")
             _follow(page)
-            _tab_to(page, f"el.getAttribute('href') === '/review/{round_id}/'")
+            tab_to(page, f"el.getAttribute('href') === '/review/{round_id}/'")
             _follow(page)
-            _tab_to(
+            tab_to(
                 page,
                 "el.textContent.includes('复核：') && el.textContent.includes('3.2') === false && el.closest('tbody')",
             )
             _follow(page)
             check_title = page.locator("h1").inner_text()
-            _tab_to(page, "el.type === 'radio'")
+            tab_to(page, "el.type === 'radio'")
             page.keyboard.press("ArrowDown")  # 通过 -> 不通过
             assert page.evaluate("document.activeElement.value") == "fail"
             page.keyboard.press("Tab")
             page.keyboard.type("键盘复核：不通过")
-            _tab_to(page, "el.textContent.trim() === '保存判定'")
+            tab_to(page, "el.textContent.trim() === '保存判定'")
             _follow(page)
             assert "判定已保存" in page.locator("[role=status]").first.inner_text()
             decided = [v for v in store.verdicts(round_id) if v.note == "键盘复核：不通过"]
             assert len(decided) == 1 and decided[0].outcome.value == "fail" and decided[0].author == "admin"
             assert check_title
 
-            _tab_to(page, "el.textContent.trim() === '返回队列'")
+            tab_to(page, "el.textContent.trim() === '返回队列'")
             _follow(page)
-            _tab_to(page, "el.textContent.startsWith('符合性报告')")
+            tab_to(page, "el.textContent.startsWith('符合性报告')")
             _follow(page)
             assert "按 WCAG 2.1 成功准则的结果" in page.content()
-            _tab_to(page, "el.id === 'remarks'")
+            tab_to(page, "el.id === 'remarks'")
             page.keyboard.type("抽样复核完成")
-            _tab_to(page, "el.id === 'confirm'")
+            tab_to(page, "el.id === 'confirm'")
             page.keyboard.press("Space")
-            _tab_to(page, "el.textContent.trim() === '签署声明'")
+            tab_to(page, "el.textContent.trim() === '签署声明'")
             _follow(page)
             assert (
                 "由 admin 于"

@@ -3,14 +3,14 @@ probes on: reflow at 320 px, focus), and a keyboard alone at 320 px withdraws an
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
 from audit.service.server import make_server
-from tests.own_audit import run_own_audit
+from tests.keyboard import tab_to
+from tests.own_audit import audit_snapshots
 from tests.service.conftest import JPEG, PASSWORD, csrf_of, fixture_bytes
 from tests.service.test_uploads import submit
 
@@ -47,24 +47,10 @@ def snapshots(app, tokens, signed_in) -> dict[str, bytes]:
 def test_the_withdrawal_pages_pass_our_own_audit_with_the_probes_on(
     app, tokens, signed_in, tmp_path, loopback_server, chromium_executable
 ):
-    folder = tmp_path / "pages"
-    folder.mkdir()
     pages = snapshots(app, tokens, signed_in)
-    for name, html in pages.items():
-        (folder / name).write_bytes(html)
-    shutil.copytree(STATIC, folder / "static")
-    server = loopback_server(folder)
-    code, failing, output = run_own_audit([server.url(name) for name in pages], tmp_path)
+    code, failing, output = audit_snapshots(pages, tmp_path, loopback_server, {"static": STATIC})
     assert failing == {}, output
     assert code == 0, output
-
-
-def _tab_to(page, predicate: str, limit: int = 60) -> None:
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const el = document.activeElement; return !!(el && ({predicate})); }}"):
-            return
-    raise AssertionError(f"Tab never reached {predicate}")
 
 
 def _no_horizontal_scroll(page) -> None:
@@ -97,14 +83,14 @@ def test_keyboard_only_at_320_px_from_the_home_page_to_the_withdrawal(
             page.goto(base + "/")
             _no_horizontal_scroll(page)
 
-            _tab_to(page, f"el.tagName === 'A' && el.getAttribute('href') === '/uploads/{upload_id}/withdraw'")
+            tab_to(page, f"el.tagName === 'A' && el.getAttribute('href') === '/uploads/{upload_id}/withdraw'", limit=60)
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             assert page.url == f"{base}/uploads/{upload_id}/withdraw"
             assert page.locator("h1").inner_text() == f"撤回上传 {upload_id}"
             _no_horizontal_scroll(page)
 
-            _tab_to(page, "el.type === 'submit' && el.closest('form').action.endsWith('/withdraw')")
+            tab_to(page, "el.type === 'submit' && el.closest('form').action.endsWith('/withdraw')", limit=60)
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             assert page.url == base + "/"
