@@ -9,7 +9,7 @@ from html import unescape
 
 from tests.hostile import SEVEN_TIMES_191, hostile_texts, recording_compiles
 
-from .conftest import csrf_of, fixture_bytes
+from .conftest import JPEG, csrf_of, fixture_bytes
 
 
 def _hostile_csv(texts: list[str]) -> bytes:
@@ -46,3 +46,26 @@ def test_uploaded_names_show_literally_on_the_round_page_and_run_nothing(app, si
     for text in texts:
         assert text in unescape(html), f"{text!r} is not shown on the round page"
     assert SEVEN_TIMES_191 not in html and "&#39;" in html
+
+
+def test_a_hostile_file_name_and_campaign_label_show_literally_on_the_withdrawal_pages(app, signed_in, tmp_path):
+    hostile = "{{ 7*191 }}<img src=x onerror=alert(1)>"
+    store = app.extensions["a11y"].stores.get()
+    store.open_campaign(hostile, "430100", "2026-10-01", "2026-12-31")
+    client = signed_in("yuelu")
+    upload = {
+        "checklist": "accessible-toilets",
+        "campaign": hostile,
+        "csrf_token": csrf_of(client.get("/upload").data),
+        "files": [(io.BytesIO(fixture_bytes("toilets.csv")), f"{hostile}.csv")],
+        "photos": [(io.BytesIO(JPEG), "door1.jpg")],
+    }
+    with recording_compiles() as compiles:
+        done = client.post("/upload", data=upload, content_type="multipart/form-data")
+        assert done.status_code == 201, done.data.decode()
+        upload_id = max(u.id for u in store.uploads())
+        pages = [client.get("/").data.decode(), client.get(f"/uploads/{upload_id}/withdraw").data.decode()]
+    compiles.assert_only_package_files([hostile])
+    for html in pages:
+        assert SEVEN_TIMES_191 not in html and "<img src=x" not in html
+    assert hostile in unescape(pages[1]) and f"{hostile}.csv" in unescape(pages[1])  # shown, as text
