@@ -18,7 +18,7 @@ from audit.runs import score_findings, score_round
 from audit.runs.circles import store_circles
 from audit.runs.ledger import can_change, open_pairs, update_ledger, withdraw_from_ledger
 from audit.runs.review import all_checks
-from audit.store import PhotoRecord, Round, Store, SubmissionRecord
+from audit.store import PhotoRecord, Round, Store, SubmissionRecord, UploadRecord
 
 QUARTER = re.compile(r"^(\d{4})q([1-4])$", re.IGNORECASE)
 WRITE_BATCH = 5000
@@ -422,6 +422,19 @@ class NotWithdrawable(Exception):
         self.reason, self.upload_id, self.campaign, self.at = reason, upload_id, campaign, at
 
 
+def withdraw_obstacle(store: Store, record: UploadRecord) -> NotWithdrawable | None:
+    """Why this logged upload cannot be withdrawn now, or None: never accepted, already withdrawn, or its
+    campaign is closed."""
+    if record.result != "accepted" or record.round_id is None:
+        return NotWithdrawable("not-accepted", record.id)
+    if record.withdrawn_at:
+        return NotWithdrawable("already", record.id, at=record.withdrawn_at)
+    campaign = store.get_round(record.round_id)
+    if not campaign.is_open:
+        return NotWithdrawable("closed", record.id, campaign)
+    return None
+
+
 def withdraw(store: Store, catalog: Catalog, upload_id: int, by: str) -> list[str]:
     """Take an accepted service upload out of its open campaign: its rows leave the findings and scores
     (a row a later upload replaced stays), the log keeps the upload marked withdrawn; the campaign is rescored
@@ -429,13 +442,12 @@ def withdraw(store: Store, catalog: Catalog, upload_id: int, by: str) -> list[st
     Returns the facility keys taken out."""
     with store.transaction():
         record = store.upload(upload_id)
-        if record is None or record.result != "accepted" or record.round_id is None:
+        if record is None:
             raise NotWithdrawable("not-accepted", upload_id)
-        if record.withdrawn_at:
-            raise NotWithdrawable("already", upload_id, at=record.withdrawn_at)
+        blocked = withdraw_obstacle(store, record)
+        if blocked is not None:
+            raise blocked
         campaign = store.get_round(record.round_id)
-        if not campaign.is_open:
-            raise NotWithdrawable("closed", upload_id, campaign)
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
         keys = store.withdraw_upload(upload_id, by, at)
         score_round(store, catalog, campaign.id)

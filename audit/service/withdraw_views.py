@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 
-from audit.runs.facility import NotWithdrawable, withdraw
+from audit.runs.facility import NotWithdrawable, withdraw, withdraw_obstacle
 from audit.service.auth import check_csrf, current_user, require
 from audit.service.text import t
-from audit.service.withdrawals import HIDDEN, obstacle, reason_text, refusal, status_of
+from audit.service.withdrawals import HIDDEN, reason_text, refusal, status_of
 from audit.store import UploadRecord
 
 withdraw_pages = Blueprint("withdraw", __name__, url_prefix="/uploads")
@@ -38,7 +38,7 @@ def confirm(upload_id: int):
     record, refused = _record_or_refuse(upload_id)
     if refused is not None:
         return _page(record, t(_state().catalog, "withdraw.forbidden", _lang()), refused)
-    blocked = obstacle(_state().stores.get(), record)
+    blocked = withdraw_obstacle(_state().stores.get(), record)
     if blocked is not None:
         return _page(record, reason_text(_state().catalog, blocked, _lang()), 200)
     return _page(record)

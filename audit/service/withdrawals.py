@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from audit.catalog import Catalog
-from audit.runs.facility import NotWithdrawable
+from audit.runs.facility import NotWithdrawable, withdraw_obstacle
 from audit.service.accounts import User
 from audit.service.text import t
 from audit.store import Store, UploadRecord
@@ -38,18 +38,6 @@ def county_of(key: str) -> str | None:
     return parts[2] if len(parts) == 4 and parts[2] != "-" else None
 
 
-def obstacle(store: Store, record: UploadRecord) -> NotWithdrawable | None:
-    """Why the upload cannot be withdrawn now (the checks `audit.runs.facility.withdraw` makes), or None."""
-    if record.result != "accepted" or record.round_id is None:
-        return NotWithdrawable("not-accepted", record.id)
-    if record.withdrawn_at:
-        return NotWithdrawable("already", record.id, at=record.withdrawn_at)
-    campaign = store.get_round(record.round_id)
-    if not campaign.is_open:
-        return NotWithdrawable("closed", record.id, campaign)
-    return None
-
-
 def status_of(exc: NotWithdrawable) -> int:
     return STATUS.get(exc.reason, 409)
 
@@ -61,4 +49,6 @@ def reason_text(catalog: Catalog, exc: NotWithdrawable, lang: str) -> str:
 
 def withdrawable_now(store: Store, user: User, records: Iterable[UploadRecord]) -> set[int]:
     """The ids among `records` that `user` may withdraw now (for the links on the home page)."""
-    return {r.id for r in records if refusal(user, r.user_id, r.subjects) is None and obstacle(store, r) is None}
+    return {
+        r.id for r in records if refusal(user, r.user_id, r.subjects) is None and withdraw_obstacle(store, r) is None
+    }
