@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,8 @@ from audit.web.politeness import HostGate, interleave
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, PageSettings, SiteSettings
 from audit.web.states import LATE_STATE_PROBES, STATE_PROBES, StateFacts, take_snapshot
 from audit.web.urls import in_scope, normalise, origin, template_of
+
+log = logging.getLogger(__name__)
 
 LINKS_CAP = 500
 SESSION_TRIES = 3  # a page whose browser session is lost (its Grid node died) goes to another session
@@ -581,10 +584,11 @@ class Auditor:
         """Audit one URL within the page timeout; any failure becomes a PageFailed, never a clean page."""
         is_home = url in state.homes
         try:
-            tab = await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
-        except BrowserGone:
-            await self._restart()
-            tab = await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
+            tab = await self._new_tab(site)
+        except SessionLost:
+            raise  # another session takes the page
+        except BrowserGone as exc:  # not even a relaunched browser gave a tab: the page is a browser error
+            return self._failed(site, url, "browser", str(exc)), []
         reuse = False  # only a tab whose page was audited normally serves the next URL
         try:
             outcome = await asyncio.wait_for(self._audit(tab, site, url, is_home, frontier), self.options.timeout * 2)
@@ -646,10 +650,25 @@ class Auditor:
         values.setdefault("detail", detail)
         return PageFailed(site, page_subject(site, url, error=reason), reason, values, detail)
 
+    async def _new_tab(self, site: Site):
+        """A tab for the site's next page; a browser that gives none (it died, or hung) is relaunched once."""
+        try:
+            return await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
+        except SessionLost:
+            raise
+        except BrowserGone:
+            await self._restart()
+        return await self.browser.new_tab(PROFILES[site.profile], **self._session(site))
+
     async def _restart(self) -> None:
+        """Relaunch a dead or hung browser (once, whichever worker asks first); a relaunch that fails leaves it
+        dead, so the next page's tab fails as a browser error and asks again, rather than ending the crawl."""
         async with self._relaunch:
             if not self.browser.alive():
-                await self.browser.restart()
+                try:
+                    await self.browser.restart()
+                except BrowserGone as exc:
+                    log.warning("could not relaunch the browser: %s", exc)
 
     async def _audit(self, tab, site: Site, url: str, is_home: bool, frontier: Frontier):
         if self.reuse is not None and (kept := await self.reuse.before_load(tab, site, url, self.gate)):

@@ -42,6 +42,11 @@ class FixtureHandler(SimpleHTTPRequestHandler):
             self.send_response(204 if killed else 500)
             self.end_headers()
             return
+        if path == "/stop-browser.png":
+            # A hung browser: its process stopped (SIGSTOP), still connected, answering nothing. The pids are
+            # kept so the test ends them (SIGKILL by pid) whatever happens.
+            STOPPED.extend(kill_chromium(renderers=False, sig=signal.SIGSTOP, pids=True))
+            return  # no answer either: the page never finishes loading
         if path.endswith("/missing-page.html"):
             self.send_error(404)
             return
@@ -100,9 +105,13 @@ def _descendants(root: int) -> list[tuple[int, list[str]]]:
     return out
 
 
-def kill_chromium(renderers: bool) -> int:
-    """SIGKILL this process's Chromium renderers (renderers=True) or its browser processes; how many."""
-    killed = 0
+STOPPED: list[int] = []  # browser processes /stop-browser.png stopped, for the test to end
+
+
+def kill_chromium(renderers: bool, sig: int = signal.SIGKILL, pids: bool = False):
+    """Signal (SIGKILL) this process's Chromium renderers (renderers=True) or its browser processes; how many,
+    or (pids=True) which."""
+    killed = []
     for pid, argv in _descendants(os.getpid()):
         line = " ".join(argv)  # Chromium's children rewrite their argv into one string
         if not line or "chrom" not in os.path.basename(line.split(" ", 1)[0]) or "chromedriver" in line:
@@ -111,11 +120,11 @@ def kill_chromium(renderers: bool) -> int:
         is_browser = "--type=" not in line
         if (renderers and is_renderer) or (not renderers and is_browser):
             try:
-                os.kill(pid, signal.SIGKILL)
-                killed += 1
+                os.kill(pid, sig)
+                killed.append(pid)
             except ProcessLookupError:
                 pass
-    return killed
+    return killed if pids else len(killed)
 
 
 def Server(root: Path) -> LoopbackServer:
@@ -136,3 +145,17 @@ def sites_server():
     server = Server(SITES)
     yield server
     server.close()
+
+
+@pytest.fixture
+def stopped_browsers():
+    """The browser processes /stop-browser.png stopped during the test; each is ended (SIGKILL, by its pid)
+    afterwards, whether or not the launcher could."""
+    STOPPED.clear()
+    yield STOPPED
+    for pid in STOPPED:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    STOPPED.clear()

@@ -1,5 +1,7 @@
 """A renderer crash and a browser death mid-crawl: the crawl goes on, the page is an error, never clean."""
 
+import time
+
 import pytest
 
 from audit.web.auditor import AuditOptions, Auditor, PageAudited, PageFailed, Site, SiteFinished
@@ -36,3 +38,40 @@ def test_crawl_survives_a_renderer_crash_and_a_killed_browser(sites_server, cata
     assert isinstance(events[-1], SiteFinished) and set(events[-1].record["sampled"]) >= {
         e.subject.url for e in events if not isinstance(e, SiteFinished)
     }
+
+
+def test_a_hung_browser_is_relaunched_not_awaited_forever(
+    sites_server, catalog, chromium_executable, monkeypatch, stopped_browsers
+):
+    """A browser that stops answering (its process stopped: still connected, never replying) is given up after
+    the browser timeout and relaunched; the crawl finishes and the pages after it are audited."""
+    from audit.web.drivers import playwright as driver
+
+    monkeypatch.setattr(driver, "BROWSER_TIMEOUT_S", 3.0)
+    monkeypatch.setattr(driver, "CLOSE_TIMEOUT_S", 2.0)
+    options = AuditOptions(
+        crawl=CrawlOptions(
+            max_pages=10,
+            max_depth=1,
+            per_template=10,
+            delay=0,
+            use_sitemaps=False,
+            obey_robots=False,
+            per_host_concurrency=1,
+        ),
+        timeout=4,
+    )
+    checks = [c for cl in catalog.domain("web") for c in cl.checks if c.id == "axe-image-alt"]
+    started = time.monotonic()
+    events = list(Auditor(checks, options).run([Site(sites_server.url("hung/index.html"))]))
+    took = time.monotonic() - started
+    assert stopped_browsers, "the fixture never stopped the browser"
+    name = lambda e: e.subject.url.rsplit("/", 1)[1]
+    failed = {name(e): e.reason for e in events if isinstance(e, PageFailed)}
+    audited = {name(e) for e in events if isinstance(e, PageAudited)}
+    assert "stopped.html" in failed and failed["stopped.html"] in ("timeout", "browser"), failed
+    assert {"index.html", "first.html"} <= audited
+    # the tab the hung browser still held may time out too; every page after it comes from the relaunched browser
+    assert len(audited & {"second.html", "third.html", "fourth.html"}) >= 2, (audited, failed)
+    assert isinstance(events[-1], SiteFinished)
+    assert took < 60, took

@@ -18,6 +18,9 @@ VIEWPORT = {"width": PROFILES[DEFAULT_PROFILE].width, "height": PROFILES[DEFAULT
 # grows with every page it keeps (freed documents are collected lazily), so tabs are renewed now and then.
 TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "6"))
 CLOSE_TIMEOUT_S = 10.0
+# A launch, a context or a new tab that takes longer is a browser that will not answer (killed mid-request, its
+# reply lost): it is treated as gone and relaunched, never awaited forever.
+BROWSER_TIMEOUT_S = 60.0
 # A portal's header, menu and footer are audited once per run, not on every page (audit.web.axe: template
 # components); A11Y_AUDIT_COMPONENTS=0 audits every page whole, for comparison.
 COMPONENTS = os.environ.get("A11Y_AUDIT_COMPONENTS", "1") != "0"
@@ -288,17 +291,30 @@ class PlaywrightLauncher:
         self.contexts: dict[str, Any] = {}
         self.pools: dict[str, list[PlaywrightTab]] = {}  # idle tabs by profile, for the next URL
         self.components: dict | None = {} if COMPONENTS else None  # template components audited in this run
+        self.hung = False  # a request to the browser went unanswered: alive() says no, so it is relaunched
 
     async def start(self) -> None:
         from playwright.async_api import async_playwright
 
         if self._pw is None:
             self._pw = await async_playwright().start()
-        self.browser = await self._pw.chromium.launch(
-            executable_path=self.executable, headless=self.headless, args=list(LAUNCH_ARGS)
-        )
+        self.hung = False
         self.contexts = {}
-        self.context = await self._context(PROFILES[DEFAULT_PROFILE])
+        self.browser = await self._bounded(
+            self._pw.chromium.launch(executable_path=self.executable, headless=self.headless, args=list(LAUNCH_ARGS)),
+            "launch",
+        )
+        self.context = await self._bounded(self._context(PROFILES[DEFAULT_PROFILE]), "a browser context")
+
+    async def _bounded(self, request, what: str):
+        """Await a request to the browser for at most BROWSER_TIMEOUT_S; past that, the browser is gone."""
+        asked = self.browser
+        try:
+            return await asyncio.wait_for(request, BROWSER_TIMEOUT_S)
+        except TimeoutError as exc:
+            if self.browser is asked:  # not the browser a relaunch put in its place meanwhile
+                self.hung = True
+            raise BrowserGone(f"Chromium gave no {what} within {BROWSER_TIMEOUT_S:.0f} s") from exc
 
     async def _context(self, profile: Profile, auth: Auth | None = None, scope: str = ""):
         """One browser context per profile: viewport, user agent, touch and mobile emulation are set per context.
@@ -339,7 +355,7 @@ class PlaywrightLauncher:
         return f"Chromium {self.browser.version}" if self.browser else ""
 
     def alive(self) -> bool:
-        return bool(self.browser and self.browser.is_connected())
+        return bool(self.browser and self.browser.is_connected() and not self.hung)
 
     async def new_tab(
         self, profile: Profile = PROFILES[DEFAULT_PROFILE], auth: Auth | None = None, scope: str = ""
@@ -351,8 +367,10 @@ class PlaywrightLauncher:
             if not tab.crashed and not tab.page.is_closed():
                 return tab
         try:
-            context = await self._context(profile, auth, scope)
-            tab = PlaywrightTab(await context.new_page(), idle, profile)
+            context = await self._bounded(self._context(profile, auth, scope), "a browser context")
+            tab = PlaywrightTab(await self._bounded(context.new_page(), "new tab"), idle, profile)
+        except BrowserGone:
+            raise
         except Exception as exc:
             raise BrowserGone(str(exc).splitlines()[0]) from exc
         tab.components = self.components
