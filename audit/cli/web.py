@@ -163,6 +163,12 @@ class Progress:
 @click.option("--fail-on", default="", help="Exit 2 on new failures of these severities, e.g. critical,serious.")
 @click.option("--ignore", "ignore_checks", multiple=True, help="Check id to leave out (repeatable).")
 @click.option(
+    "--only",
+    "only_checks",
+    multiple=True,
+    help="Check id to run, leaving out every other (repeatable); e.g. a quick smoke audit of one rule.",
+)
+@click.option(
     "--no-builtins",
     is_flag=True,
     help="axe-core rules only: leave out the portal probes (focus, reflow, elder mode, toolbar).",
@@ -292,17 +298,18 @@ def _check_options(options: WebOptions, catalog) -> tuple[str, ...]:
     for name in options.formats:
         if name not in FORMAT_NAMES:
             raise click.BadParameter(f"{name} (one of {', '.join(FORMAT_NAMES)})", param_hint="--format")
-    for check_id in options.ignore_checks:
-        if check_id not in catalog.checks:
-            _fail(m, "web.cli.unknown-check", check=check_id)
-    ignore_checks = tuple(options.ignore_checks)
-    if options.no_builtins:  # the same as --ignore for each probe check: recorded in the round's options.ignore
-        from audit.runs.web import web_checks
+    from audit.runs.web import web_checks
 
-        ignore_checks = tuple(
-            dict.fromkeys([*ignore_checks, *(c.id for c in web_checks(catalog) if "builtin" in c.answer)])
-        )
-    return ignore_checks
+    web = [c.id for c in web_checks(catalog)]
+    for check_id in (*options.ignore_checks, *options.only_checks):
+        if check_id not in catalog.checks or (check_id in options.only_checks and check_id not in web):
+            _fail(m, "web.cli.unknown-check", check=check_id)
+    ignore_checks = list(options.ignore_checks)
+    if options.no_builtins:  # the same as --ignore for each probe check: recorded in the round's options.ignore
+        ignore_checks += [c.id for c in web_checks(catalog) if "builtin" in c.answer]
+    if options.only_checks:  # the same as --ignore for every other check, so a resumed round runs the same ones
+        ignore_checks += [c for c in web if c not in options.only_checks]
+    return tuple(dict.fromkeys(ignore_checks))
 
 
 def audit_options(options: WebOptions):

@@ -45,6 +45,7 @@ class WebOptions:
     fail_under: float | None = field(default=None, metadata=_key("fail_under"))
     fail_on: tuple[str, ...] = field(default=(), metadata=_key("fail_on"))
     ignore_checks: tuple[str, ...] = field(default=(), metadata=_key("ignore_checks", "ignore"))
+    only_checks: tuple[str, ...] = field(default=(), metadata=_key("only_checks", "only"))
     no_builtins: bool = field(default=False, metadata=_key("no_builtins"))
     no_reuse: bool = field(default=False, metadata=_key("no_reuse"))
     baseline: str | None = field(default=None, metadata=_key("baseline"))
