@@ -289,3 +289,19 @@ def test_no_builtins_runs_the_axe_rules_only(sites_server, tmp_path, chromium_ex
         stored = {row[0] for row in conn.execute("SELECT DISTINCT check_id FROM findings")}
     assert "axe-image-alt" in stored
     assert not stored & {"web-focus-visible", "web-reflow-320", "web-elder-mode-entry", "web-overlay-toolbar"}, stored
+
+
+def test_only_runs_the_checks_named_and_refuses_an_unknown_one(sites_server, tmp_path, chromium_executable):
+    """--only CHECK (a quick smoke audit) runs that check alone; a misspelt id is an error, not an empty audit."""
+    out = tmp_path / "out"
+    common = ("--max-pages", 1, "--max-depth", 0, "--delay", 0, "--no-sitemap", "--ignore-robots", "--out", out)
+    url = sites_server.url("defects/image-no-alt.html")
+    result = run(tmp_path / "a.db", url, "--only", "axe-image-alt", *common)
+    assert result.exit_code in (0, 2), result.output
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        stored = {row[0] for row in conn.execute("SELECT DISTINCT check_id FROM findings")}
+    assert stored == {"axe-image-alt"}, stored
+    report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+    assert {f["check"] for page in report["pages"] for f in page["failures"]} == {"axe-image-alt"}
+    wrong = run(tmp_path / "b.db", url, "--only", "axe-image-alt-typo", *common)
+    assert wrong.exit_code == 1 and "axe-image-alt-typo" in wrong.output, wrong.output
