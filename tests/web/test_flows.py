@@ -50,9 +50,18 @@ steps = [
 """
 
 
-def config(site: FlowSite, flows: str) -> str:
+# The flow's states and their probes are what these tests are about; the test of secrets runs every check (an axe
+# finding quotes the page's HTML, where a filled-in value could hide).
+SMOKE = (
+    'only = ["web-error-association", "web-error-announced", "web-values-kept", "web-dialog-focus", '
+    '"axe-autocomplete-valid", "axe-label", "axe-document-title"]'
+)
+
+
+def config(site: FlowSite, flows: str, checks: str = SMOKE) -> str:
     return f"""
 [web]
+{checks}
 delay = 0
 no-sitemap = true
 ignore-robots = true
@@ -202,7 +211,7 @@ def test_states_keep_their_keys_across_rounds_and_compare_like_pages_secrets_now
     site, env, tmp_path, chromium_executable, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    body = config(site, flow("good") + flow("bad"))
+    body = config(site, flow("good") + flow("bad"), checks="")
     first = run(tmp_path, body, "--baseline", "baseline.json", "--update-baseline")
     assert first.exit_code in (0, 2), first.output
     keys = {k: p["key"] for k, p in states(tmp_path).items()}
