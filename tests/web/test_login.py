@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from audit.cli import cli
 from tests.web.login_site import PASSWORD, USER, LoginSite
 
-
 # Sessions, logins and the crawl are what these tests are about: two axe rules a page keep them quick. The tests
 # of secrets run every check (an axe finding quotes the page's HTML, where a password could hide).
 SMOKE = 'only = ["axe-document-title", "axe-image-alt"]'
