@@ -336,7 +336,7 @@ class Auditor:
 
     async def stream(self, sites: list[Site]) -> AsyncIterator[PageAudited | PageFailed | SiteFinished]:
         await self._open()
-        lanes = getattr(self.browser, "site_lanes", 1)  # a Grid crawls as many sites at once as it has sessions
+        lanes = getattr(self.browser, "site_lanes", 1)  # sites crawled at once: a Grid one per session
         async for event in interleave([partial(self._site, site) for site in sites], lanes):
             yield event
 

@@ -18,6 +18,9 @@ VIEWPORT = {"width": PROFILES[DEFAULT_PROFILE].width, "height": PROFILES[DEFAULT
 # grows with every page it keeps (freed documents are collected lazily), so tabs are renewed now and then.
 TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "6"))
 CLOSE_TIMEOUT_S = 10.0
+# Sites crawled at once, each with its own tabs: while one site logs in, walks a flow or waits on a slow server,
+# another's pages use the CPU. A11Y_AUDIT_SITE_LANES=1 crawls the sites one after another.
+SITE_LANES = max(1, int(os.environ.get("A11Y_AUDIT_SITE_LANES", "3")))
 # A launch, a context or a new tab that takes longer is a browser that will not answer (killed mid-request, its
 # reply lost): it is treated as gone and relaunched, never awaited forever.
 BROWSER_TIMEOUT_S = 60.0
@@ -353,6 +356,11 @@ class PlaywrightLauncher:
     @property
     def version(self) -> str:
         return f"Chromium {self.browser.version}" if self.browser else ""
+
+    @property
+    def site_lanes(self) -> int:
+        """How many sites the auditor crawls at once in this one browser."""
+        return SITE_LANES
 
     def alive(self) -> bool:
         return bool(self.browser and self.browser.is_connected() and not self.hung)
