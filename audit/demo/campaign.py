@@ -143,10 +143,15 @@ class DemoService:
         return self.app.extensions["a11y"].stores.get()
 
     def close(self) -> None:
-        self.server.close()  # the listening socket; the channels left open end with their connections
-        for channel in list(self.server._map.values()):  # waitress keeps its channels in the server's map
-            channel.close()
+        def stop() -> None:  # run by the server's own loop: closing its sockets from here races its select()
+            for channel in list(self.server._map.values()):  # waitress keeps its channels in the server's map
+                if channel is not self.server and channel is not self.server.trigger:
+                    channel.close()
+            self.server.close()  # the listener and the trigger: the loop ends when its map is empty
+
+        self.server.trigger.pull_trigger(stop)
         self.thread.join(10)
+        self.server.task_dispatcher.shutdown()
         self.app.extensions["a11y"].stores.close()
 
 
