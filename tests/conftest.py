@@ -35,6 +35,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = 1
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with a slow test first, then files with browser tests, then the rest, each file kept whole and in
+    order: spread over workers (xdist --dist loadfile) the long files start at once and the short ones fill the
+    gaps, instead of a long file starting last and running alone."""
+
+    def weight(item: pytest.Item) -> int:
+        return 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("browser") else 2
+
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    order = sorted(files, key=lambda name: min(weight(item) for item in files[name]))
+    items[:] = [item for name in order for item in files[name]]
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """In CI a skipped test is a defect (browser and database tests must really run there)."""
     if IN_CI and report.skipped and report.when in ("setup", "call"):

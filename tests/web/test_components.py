@@ -70,6 +70,7 @@ def _audit(tmp_path: Path, name: str, home: str, pages: int) -> dict:
     return json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_a_portal_reads_the_same_with_its_template_audited_once(portal, tmp_path, monkeypatch):
     server, pages = portal
     plans, walks = [], []

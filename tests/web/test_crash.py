@@ -40,6 +40,7 @@ def test_crawl_survives_a_renderer_crash_and_a_killed_browser(sites_server, cata
     }
 
 
+@pytest.mark.slow
 def test_a_hung_browser_is_relaunched_not_awaited_forever(
     sites_server, catalog, chromium_executable, monkeypatch, stopped_browsers
 ):

@@ -20,7 +20,7 @@ from audit.web.crawl import CrawlOptions
 from audit.web.grid import grid_status
 from tests.web.grid import LocalGrid, server_jar
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHECKS = ("axe-image-alt", "axe-document-title", "axe-html-has-lang")
 
 

@@ -14,7 +14,7 @@ from tests.web.grid import LocalGrid, server_jar
 from tests.web.login_site import PASSWORD, USER, LoginSite
 from tests.web.test_login import config, pages, report, run
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
