@@ -79,8 +79,10 @@ DOCUMENT_EXTENSIONS = frozenset(
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # A path segment that varies between pages of one template: numbers, dates, hashes, ids with digits.
+# A path segment that names one item of a kind: a number, a hash or UUID, a date, a short prefix with a number
+# (t20240105_123, p2, art_1234_5678), or a word joined to a number (article-12, content_3).
 _VARIABLE_SEGMENT = re.compile(
-    r"^(\d+|[0-9a-f]{8,}|[0-9a-f-]{32,36}|.*\d{4,}.*|[a-z]{0,3}\d+[a-z_\d]*)$", re.IGNORECASE
+    r"^(\d+|[0-9a-f]{8,}|[0-9a-f-]{32,36}|.*\d{4,}.*|[a-z]{0,3}\d+[a-z_\d]*|[a-z]+(?:[-_]\d+)+)$", re.IGNORECASE
 )
 
 

@@ -20,6 +20,11 @@ def test_templates_group_pages_of_one_kind():
     assert template_of("http://a/art/12345.html") == template_of("http://a/art/67890.html")
     assert template_of("http://a/calendar.html?m=5") == "/calendar.html?m=*"
     assert template_of("http://a/about/index.html") == "/about/index.html"
+    # a word joined to a number names one item of a kind; a word alone, or one with letters after, a page
+    assert template_of("http://a/news/2025/article-1.html") == template_of("http://a/news/2025/article-6.html")
+    assert template_of("http://a/list/content_12.html") == "/list/*.html"
+    assert template_of("http://a/service/guide.html") == "/service/guide.html"
+    assert template_of("http://a/zwgk/step-by-step.html") == "/zwgk/step-by-step.html"
 
 
 def test_scope_and_documents():
