@@ -105,7 +105,18 @@ def _descendants(root: int) -> list[tuple[int, list[str]]]:
     return out
 
 
-STOPPED: list[int] = []  # browser processes /stop-browser.png stopped, for the test to end
+class Stopped(list):
+    """Browser processes /stop-browser.png stopped (SIGSTOP), for the test to end (SIGKILL, by pid)."""
+
+    def end(self) -> None:
+        for pid in self:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+STOPPED = Stopped()
 
 
 def kill_chromium(renderers: bool, sig: int = signal.SIGKILL, pids: bool = False):
@@ -153,9 +164,5 @@ def stopped_browsers():
     afterwards, whether or not the launcher could."""
     STOPPED.clear()
     yield STOPPED
-    for pid in STOPPED:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    STOPPED.end()
     STOPPED.clear()
