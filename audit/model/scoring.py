@@ -78,8 +78,12 @@ def score_subject(
     findings: Iterable[Finding],
     checks: Mapping[str, Check],
     policy: ScoringPolicy,
+    left_out: int = 0,
 ) -> SubjectScore:
     """Severity-weighted share of applicable checks passed; review and n/a count neither way.
+
+    `left_out` checks were not run on the subject (the user left them out): unanswered, they lower its coverage,
+    so a grade from a few checks run is never shown as the grade of the whole checklist.
 
     A failed critical or veto check makes the subject non-compliant and grades it `non_compliant_grade`
     whatever the number; that known failure wins over missing data. Otherwise a subject with nothing
@@ -109,7 +113,7 @@ def score_subject(
             if _blocks(finding, check, severity):
                 blocking.append(finding.check_id)
     answered = counts[Outcome.PASS.value] + counts[Outcome.FAIL.value]
-    applicable = answered + counts[Outcome.REVIEW.value]
+    applicable = answered + counts[Outcome.REVIEW.value] + max(0, left_out)
     coverage = answered / applicable if applicable else 0.0
     common = {
         "subject_key": subject_key,

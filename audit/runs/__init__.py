@@ -12,17 +12,34 @@ from audit.store import Store
 
 
 def score_findings(
-    findings: Iterable[Finding], catalog: Catalog, checks: Mapping[str, Check] | None = None
+    findings: Iterable[Finding],
+    catalog: Catalog,
+    checks: Mapping[str, Check] | None = None,
+    left_out: Mapping[str, int] | None = None,
 ) -> Iterable[SubjectScore]:
     """Score a stream of findings ordered by subject, one subject at a time.
 
     Findings of checks no longer in the catalog (a checklist was edited since) are left out; `checks` widens the
-    catalog's (human verdicts answer manual criteria too).
+    catalog's (human verdicts answer manual criteria too). `left_out`: subject-key prefix -> how many checks the
+    round did not run on such subjects (they count against coverage).
     """
     checks = checks if checks is not None else catalog.checks
     for subject_key, group in groupby(findings, key=lambda f: f.subject_key):
         known = [f for f in group if f.check_id in checks]
-        yield score_subject(subject_key, known, checks, catalog.policy)
+        missing = next((n for prefix, n in (left_out or {}).items() if subject_key.startswith(prefix)), 0)
+        yield score_subject(subject_key, known, checks, catalog.policy, missing)
+
+
+def left_out_checks(store: Store, catalog: Catalog, round_id: int) -> dict[str, int]:
+    """How many of the checklist's checks a web round left out of its pages and sites (--ignore, --only,
+    --no-builtins)."""
+    round_ = store.get_round(round_id)
+    if round_.kind != "web":
+        return {}
+    ignored = set((round_.meta.get("options") or {}).get("ignore") or ())
+    web = {c.id for checklist in catalog.domain("web") for c in checklist.checks}
+    count = len(ignored & web)
+    return {"page:": count, "site:": count} if count else {}  # a site's findings roll its pages' up, check by check
 
 
 def score_round(
@@ -32,7 +49,9 @@ def score_round(
     count, pending = 0, []
     with store.transaction():
         # people's verdicts replace `review` findings they judged (audit/runs/review.py)
-        for score in score_findings(reviewed_findings(store, catalog, round_id), catalog, all_checks(catalog)):
+        findings = reviewed_findings(store, catalog, round_id)
+        left_out = left_out_checks(store, catalog, round_id)
+        for score in score_findings(findings, catalog, all_checks(catalog), left_out):
             pending.append(score)
             if len(pending) >= batch:
                 store.put_scores(round_id, pending)

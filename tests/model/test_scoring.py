@@ -147,6 +147,24 @@ def test_coverage_exactly_at_the_floor_is_graded(catalog):
     assert below.state == "insufficient" and below.reasons == ("coverage-below-floor",)
 
 
+def test_checks_left_out_count_against_coverage_so_one_check_run_never_grades_a_page(catalog):
+    """`a11y-audit web --only axe-image-alt` on a clean page: 1 check passed, 71 left out -> not 100/A."""
+    checks = {"alt": check("alt")}
+    findings = [Finding("p", "alt", Outcome.PASS)]
+    alone = score_subject("p", findings, checks, catalog.policy, left_out=71)
+    assert (alone.state, alone.score, alone.grade, alone.reasons) == (
+        "insufficient",
+        None,
+        None,
+        ("coverage-below-floor",),
+    )
+    assert alone.coverage == round(1 / 72, 4)
+    # a few left out (--ignore two rules) of many answered: still graded, on what was run
+    many = {f"c{i}": check(f"c{i}") for i in range(20)}
+    some = score_subject("p", [Finding("p", c, Outcome.PASS) for c in many], many, catalog.policy, left_out=2)
+    assert (some.state, some.score, some.coverage) == ("graded", 100.0, round(20 / 22, 4))
+
+
 def test_a_known_blocking_failure_wins_over_missing_data(catalog):
     checks = {f"c{i}": check(f"c{i}") for i in range(10)}
     checks["veto"] = check("veto", Severity.MINOR, veto=True)

@@ -118,7 +118,6 @@ def test_thresholds_baseline_and_clean_exit(sites_server, tmp_path, chromium_exe
         "json",
         "--out",
         tmp_path / "out",
-        *ONLY,
     ]
     failing = run(tmp_path / "a.db", page, "--fail-on", "critical,serious", *common)
     assert failing.exit_code == 2, failing.output
@@ -310,5 +309,13 @@ def test_only_runs_the_checks_named_and_refuses_an_unknown_one(sites_server, tmp
     assert stored == {"axe-image-alt"}, stored
     report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
     assert {f["check"] for page in report["pages"] for f in page["failures"]} == {"axe-image-alt"}
+    # its known critical failure grades the page D whatever was left out; a clean page run on one check of the
+    # checklist is not graded on it (never 100/A on 1 %), nor is its site
+    assert [(p["grade"], p["compliant"]) for p in report["pages"]] == [("D", False)]
+    clean = run(tmp_path / "c.db", sites_server.url("defects/clean.html"), "--only", "axe-image-alt", *common)
+    assert clean.exit_code == 0 and "insufficient data" in clean.output, clean.output
+    report = json.loads((out / "a11y-report.json").read_text(encoding="utf-8"))
+    assert [p["state"] for p in report["pages"]] == ["insufficient"] and report["pages"][0]["grade"] is None
+    assert [s["state"] for s in report["sites"]] == ["insufficient"]
     wrong = run(tmp_path / "b.db", url, "--only", "axe-image-alt-typo", *common)
     assert wrong.exit_code == 1 and "axe-image-alt-typo" in wrong.output, wrong.output
