@@ -12,7 +12,8 @@ from typing import Any
 from audit.model.vocab import Severity
 
 # 2: a blocking failure grades D, and thin or veto-less data is "insufficient" instead of graded.
-MODEL_VERSION = "2"
+# 3: checks a web round left out (--ignore, --only, --no-builtins) count against coverage.
+MODEL_VERSION = "3"
 
 
 @dataclass(frozen=True)
