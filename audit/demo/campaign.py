@@ -27,7 +27,7 @@ from werkzeug.test import encode_multipart
 from audit.catalog import load_catalog
 from audit.service import ServiceConfig, create_app
 from audit.service.accounts import Accounts
-from audit.service.server import make_server
+from audit.service.server import make_server, stop_server
 
 # who takes part: (user name, role, areas); areas are GB/T 2260 codes
 PEOPLE = (
@@ -143,15 +143,7 @@ class DemoService:
         return self.app.extensions["a11y"].stores.get()
 
     def close(self) -> None:
-        def stop() -> None:  # run by the server's own loop: closing its sockets from here races its select()
-            for channel in list(self.server._map.values()):  # waitress keeps its channels in the server's map
-                if channel is not self.server and channel is not self.server.trigger:
-                    channel.close()
-            self.server.close()  # the listener and the trigger: the loop ends when its map is empty
-
-        self.server.trigger.pull_trigger(stop)
-        self.thread.join(10)
-        self.server.task_dispatcher.shutdown()
+        stop_server(self.server, self.thread)
         self.app.extensions["a11y"].stores.close()
 
 

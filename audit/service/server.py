@@ -57,3 +57,19 @@ def make_server(app: Flask, config: ServiceConfig, host: str, port: int, threads
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = _Channel
     return server
+
+
+def stop_server(server, thread, timeout: float = 10.0) -> None:
+    """Stop a server `make_server` made and whose `.run()` is `thread`: its sockets are closed by its own loop
+    (closing them from another thread races its select(): "Bad file descriptor"), then the loop and the task
+    threads end."""
+
+    def close_all() -> None:
+        for channel in list(server._map.values()):  # waitress keeps every channel in the server's map
+            if channel is not server and channel is not server.trigger:
+                channel.close()
+        server.close()  # the listener and the trigger: the loop ends when its map is empty
+
+    server.trigger.pull_trigger(close_all)
+    thread.join(timeout)
+    server.task_dispatcher.shutdown()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit.service import create_app
-from audit.service.server import make_server
+from audit.service.server import make_server, stop_server
 from tests.keyboard import tab_to
 from tests.own_audit import audit_snapshots
 from tests.service.conftest import csrf_of
@@ -98,7 +98,6 @@ def test_keyboard_only_at_320_px_from_the_form_to_the_reference(offline_app, con
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
             browser.close()
     finally:
-        running.close()
-        thread.join(10)
+        stop_server(running, thread)
     stored = offline_app.extensions["a11y"].stores.get().public_report(ref)
     assert stored.checklist == chosen and stored.description == "盲道被共享单车占用" and stored.area_code == "430104"

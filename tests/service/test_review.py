@@ -18,7 +18,7 @@ from audit.render.conformance import SCHEMA
 from audit.runs.review import build_queue
 from audit.runs.review_capture import capture_pages
 from audit.runs.web import run_web
-from audit.service.server import make_server
+from audit.service.server import make_server, stop_server
 from audit.web.auditor import AuditOptions, Site
 from audit.web.crawl import CrawlOptions
 from tests.keyboard import tab_to
@@ -209,8 +209,7 @@ def test_keyboard_only_in_chinese_from_queue_to_signed_report(app, config, audit
                 assert page.evaluate("document.documentElement.scrollWidth") <= 322, (path, wide[:12])
             browser.close()
     finally:
-        running.close()
-        thread.join(10)
+        stop_server(running, thread)
 
 
 def _first_item(store, round_id: int) -> str:

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from audit.service.server import make_server
+from audit.service.server import make_server, stop_server
 from tests.service.conftest import bearer
 
 MiB = 1024 * 1024
@@ -21,8 +21,7 @@ def server(app, config):
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     yield running.effective_port
-    running.close()
-    thread.join(10)
+    stop_server(running, thread)
 
 
 def _post(port: int, path: str, headers: dict, body: bytes = b"") -> tuple[int, dict, bytes]:

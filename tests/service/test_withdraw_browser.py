@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.service.server import make_server
+from audit.service.server import make_server, stop_server
 from tests.keyboard import tab_to
 from tests.own_audit import audit_snapshots
 from tests.service.conftest import JPEG, PASSWORD, csrf_of, fixture_bytes
@@ -99,8 +99,7 @@ def test_keyboard_only_at_320_px_from_the_home_page_to_the_withdrawal(
             _no_horizontal_scroll(page)
             browser.close()
     finally:
-        running.close()
-        thread.join(10)
+        stop_server(running, thread)
     store = app.extensions["a11y"].stores.get()
     assert store.upload(upload_id).withdrawn_by == "yuelu"
     scored = {s.subject_key for s in current_scores(store, catalog, upload["round_id"])}
