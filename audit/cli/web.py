@@ -300,13 +300,14 @@ def _check_options(options: WebOptions, catalog) -> tuple[str, ...]:
             raise click.BadParameter(f"{name} (one of {', '.join(FORMAT_NAMES)})", param_hint="--format")
     from audit.runs.web import web_checks
 
-    web = [c.id for c in web_checks(catalog)]
+    checks = web_checks(catalog)
+    web = [c.id for c in checks]
     for check_id in (*options.ignore_checks, *options.only_checks):
         if check_id not in catalog.checks or (check_id in options.only_checks and check_id not in web):
             _fail(m, "web.cli.unknown-check", check=check_id)
     ignore_checks = list(options.ignore_checks)
     if options.no_builtins:  # the same as --ignore for each probe check: recorded in the round's options.ignore
-        ignore_checks += [c.id for c in web_checks(catalog) if "builtin" in c.answer]
+        ignore_checks += [c.id for c in checks if "builtin" in c.answer]
     if options.only_checks:  # the same as --ignore for every other check, so a resumed round runs the same ones
         ignore_checks += [c for c in web if c not in options.only_checks]
     return tuple(dict.fromkeys(ignore_checks))

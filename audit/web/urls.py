@@ -78,7 +78,6 @@ DOCUMENT_EXTENSIONS = frozenset(
     }
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
-# A path segment that varies between pages of one template: numbers, dates, hashes, ids with digits.
 # A path segment that names one item of a kind: a number, a hash or UUID, a date, a short prefix with a number
 # (t20240105_123, p2, art_1234_5678), or a word joined to a number (article-12, content_3).
 _VARIABLE_SEGMENT = re.compile(
