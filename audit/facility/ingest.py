@@ -40,6 +40,7 @@ from audit.facility.values import (
     parse_special,
     parse_yesno,
 )
+from audit.heap import paused_gc
 
 MAX_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -110,6 +111,7 @@ class IngestResult:
         return [p for p in self.problems if not p.is_error]
 
 
+@paused_gc()
 def read_submission(
     source: bytes | str | Path, filename: str, catalog: Catalog, options: IngestOptions = IngestOptions()
 ) -> IngestResult:

@@ -13,6 +13,7 @@ from audit.catalog import Catalog
 from audit.facility.evaluate import evaluate_all
 from audit.facility.ingest import IngestOptions, IngestResult, Submission, read_submission
 from audit.facility.problems import Problem
+from audit.heap import paused_gc
 from audit.model import Finding, Subject, SubjectScore, is_within
 from audit.runs import score_findings, score_round
 from audit.runs.circles import store_circles
@@ -201,6 +202,7 @@ def round_meta(catalog: Catalog, submissions: Iterable[Submission], sources: lis
     }
 
 
+@paused_gc()
 def store_round(
     store: Store,
     catalog: Catalog,
