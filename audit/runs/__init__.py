@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from itertools import groupby
 
 from audit.catalog import Catalog
 from audit.model import Check, Finding, SubjectScore, score_subject
 from audit.runs.review import all_checks, reviewed_findings
 from audit.store import Store
+
+SCORE_PATTERNS = 20_000
 
 
 def score_findings(
@@ -24,10 +27,21 @@ def score_findings(
     round did not run on such subjects (they count against coverage).
     """
     checks = checks if checks is not None else catalog.checks
+    # A score depends on the subject's answers only, not on its key: the facilities of a round repeat a few
+    # hundred patterns of answers (issue 17: 100,000 toilets), so each pattern is scored once per call.
+    scored: dict[tuple, SubjectScore] = {}
     for subject_key, group in groupby(findings, key=lambda f: f.subject_key):
         known = [f for f in group if f.check_id in checks]
         missing = next((n for prefix, n in (left_out or {}).items() if subject_key.startswith(prefix)), 0)
-        yield score_subject(subject_key, known, checks, catalog.policy, missing)
+        pattern = (missing, *((f.check_id, f.outcome, f.passed, f.failed, f.severity) for f in known))
+        score = scored.get(pattern)
+        if score is None:
+            score = score_subject(subject_key, known, checks, catalog.policy, missing)
+            if len(scored) < SCORE_PATTERNS:
+                scored[pattern] = score
+            yield score
+        else:
+            yield replace(score, subject_key=subject_key, counts=dict(score.counts))
 
 
 def left_out_checks(store: Store, catalog: Catalog, round_id: int) -> dict[str, int]:
