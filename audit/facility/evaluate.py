@@ -75,6 +75,10 @@ class CheckEvaluator:
     note_condition_missing: str
     note_missing: str
     note_unknown: str
+    # Verdicts by value object (the reader shares repeated answers): id -> (value kept alive, outcome,
+    # measured). A compiled check lives for one run, so its memo does too.
+    verdicts: dict[int, tuple[Any, Outcome, Any]]
+    applies: dict[int, tuple[Any, bool | None]]
 
     @classmethod
     def compile(
@@ -92,12 +96,14 @@ class CheckEvaluator:
             ),
             note_missing=missing,
             note_unknown=unknown,
+            verdicts={},
+            applies={},
         )
 
     def __call__(self, submission: Submission, base: dict[str, Any], measured: MeasuredMemo) -> Finding:
         check, required, values = self.check, self.required, submission.values
         if self.condition:
-            applies = self.condition_holds(values)
+            applies = self._applies(values)
             if applies is None:
                 return Finding(
                     submission.key,
@@ -127,16 +133,31 @@ class CheckEvaluator:
             )
         if isinstance(value, tuple):
             return _count_marks(check, submission, value, base, required)
-        passed = _passes(check.answer, value)
+        hit = self.verdicts.get(id(value))
+        if hit is None or hit[0] is not value:
+            hit = (value, Outcome.PASS if _passes(check.answer, value) else Outcome.FAIL, measured(value))
+            if len(self.verdicts) < MEASURED_CACHE:
+                self.verdicts[id(value)] = hit
+        _, outcome, shown = hit
         # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
         return Finding(
             submission.key,
             check.id,
-            Outcome.PASS if passed else Outcome.FAIL,
-            measured=measured(value),
+            outcome,
+            measured=shown,
             required=required,
-            evidence=() if passed else (base,),
+            evidence=() if outcome is Outcome.PASS else (base,),
         )
+
+    def _applies(self, values: Mapping[str, Any]) -> bool | None:
+        """condition_holds, once per value object of the condition's field."""
+        value = values.get(self.condition["field"])  # type: ignore[index]
+        hit = self.applies.get(id(value))
+        if hit is None or hit[0] is not value:
+            hit = (value, self.condition_holds(values))
+            if len(self.applies) < MEASURED_CACHE:
+                self.applies[id(value)] = hit
+        return hit[1]
 
     def condition_holds(self, values: Mapping[str, Any]) -> bool | None:
         """True/False when the condition's field is answered; None when it is blank or 'unknown'.
