@@ -180,6 +180,51 @@ def split_finding_rows(rows: Iterable[tuple]) -> tuple[list[tuple], list[tuple]]
     return slim, results
 
 
+def packed_result_id(check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra) -> int:
+    """The id of a finding's check, outcome and result in SQLite's `finding_results` (0970): 64 bits of the
+    SHA-256 of their stored text, like `result_id`, so a writer and the migration name a result alike."""
+    text = _encode_raw(
+        [
+            check_id,
+            outcome,
+            None if passed is None else int(passed),
+            None if failed is None else int(failed),
+            severity,
+            measured,
+            required,
+            note,
+            evidence,
+            extra,
+        ]
+    )
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
+
+
+def pack_finding_rows(rows: Iterable[tuple]) -> tuple[dict[str, dict[str, int]], list[tuple]]:
+    """12-column finding rows -> (subject key -> {check id: result id}, a later row of a check replacing an
+    earlier one; the distinct results: id, check, outcome and the eight result columns). A facility's 15
+    findings are then one row of ids (0970), and a round's 1.5 million findings a few thousand results."""
+    ids: dict[tuple, int] = {}
+    results: list[tuple] = []
+    by_subject: dict[str, dict[str, int]] = {}
+    for row in rows:
+        content = row[2:]
+        rid = ids.get(content)
+        if rid is None:
+            rid = ids[content] = packed_result_id(*content)
+            results.append((rid, *content))
+        checks = by_subject.get(row[1])
+        if checks is None:
+            checks = by_subject[row[1]] = {}
+        checks[row[2]] = rid
+    return by_subject, results
+
+
+def packed_ids(checks: Mapping[str, int]) -> str:
+    """A subject's result ids as stored in `subject_findings.results`: a JSON array in check-id order."""
+    return "[" + ",".join(str(checks[c]) for c in sorted(checks)) + "]"
+
+
 def finding_rows(round_id: int, findings: Iterable[Finding]) -> list[tuple]:
     """Rows for a bulk insert, encoded in one pass with a cache shared across the batch."""
     shared: dict[int, tuple[Any, str]] = {}

@@ -24,6 +24,8 @@ def _text(value: Any) -> str:
 class PortableSql:
     """Mixed into SqliteStore and PostgisStore."""
 
+    FINDINGS_TABLE = "findings"  # where a backend keeps findings by round and subject key
+
     def _q(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         raise NotImplementedError
 
@@ -268,7 +270,13 @@ class PortableSql:
                 )
             ]
             for key in keys:
-                for table in ("findings", "subject_errors", "scores", "facility_submissions", "round_snapshots"):
+                for table in (
+                    self.FINDINGS_TABLE,
+                    "subject_errors",
+                    "scores",
+                    "facility_submissions",
+                    "round_snapshots",
+                ):
                     self._run(f"DELETE FROM {table} WHERE round_id = ? AND subject_key = ?", (round_id, key))
             self._run("UPDATE service_uploads SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?", (at, by, upload_id))
         return keys

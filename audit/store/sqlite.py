@@ -20,6 +20,9 @@ from audit.store.codec import (
     finding_rows,
     loads,
     migrated_raw,
+    pack_finding_rows,
+    packed_ids,
+    packed_result_id,
     prefix_bounds,
     raw_from,
     raw_parts,
@@ -27,7 +30,6 @@ from audit.store.codec import (
     round_from,
     score_from,
     score_row,
-    split_finding_rows,
     stored_finding_from,
     subject_from,
     subject_row,
@@ -39,16 +41,16 @@ from audit.store.public_sql import PublicReportSql
 from audit.store.review_sql import ReviewSql
 
 CACHE_KIB = 65536  # page cache: a bulk insert of 100k facilities touches index pages the 2 MiB default evicts
-FINDING_COLUMNS = (
-    "round_id, subject_key, check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra"
-)
 SUBMISSIONS_JOINED = (
     "SELECT facility_submissions.*, raw_headers.columns AS raw_columns FROM facility_submissions "
     "LEFT JOIN raw_headers ON raw_headers.id = facility_submissions.raw_header"
 )
-# A finding is its key and outcome in `findings` and its result, stored once, in `finding_results` (0920).
+# A finding is its subject's row of result ids in `subject_findings` and the result, with its check and
+# outcome, stored once in `finding_results` (0970).
 FINDINGS_JOINED = (
-    f"SELECT result_id, {FINDING_COLUMNS} FROM findings JOIN finding_results ON finding_results.id = findings.result_id"
+    "SELECT r.id AS result_id, round_id, subject_key, check_id, outcome, passed, failed, severity, measured, "
+    "required, note, evidence, extra FROM subject_findings JOIN json_each(subject_findings.results) j "
+    "JOIN finding_results r ON r.id = j.value"
 )
 
 
@@ -58,6 +60,8 @@ def now_iso() -> str:
 
 class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
     """Store backed by a SQLite file (or ':memory:')."""
+
+    FINDINGS_TABLE = "subject_findings"
 
     def __init__(self, path: str | Path):
         self.path = str(path)
@@ -237,35 +241,53 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             yield subject_from(row)
 
     # -- findings -------------------------------------------------------------------------------
+    # A subject's findings are one row of result ids in `subject_findings`; each result, with its check and
+    # outcome, is stored once in `finding_results` (0970). The view `findings` shows them a row each.
     def replace_findings(self, round_id: int, subject_key: str, findings: Iterable[Finding]) -> None:
         """Atomically set the findings of one subject in one round (page by page, resubmission)."""
         with self.transaction():
-            self.db.execute("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
-            self.db.execute(
-                "DELETE FROM subject_errors WHERE round_id = ? AND subject_key = ?", (round_id, subject_key)
-            )
+            self._forget(round_id, [subject_key])
             self.add_findings(round_id, findings)
 
     def replace_many_findings(self, round_id: int, findings_by_subject: Iterable[tuple[str, list[Finding]]]) -> None:
         pairs = list(findings_by_subject)
-        keys = [(round_id, key) for key, _ in pairs]
         with self.transaction():
-            self.db.executemany("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", keys)
-            self.db.executemany("DELETE FROM subject_errors WHERE round_id = ? AND subject_key = ?", keys)
+            self._forget(round_id, [key for key, _ in pairs])
             self.add_findings(round_id, (f for _, found in pairs for f in found))
 
+    def _forget(self, round_id: int, keys: list[str]) -> None:
+        pairs = [(round_id, key) for key in keys]
+        self.db.executemany("DELETE FROM subject_findings WHERE round_id = ? AND subject_key = ?", pairs)
+        self.db.executemany("DELETE FROM subject_errors WHERE round_id = ? AND subject_key = ?", pairs)
+
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
-        rows, results = split_finding_rows(finding_rows(round_id, findings))
-        # In key order the B-tree inserts land on neighbouring pages. The sort is stable, so of two rows
-        # for the same (subject, check) the later one still replaces the earlier, as before.
-        rows.sort(key=itemgetter(1, 2))
+        """Add to (or replace, check by check) the findings a subject holds in the round."""
+        by_subject, results = pack_finding_rows(finding_rows(round_id, findings))
         with self.transaction():
-            self.db.executemany(f"INSERT OR IGNORE INTO finding_results VALUES ({','.join('?' * 9)})", results)
-            self.db.executemany(
-                "INSERT OR REPLACE INTO findings (round_id, subject_key, check_id, outcome, result_id) "
-                "VALUES (?, ?, ?, ?, ?)",
-                rows,
+            self.db.executemany(f"INSERT OR IGNORE INTO finding_results VALUES ({','.join('?' * 11)})", results)
+            held = self._held_results(round_id, list(by_subject))
+            rows = [
+                (round_id, key, packed_ids({**held[key], **checks} if key in held else checks))
+                for key, checks in by_subject.items()
+            ]
+            # In key order the B-tree inserts land on neighbouring pages.
+            rows.sort(key=itemgetter(1))
+            self.db.executemany("INSERT OR REPLACE INTO subject_findings VALUES (?, ?, ?)", rows)
+
+    def _held_results(self, round_id: int, keys: list[str]) -> dict[str, dict[str, int]]:
+        """{subject key: {check id: result id}} of what these subjects already hold in the round."""
+        held: dict[str, dict[str, int]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self.db.execute(
+                "SELECT sf.subject_key, r.check_id, r.id FROM subject_findings sf JOIN json_each(sf.results) j "
+                f"JOIN finding_results r ON r.id = j.value WHERE sf.round_id = ? AND sf.subject_key IN "
+                f"({','.join('?' * len(chunk))})",
+                [round_id, *chunk],
             )
+            for key, check_id, rid in rows:
+                held.setdefault(key, {})[check_id] = rid
+        return held
 
     def findings(
         self, round_id: int, subject_key: str | None = None, prefix: str | None = None, outcome: Outcome | None = None
@@ -282,7 +304,7 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
 
     def audited_keys(self, round_id: int) -> set[str]:
         rows = self._rows(
-            "SELECT DISTINCT subject_key FROM findings WHERE round_id = ? "
+            "SELECT subject_key FROM subject_findings WHERE round_id = ? "
             "UNION SELECT subject_key FROM subject_errors WHERE round_id = ?",
             (round_id, round_id),
         )
@@ -292,7 +314,9 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         self, round_id: int, subject_key: str, message: str, detail: Mapping[str, Any] | None = None
     ) -> None:
         with self.transaction():
-            self.db.execute("DELETE FROM findings WHERE round_id = ? AND subject_key = ?", (round_id, subject_key))
+            self.db.execute(
+                "DELETE FROM subject_findings WHERE round_id = ? AND subject_key = ?", (round_id, subject_key)
+            )
             self.db.execute(
                 "INSERT OR REPLACE INTO subject_errors VALUES (?, ?, ?, ?)",
                 (round_id, subject_key, message, dumps(dict(detail or {}))),
@@ -425,9 +449,10 @@ def _prefix_clause(sql: str, params: list[Any], prefix: str) -> tuple[str, list[
 
 
 def register_functions(con: sqlite3.Connection) -> None:
-    """The SQL functions migrations 0920 (a11y_result_id) and 0930 (a11y_raw_part) call: the store's own
+    """The SQL functions migrations 0920 (a11y_result_id), 0930 (a11y_raw_part) and 0970 (a11y_packed_result_id) call: the store's own
     encoders, so moved rows get the ids new rows would. A connection that applies migrations needs them."""
     con.create_function("a11y_result_id", 8, result_id, deterministic=True)
+    con.create_function("a11y_packed_result_id", 10, packed_result_id, deterministic=True)
     con.create_function("a11y_raw_part", 2, migrated_raw, deterministic=True)
 
 

@@ -71,14 +71,14 @@ def test_findings_made_before_0900_survive_it_unchanged(tmp_path):
     try:
         assert "0900_compact_findings" in store.schema_version()
         assert list(store.findings(1)) == FINDINGS
-        schema = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'findings'").fetchone()[0]
+        schema = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'subject_findings'").fetchone()[0]
         assert schema.rstrip().endswith("WITHOUT ROWID")
         assert not store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_subject'").fetchall()
         store.replace_findings(1, "facility:t:430102:T1", FINDINGS[:1])
         assert list(store.findings(1)) == [FINDINGS[0], FINDINGS[2]]
         text = store.db.execute(
             "SELECT measured FROM findings JOIN finding_results ON finding_results.id = findings.result_id "
-            "WHERE check_id = 'toilet-door-width'"
+            "WHERE findings.check_id = 'toilet-door-width'"
         ).fetchone()[0]
         assert text == '{"text":"70cm","unit":"mm","value":700.0}'
     finally:

@@ -239,7 +239,7 @@ def test_findings_inside_an_excluded_widget_are_listed_out_of_scope_and_not_scor
     # and the stored findings the scores come from know nothing of the widget
     db = sqlite3.connect(tmp_path / "a.db")
     rows = db.execute(
-        "select check_id, failed from findings join finding_results on finding_results.id = findings.result_id "
+        "select findings.check_id, failed from findings join finding_results on finding_results.id = findings.result_id "
         "where subject_key = ?",
         (f"page:{url}",),
     ).fetchall()
