@@ -42,7 +42,7 @@ def _before_0970(path) -> None:
             (("toilet-grab-bars", "review"), ("toilet-door-width", "pass"), ("toilet-floor", "fail"))
         )
     ]
-    con.execute("INSERT INTO finding_results (id, passed, measured) VALUES (1, NULL, '{\"unit\":\"mm\",\"value\":900.0}')")
+    con.execute('INSERT INTO finding_results (id, passed, measured) VALUES (1, NULL, \'{"unit":"mm","value":900.0}\')')
     con.execute("INSERT INTO finding_results (id, severity, evidence) VALUES (2, 'serious', '[{\"row\":\"1\"}]')")
     con.execute("INSERT INTO finding_results (id, note) VALUES (0, '未填写')")
     con.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?)", rows)
