@@ -58,8 +58,8 @@ class CompiledChecklist:
     checks: tuple[CheckEvaluator, ...]
 
     def findings(self, submission: Submission, measured: MeasuredMemo) -> list[Finding]:
-        base = _base_evidence(submission)
-        return [check(submission, base, measured) for check in self.checks]
+        base, key = _base_evidence(submission), submission.key
+        return [check(submission, key, base, measured) for check in self.checks]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +100,14 @@ class CheckEvaluator:
             applies={},
         )
 
-    def __call__(self, submission: Submission, base: dict[str, Any], measured: MeasuredMemo) -> Finding:
+    def __call__(self, submission: Submission, key: str, base: dict[str, Any], measured: MeasuredMemo) -> Finding:
+        """`key` is the submission's key, made once per row by the caller."""
         check, required, values = self.check, self.required, submission.values
         if self.condition:
             applies = self._applies(values)
             if applies is None:
                 return Finding(
-                    submission.key,
+                    key,
                     check.id,
                     Outcome.REVIEW,
                     required=required,
@@ -114,16 +115,14 @@ class CheckEvaluator:
                     note=self.note_condition_missing,
                 )
             if not applies:
-                return Finding(submission.key, check.id, Outcome.NA, required=required)
+                return Finding(key, check.id, Outcome.NA, required=required)
         value = values.get(self.field)
         if value is None:
-            return Finding(
-                submission.key, check.id, Outcome.REVIEW, required=required, evidence=(base,), note=self.note_missing
-            )
+            return Finding(key, check.id, Outcome.REVIEW, required=required, evidence=(base,), note=self.note_missing)
         if isinstance(value, Answer) and value in (NA, UNKNOWN):
             outcome = Outcome.NA if value == NA else Outcome.REVIEW
             return Finding(
-                submission.key,
+                key,
                 check.id,
                 outcome,
                 measured=str(value),
@@ -141,7 +140,7 @@ class CheckEvaluator:
         _, outcome, shown = hit
         # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
         return Finding(
-            submission.key,
+            key,
             check.id,
             outcome,
             measured=shown,

@@ -200,23 +200,45 @@ def packed_result_id(check_id, outcome, passed, failed, severity, measured, requ
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
 
 
-def pack_finding_rows(rows: Iterable[tuple]) -> tuple[dict[str, dict[str, int]], list[tuple]]:
-    """12-column finding rows -> (subject key -> {check id: result id}, a later row of a check replacing an
-    earlier one; the distinct results: id, check, outcome and the eight result columns). A facility's 15
-    findings are then one row of ids (0970), and a round's 1.5 million findings a few thousand results."""
-    ids: dict[tuple, int] = {}
+def pack_findings(findings: Iterable[Finding]) -> tuple[dict[str, dict[str, int]], list[tuple]]:
+    """Findings -> (subject key -> {check id: result id}, a later finding of a check replacing an earlier one;
+    the distinct results: id, check, outcome and the eight result columns). A facility's 15 findings are then
+    one row of ids (0970), and a round's 1.5 million findings a few thousand results.
+
+    Findings that hold the same objects (the evaluator shares a check's threshold and each repeated
+    measurement) are encoded once: the cache keys on those objects' identity and keeps the finding that holds
+    them, so no id is reused while the batch is packed; equal values held as other objects are encoded and then
+    found by content."""
+    shared: dict[int, tuple[Any, str]] = {}
+    by_identity: dict[tuple, tuple[int, Finding]] = {}
+    by_content: dict[tuple, int] = {}
     results: list[tuple] = []
     by_subject: dict[str, dict[str, int]] = {}
-    for row in rows:
-        content = row[2:]
-        rid = ids.get(content)
-        if rid is None:
-            rid = ids[content] = packed_result_id(*content)
-            results.append((rid, *content))
-        checks = by_subject.get(row[1])
+    for f in findings:
+        identity = (
+            f.check_id,
+            f.outcome,
+            f.passed,
+            f.failed,
+            f.severity,
+            id(f.measured),
+            id(f.required),
+            f.note,
+            *map(id, f.evidence),
+            id(f.extra) if f.extra else None,
+        )
+        hit = by_identity.get(identity)
+        if hit is None:
+            content = finding_row(0, f, shared)[2:]
+            rid = by_content.get(content)
+            if rid is None:
+                rid = by_content[content] = packed_result_id(*content)
+                results.append((rid, *content))
+            hit = by_identity[identity] = (rid, f)
+        checks = by_subject.get(f.subject_key)
         if checks is None:
-            checks = by_subject[row[1]] = {}
-        checks[row[2]] = rid
+            checks = by_subject[f.subject_key] = {}
+        checks[f.check_id] = hit[0]
     return by_subject, results
 
 

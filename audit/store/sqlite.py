@@ -17,10 +17,9 @@ from audit.store.codec import (
     PAGE_REUSE_FIELDS,
     area_prefix,
     dumps,
-    finding_rows,
     loads,
     migrated_raw,
-    pack_finding_rows,
+    pack_findings,
     packed_ids,
     packed_result_id,
     prefix_bounds,
@@ -262,7 +261,7 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
 
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
         """Add to (or replace, check by check) the findings a subject holds in the round."""
-        by_subject, results = pack_finding_rows(finding_rows(round_id, findings))
+        by_subject, results = pack_findings(findings)
         with self.transaction():
             self.db.executemany(f"INSERT OR IGNORE INTO finding_results VALUES ({','.join('?' * 11)})", results)
             held = self._held_results(round_id, list(by_subject))

@@ -85,3 +85,22 @@ def test_findings_are_added_check_by_check_and_replaced_per_subject(store):
     ids = [i for (i,) in store.db.execute("SELECT value FROM json_each(?)", (row,))]
     checks = [store.db.execute("SELECT check_id FROM finding_results WHERE id = ?", (i,)).fetchone()[0] for i in ids]
     assert checks == sorted(checks) and len(ids) == 3
+
+
+def test_packing_names_equal_results_alike_whether_or_not_they_share_objects():
+    from audit.store.codec import pack_findings
+
+    shared = {"value": 900.0, "unit": "mm"}
+    findings = [
+        Finding("a", "door", Outcome.PASS, measured=shared),
+        Finding("b", "door", Outcome.PASS, measured=shared),
+        Finding("c", "door", Outcome.PASS, measured=shared),
+        Finding("e", "door", Outcome.PASS, measured={"unit": "mm", "value": 900.0}),  # equal, another object
+        Finding("c", "door", Outcome.FAIL, measured={"value": 700.0, "unit": "mm"}),  # later: replaces
+        Finding("d", "door", Outcome.PASS, measured={"value": 900.0, "unit": "cm"}),
+    ]
+    by_subject, results = pack_findings(findings)
+    assert by_subject["a"]["door"] == by_subject["b"]["door"] == by_subject["e"]["door"] != by_subject["c"]["door"]
+    assert by_subject["d"]["door"] not in (by_subject["a"]["door"], by_subject["c"]["door"])
+    assert len(results) == 3  # 900 mm (once, though held as two objects), 700 mm failed, 900 cm
+    assert {r[0] for r in results} >= {ids["door"] for ids in by_subject.values()}
