@@ -41,7 +41,7 @@ def score_findings(
                 scored[pattern] = score
             yield score
         else:
-            yield replace(score, subject_key=subject_key, counts=dict(score.counts))
+            yield replace(score, subject_key=subject_key)
 
 
 def left_out_checks(store: Store, catalog: Catalog, round_id: int) -> dict[str, int]:

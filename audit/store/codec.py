@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from audit.model import Category, Finding, Outcome, Severity, Subject, SubjectScore
@@ -329,20 +329,49 @@ def stored_finding_from(row: Mapping[str, Any]) -> Finding:
     )
 
 
-def score_row(round_id: int, score: SubjectScore) -> tuple:
+def score_rows(round_id: int, scores: Iterable[SubjectScore]) -> Iterator[tuple]:
+    """Rows for a bulk insert. Scores of subjects with the same answers share their counts and lists (audit.runs
+    scores each pattern once): their JSON is encoded once per batch, keyed on those objects, kept alive."""
+    texts: dict[tuple, tuple[SubjectScore, tuple[str, str, str, str]]] = {}
+    for score in scores:
+        identity = (
+            id(score.counts),
+            id(score.failed_checks),
+            id(score.blocking_checks),
+            score.state,
+            id(score.reasons),
+            id(score.unanswered_vetoes),
+            id(score.unanswered_checks),
+        )
+        hit = texts.get(identity)
+        if hit is None:
+            hit = texts[identity] = (score, _score_texts(score))
+        yield (round_id, score.subject_key, *_score_columns(score, hit[1]))
+
+
+def _score_texts(score: SubjectScore) -> tuple[str, str, str, str]:
     return (
-        round_id,
-        score.subject_key,
-        score.version,
-        score.score,
-        score.grade,
-        None if score.compliant is None else int(score.compliant),
-        score.coverage,
         dumps(dict(score.counts)),
         dumps(list(score.failed_checks)),
         dumps(list(score.blocking_checks)),
-        score.state,
         dumps(_state_detail(score)),
+    )
+
+
+def _score_columns(score: SubjectScore, texts: tuple[str, str, str, str]) -> tuple:
+    counts, failed, blocking, detail = texts
+    compliant = None if score.compliant is None else int(score.compliant)
+    return (
+        score.version,
+        score.score,
+        score.grade,
+        compliant,
+        score.coverage,
+        counts,
+        failed,
+        blocking,
+        score.state,
+        detail,
     )
 
 

@@ -24,7 +24,7 @@ from audit.store.codec import (
     raw_parts,
     round_from,
     score_from,
-    score_row,
+    score_rows,
     split_finding_rows,
     stored_finding_from,
     subject_from,
@@ -335,7 +335,7 @@ class PostgisStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
                 "grade = excluded.grade, compliant = excluded.compliant, coverage = excluded.coverage, "
                 "counts = excluded.counts, failed_checks = excluded.failed_checks, blocking_checks = excluded.blocking_checks, "
                 "state = excluded.state, state_detail = excluded.state_detail",
-                (score_row(round_id, s) for s in scores),
+                score_rows(round_id, scores),
             )
 
     def scores(self, round_id: int, version: str | None = None) -> Iterator[SubjectScore]:

@@ -28,7 +28,7 @@ from audit.store.codec import (
     result_id,
     round_from,
     score_from,
-    score_row,
+    score_rows,
     stored_finding_from,
     subject_from,
     subject_row,
@@ -341,7 +341,7 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (score_row(round_id, s) for s in scores),
+                score_rows(round_id, scores),
             )
 
     def scores(self, round_id: int, version: str | None = None) -> Iterator[SubjectScore]:
