@@ -5,6 +5,8 @@ The CLI and the upload service both call `read_submission`; nothing here touches
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from audit.facility.location import (
 )
 from audit.facility.marks import Mark, parse_marks
 from audit.facility.photos import PhotoRef, resolve, split_names
+from audit.facility.prefetch import PointPrefetch
 from audit.facility.problems import ERROR, WARNING, Problem
 from audit.facility.readers import Record, Table, read_table
 from audit.facility.spatial import join_parts, mark_problems
@@ -139,7 +142,8 @@ def read_submission(
     if any(p.is_error for p in result.problems):
         return result
     reader = RowReader(display, checklist, columns, table, options)
-    rows = [reader.read(record) for record in table.records]
+    with reader.points_ahead():
+        rows = [reader.read(record) for record in table.records]
     result.problems += reader.problems
     result.problems += [
         Problem(display, "facility.location.orphan-mark", row=n, params={"segment": s}) for n, s in table.orphans
@@ -276,6 +280,7 @@ class RowReader:
         self.warned_crs = False
         self.file_crs = self._file_crs()
         self._parsed: dict[tuple[str, str], Any] = {}
+        self.prefetch: PointPrefetch | None = None
 
     def _file_crs(self) -> str | None:
         declared = self.options.coords or self.table.meta.get("coord_system")
@@ -353,7 +358,47 @@ class RowReader:
             self.problems.append(Problem(self.file, "facility.location.crs-assumed", level=WARNING))
         return "wgs84"
 
+    @contextmanager
+    def points_ahead(self) -> Iterator[None]:
+        """While rows are read, a second process converts and checks the points it will meet (large files)."""
+        self.prefetch = PointPrefetch(self._planned_points(), self.options.region)
+        try:
+            yield
+        finally:
+            self.prefetch.close()
+            self.prefetch = None
+
+    def _planned_points(self) -> Iterator[tuple[float, float, str]]:
+        """(lon, lat, system) of each row's point as `_point_geometry` will read it; rows it would not read
+        that way (features, lines, a location column, unreadable numbers) are left to the reader."""
+        if "env:geometry" in self.by_role:
+            return
+        for record in self.table.records:
+            if record.geometry is not None:
+                continue
+            for lat_role, lon_role in (("env:lat", "env:lon"), ("geo:lat", "geo:lon")):
+                lat_text, lon_text = self.cell(record, lat_role)[1], self.cell(record, lon_role)[1]
+                if lat_text or lon_text:
+                    try:
+                        yield parse_degrees(lon_text), parse_degrees(lat_text), self._quiet_crs(record)
+                    except ValueProblem:
+                        pass
+                    break
+
+    def _quiet_crs(self, record: Record) -> str:
+        """`_crs` without reporting anything (the reader reports it when it reads the row)."""
+        text = self.cell(record, "env:coord_system")[1]
+        if text:
+            try:
+                return parse_crs(text)
+            except ValueProblem:
+                return "wgs84"
+        return self.file_crs or "wgs84"
+
     def _point(self, record: Record, lon: float, lat: float, crs: str, header: str | None, shown: str):
+        ahead = self.prefetch.get(lon, lat, crs) if self.prefetch else None
+        if ahead is not None:
+            return ahead
         try:
             return checked_point(lon, lat, crs, self.options.region)
         except ValueProblem as exc:
