@@ -10,7 +10,7 @@ from operator import attrgetter
 
 from audit.catalog import Catalog
 from audit.model import Finding, Outcome, Subject
-from audit.model.problems import Event, Problem, Seen, inspect, undo_round
+from audit.model.problems import CLOSED, Event, Problem, Seen, inspect, undo_round
 from audit.model.review import Verdict, verdict_finding
 from audit.model.scoring import effective_severity
 from audit.store import Store
@@ -55,7 +55,7 @@ def update_ledger(
 
 def open_pairs(store: Store, keys: Iterable[str]) -> set[tuple[str, str]]:
     """(subject, check) of every problem of these subjects still open."""
-    return {(p.subject_key, p.check_id) for p in store.problems(subject_keys=keys) if not p.is_closed}
+    return store.problem_pairs(keys, excluding=CLOSED)
 
 
 def can_change(finding: Finding, open_: set[tuple[str, str]]) -> bool:

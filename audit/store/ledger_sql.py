@@ -141,6 +141,19 @@ class LedgerSql:
         rows = self._q(f"SELECT * FROM problems{where} ORDER BY first_seen, id{page}", params)
         return [_problem(r) for r in rows]
 
+    def problem_pairs(self, subject_keys: Iterable[str], excluding: Iterable[str] = ()) -> set[tuple[str, str]]:
+        """(subject, check) of the problems of these subjects, but those in the `excluding` states: the ledger's
+        question before an upload, answered without reading whole problems."""
+        keys, skipped = sorted(set(subject_keys)), sorted(set(excluding))
+        pairs: set[tuple[str, str]] = set()
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            sql = f"SELECT subject_key, check_id FROM problems WHERE subject_key IN ({','.join('?' * len(chunk))})"
+            if skipped:
+                sql += f" AND status NOT IN ({','.join('?' * len(skipped))})"
+            pairs.update((r["subject_key"], r["check_id"]) for r in self._q(sql, [*chunk, *skipped]))
+        return pairs
+
     def problem_events(
         self, problem_id: str | None = None, since: str | None = None, to_status: str | None = None
     ) -> list[Event]:

@@ -72,3 +72,21 @@ def test_deleting_problems_removes_them_and_their_history_only(any_store):
     assert any_store.problem(gone[0].id) is None and any_store.problem_events(gone[0].id) == []
     assert any_store.problem(kept[0].id) == kept[0] and len(any_store.problem_events(kept[0].id)) == 1
     assert any_store.delete_problems([]) == 0
+
+
+def test_problem_pairs_name_each_subjects_problems_but_the_excluded_states(any_store):
+    door, door_event = _open("facility:t:430104:T1", "430104")
+    area, area_event = _open("facility:t:430104:T1", "430104", "toilet-room-area")
+    given, given_event = assign(*_open("facility:t:430302:T9", "430302")[:1], "xt-unit", "2025-06-30", "official", AT)
+    any_store.put_problems([(door, door_event), (area, area_event), (given, given_event)])
+    keys = ["facility:t:430104:T1", "facility:t:430302:T9", "facility:t:430302:none"]
+    assert any_store.problem_pairs(keys) == {
+        ("facility:t:430104:T1", "toilet-door-width"),
+        ("facility:t:430104:T1", "toilet-room-area"),
+        ("facility:t:430302:T9", "toilet-door-width"),
+    }
+    assert any_store.problem_pairs(keys, excluding=[ASSIGNED]) == {
+        ("facility:t:430104:T1", "toilet-door-width"),
+        ("facility:t:430104:T1", "toilet-room-area"),
+    }
+    assert any_store.problem_pairs([]) == set()
