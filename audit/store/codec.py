@@ -148,19 +148,16 @@ def result_id(passed, failed, severity, measured, required, note, evidence, extr
     """The id of a finding's result (everything but its round, subject, check and outcome) in
     `finding_results`: 64 bits of the SHA-256 of its stored text, so every backend and the migrations
     (which call this through SQLite) name the same content the same way without a lookup."""
-    text = _encode_raw(
-        [
-            None if passed is None else int(passed),
-            None if failed is None else int(failed),
-            severity,
-            measured,
-            required,
-            note,
-            evidence,
-            extra,
-        ]
-    )
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
+    return _text_id(_result_fields(passed, failed, severity, measured, required, note, evidence, extra))
+
+
+def _result_fields(passed, failed, severity, measured, required, note, evidence, extra) -> list:
+    counts = [None if passed is None else int(passed), None if failed is None else int(failed)]
+    return [*counts, severity, measured, required, note, evidence, extra]
+
+
+def _text_id(fields: list) -> int:
+    return int.from_bytes(hashlib.sha256(_encode_raw(fields).encode()).digest()[:8], "big", signed=True)
 
 
 def split_finding_rows(rows: Iterable[tuple]) -> tuple[list[tuple], list[tuple]]:
@@ -183,21 +180,9 @@ def split_finding_rows(rows: Iterable[tuple]) -> tuple[list[tuple], list[tuple]]
 def packed_result_id(check_id, outcome, passed, failed, severity, measured, required, note, evidence, extra) -> int:
     """The id of a finding's check, outcome and result in SQLite's `finding_results` (0970): 64 bits of the
     SHA-256 of their stored text, like `result_id`, so a writer and the migration name a result alike."""
-    text = _encode_raw(
-        [
-            check_id,
-            outcome,
-            None if passed is None else int(passed),
-            None if failed is None else int(failed),
-            severity,
-            measured,
-            required,
-            note,
-            evidence,
-            extra,
-        ]
+    return _text_id(
+        [check_id, outcome, *_result_fields(passed, failed, severity, measured, required, note, evidence, extra)]
     )
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
 
 
 def pack_findings(findings: Iterable[Finding]) -> tuple[dict[str, dict[str, int]], list[tuple]]:

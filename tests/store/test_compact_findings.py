@@ -8,8 +8,7 @@ import sqlite3
 
 from audit.model import Finding, Outcome, Severity
 from audit.store import open_store
-from audit.store.migrate import migration_files
-from audit.store.sqlite import _statements
+from tests.store.old_schema import sqlite_before
 
 FINDINGS = [
     Finding(
@@ -28,15 +27,7 @@ FINDINGS = [
 
 def _before_0900(path) -> None:
     """A database as the code before issue 17 left it, with one round of findings in it."""
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    for name, sql in migration_files("sqlite"):
-        if name >= "0900":
-            break
-        for statement in _statements(sql):
-            con.execute(statement)
-        con.execute("INSERT INTO schema_migrations VALUES (?, '2026-01-01')", (name,))
-    con.execute("INSERT INTO rounds (id, kind, started_at) VALUES (1, 'facility', '2026-01-01')")
+    con = sqlite_before(path, "0900")
     for key in ("facility:t:430102:T1", "facility:t:430102:T2"):
         con.execute("INSERT INTO subjects (key, kind, category, name) VALUES (?, 'toilet', 'toilets', 'x')", (key,))
     con.close()

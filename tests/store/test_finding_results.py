@@ -4,15 +4,13 @@ findings of the same result name the same row."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from audit.model import Category, Finding, Outcome, Severity, Subject
 from audit.store import open_store
 from audit.store.codec import finding_row
 from audit.store.migrate import migration_files
-from audit.store.sqlite import _statements, register_functions
+from tests.store.old_schema import sqlite_before
 
 KEYS = [f"facility:t:430102:T{n}" for n in range(1, 5)]
 DOOR = {"min": 800, "text": "≥800mm"}
@@ -39,16 +37,7 @@ def _findings(keys) -> list[Finding]:
 
 
 def _before_0920(path) -> None:
-    con = sqlite3.connect(path, isolation_level=None)
-    register_functions(con)
-    con.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    for name, sql in migration_files("sqlite"):
-        if name >= "0920":
-            break
-        for statement in _statements(sql):
-            con.execute(statement)
-        con.execute("INSERT INTO schema_migrations VALUES (?, '2026-01-01')", (name,))
-    con.execute("INSERT INTO rounds (id, kind, started_at) VALUES (1, 'facility', '2026-01-01')")
+    con = sqlite_before(path, "0920")
     for key in KEYS:
         con.execute("INSERT INTO subjects (key, kind, category, name) VALUES (?, 'toilet', 'toilets', 'x')", (key,))
     rows = [finding_row(1, f) for f in _findings(KEYS[:3])]

@@ -3,12 +3,9 @@ check by check, and seen a row each through the view `findings`."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from audit.model import Category, Finding, Outcome, Severity, Subject
 from audit.store import open_store
-from audit.store.migrate import migration_files
-from audit.store.sqlite import _statements, register_functions
+from tests.store.old_schema import sqlite_before
 
 KEYS = [f"facility:t:430102:T{n}" for n in range(1, 4)]
 
@@ -23,16 +20,7 @@ def _findings(key: str) -> list[Finding]:
 
 def _before_0970(path) -> None:
     """A store as it was before 0970, holding KEYS[:2]'s findings a row each."""
-    con = sqlite3.connect(path, isolation_level=None)
-    register_functions(con)
-    con.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    for name, sql in migration_files("sqlite"):
-        if name >= "0970":
-            break
-        for statement in _statements(sql):
-            con.execute(statement)
-        con.execute("INSERT INTO schema_migrations VALUES (?, '2026-01-01')", (name,))
-    con.execute("INSERT INTO rounds (id, kind, started_at) VALUES (1, 'facility', '2026-01-01')")
+    con = sqlite_before(path, "0970")
     for key in KEYS:
         con.execute("INSERT INTO subjects (key, kind, category, name) VALUES (?, 'toilet', 'toilets', 'x')", (key,))
     rows = [

@@ -4,13 +4,12 @@ made before it read back the same (values, types, the inspector's column order),
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from audit.store import SubmissionRecord, open_store
 from audit.store.migrate import migration_files
-from audit.store.sqlite import _statements, register_functions
+from tests.store.old_schema import sqlite_before
 
 KEY = "facility:accessible-toilets:430102:T{}"
 RAWS = [
@@ -34,16 +33,7 @@ def _check(store) -> None:
 
 def test_raw_rows_made_before_0930_read_back_the_same(tmp_path):
     path = tmp_path / "old.db"
-    con = sqlite3.connect(path, isolation_level=None)
-    register_functions(con)
-    con.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    for name, sql in migration_files("sqlite"):
-        if name >= "0930":
-            break
-        for statement in _statements(sql):
-            con.execute(statement)
-        con.execute("INSERT INTO schema_migrations VALUES (?, '2026-01-01')", (name,))
-    con.execute("INSERT INTO rounds (id, kind, started_at) VALUES (1, 'facility', '2026-01-01')")
+    con = sqlite_before(path, "0930")
     con.executemany("INSERT INTO facility_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", OLD_ROWS)
     con.close()
     store = open_store(path)  # applies 0930
