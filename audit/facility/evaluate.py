@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -71,40 +72,39 @@ class CheckEvaluator:
     field: str
     required: dict[str, Any]
     condition: Mapping[str, Any] | None
-    condition_choices: frozenset[str]
     note_condition_missing: str
     note_missing: str
     note_unknown: str
-    # Verdicts by value object (the reader shares repeated answers): id -> (value kept alive, outcome,
-    # measured). A compiled check lives for one run, so its memo does too.
-    verdicts: dict[int, tuple[Any, Outcome, Any]]
-    applies: dict[int, tuple[Any, bool | None]]
+    # Whether a value passes, and whether a condition value makes the check apply, once per value object (the
+    # reader shares repeated answers). A compiled check lives for one run, so its memos do too.
+    passes: ByIdentity
+    applies: ByIdentity
 
     @classmethod
     def compile(
         cls, check: Check, field_unit: str | None, messages: Messages, missing: str, unknown: str
     ) -> CheckEvaluator:
         condition = check.answer.get("when")
+        choices = frozenset(str(v) for v in condition.get("in", ())) if condition else frozenset()
         return cls(
             check=check,
             field=check.answer["field"],
             required=required_text(check.answer, field_unit),
             condition=condition,
-            condition_choices=frozenset(str(v) for v in condition.get("in", ())) if condition else frozenset(),
             note_condition_missing=(
                 messages.both("facility.note.condition-missing", field=condition["field"]) if condition else ""
             ),
             note_missing=missing,
             note_unknown=unknown,
-            verdicts={},
-            applies={},
+            passes=ByIdentity(partial(_passes, check.answer)),
+            applies=ByIdentity(partial(_holds, condition, choices)),
         )
 
     def __call__(self, submission: Submission, key: str, base: dict[str, Any], measured: MeasuredMemo) -> Finding:
         """`key` is the submission's key, made once per row by the caller."""
         check, required, values = self.check, self.required, submission.values
         if self.condition:
-            applies = self._applies(values)
+            applies = self.applies(values.get(self.condition["field"]))
             if applies is None:
                 return Finding(
                     key,
@@ -132,60 +132,42 @@ class CheckEvaluator:
             )
         if isinstance(value, tuple):
             return _count_marks(check, submission, value, base, required)
-        hit = self.verdicts.get(id(value))
-        if hit is None or hit[0] is not value:
-            hit = (value, Outcome.PASS if _passes(check.answer, value) else Outcome.FAIL, measured(value))
-            if len(self.verdicts) < MEASURED_CACHE:
-                self.verdicts[id(value)] = hit
-        _, outcome, shown = hit
+        passed = self.passes(value)
         # Pass findings carry no evidence: the subject keeps the row, source and photos; fails point at them.
         return Finding(
             key,
             check.id,
-            outcome,
-            measured=shown,
+            Outcome.PASS if passed else Outcome.FAIL,
+            measured=measured(value),
             required=required,
-            evidence=() if outcome is Outcome.PASS else (base,),
+            evidence=() if passed else (base,),
         )
 
-    def _applies(self, values: Mapping[str, Any]) -> bool | None:
-        """condition_holds, once per value object of the condition's field."""
-        value = values.get(self.condition["field"])  # type: ignore[index]
-        hit = self.applies.get(id(value))
-        if hit is None or hit[0] is not value:
-            hit = (value, self.condition_holds(values))
-            if len(self.applies) < MEASURED_CACHE:
-                self.applies[id(value)] = hit
-        return hit[1]
 
-    def condition_holds(self, values: Mapping[str, Any]) -> bool | None:
-        """True/False when the condition's field is answered; None when it is blank or 'unknown'.
-
-        Asked only of a check with a condition."""
-        condition: Mapping[str, Any] = self.condition  # type: ignore[assignment]
-        value = values.get(condition["field"])
-        if value is None:
+def _holds(condition: Mapping[str, Any], choices: frozenset[str], value: Any) -> bool | None:
+    """Whether a check with a condition applies, from the value of the condition's field: True/False when it is
+    answered; None when it is blank or 'unknown'."""
+    if value is None:
+        return None
+    # Only strings can equal the UNKNOWN/NA answers; skipping the test spares a dataclass __eq__ per Measure.
+    if isinstance(value, str):
+        if value == UNKNOWN:
             return None
-        # Only strings can equal the UNKNOWN/NA answers; skipping the test spares a dataclass __eq__ per Measure.
-        if isinstance(value, str):
-            if value == UNKNOWN:
-                return None
-            if value == NA:
-                return False
-        if "equals" in condition:
-            return str(value) == str(condition["equals"])
-        if "in" in condition:
-            return str(value) in self.condition_choices
-        return True
+        if value == NA:
+            return False
+    if "equals" in condition:
+        return str(value) == str(condition["equals"])
+    if "in" in condition:
+        return str(value) in choices
+    return True
 
 
-class MeasuredMemo:
-    """measured_of, once per value object within a run: the reader shares repeated answers, so their findings
-    share the (never mutated) measured dict too, and the store encodes it once. Keyed by id with the value kept
-    alive, so an id is never reused while its entry exists; bounded, and dropped with the run."""
+class ByIdentity:
+    """`compute(value)` once per value object within a run. Keyed by id with the value kept alive, so an id is
+    never reused while its entry exists; bounded (emptied when full), and dropped with the run."""
 
-    def __init__(self, limit: int = MEASURED_CACHE):
-        self.limit = limit
+    def __init__(self, compute: Callable[[Any], Any], limit: int = MEASURED_CACHE):
+        self.compute, self.limit = compute, limit
         self.entries: dict[int, tuple[Any, Any]] = {}
 
     def __call__(self, value: Any) -> Any:
@@ -193,8 +175,16 @@ class MeasuredMemo:
         if hit is None or hit[0] is not value:
             if len(self.entries) >= self.limit:
                 self.entries.clear()
-            hit = self.entries[id(value)] = (value, measured_of(value))
+            hit = self.entries[id(value)] = (value, self.compute(value))
         return hit[1]
+
+
+class MeasuredMemo(ByIdentity):
+    """measured_of, once per value object within a run: the reader shares repeated answers, so their findings
+    share the (never mutated) measured dict too, and the store encodes it once."""
+
+    def __init__(self, limit: int = MEASURED_CACHE):
+        super().__init__(measured_of, limit)
 
 
 def subject_of(submission: Submission, checklist: Checklist, area_code: str | None) -> Subject:

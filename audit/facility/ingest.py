@@ -50,6 +50,8 @@ MAX_ROWS = 200_000
 MAX_TEXT = 2000
 MAX_ID = 200
 PARSED_CACHE = 20_000  # distinct (field, text) answers remembered per file: inspectors repeat '是', '900', '1:12'
+# Where a row's point is read from, in order: latitude and longitude columns, ours first, then ODK/Kobo's.
+POINT_ROLES = (("env:lat", "env:lon"), ("geo:lat", "geo:lon"))
 PHONE_FORMATS = ("odk", "kobo", "geojson")  # phones record GNSS (WGS-84); GeoJSON is WGS-84 by RFC 7946
 
 
@@ -376,7 +378,7 @@ class RowReader:
         for record in self.table.records:
             if record.geometry is not None:
                 continue
-            for lat_role, lon_role in (("env:lat", "env:lon"), ("geo:lat", "geo:lon")):
+            for lat_role, lon_role in POINT_ROLES:
                 lat_text, lon_text = self.cell(record, lat_role)[1], self.cell(record, lon_role)[1]
                 if lat_text or lon_text:
                     try:
@@ -435,7 +437,7 @@ class RowReader:
         return {} if holes else line_geometry(points)
 
     def _point_geometry(self, record: Record, crs: str) -> dict[str, Any]:
-        for lat_role, lon_role in (("env:lat", "env:lon"), ("geo:lat", "geo:lon")):
+        for lat_role, lon_role in POINT_ROLES:
             lat_header, lat_text = self.cell(record, lat_role)
             lon_header, lon_text = self.cell(record, lon_role)
             if lat_text or lon_text:

@@ -92,7 +92,7 @@ def _condition_cells(checklist, condition) -> tuple[str, str]:
         return holds, "no" if holds == "yes" else "yes"
     wanted = [condition["equals"]] if "equals" in condition else list(condition["in"])
     others = [c["value"] for c in field.choices if c["value"] not in wanted]
-    # every choice satisfies it: only "n/a" makes it not hold (condition_holds treats NA as False)
+    # every choice satisfies it: only "n/a" makes it not hold (a condition treats NA as False)
     return wanted[0], others[0] if others else NA_TEXT
 
 
