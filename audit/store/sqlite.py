@@ -246,13 +246,13 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
         """Atomically set the findings of one subject in one round (page by page, resubmission)."""
         with self.transaction():
             self._forget(round_id, [subject_key])
-            self.add_findings(round_id, findings)
+            self._put_findings(round_id, findings, merge=False)
 
     def replace_many_findings(self, round_id: int, findings_by_subject: Iterable[tuple[str, list[Finding]]]) -> None:
         pairs = list(findings_by_subject)
         with self.transaction():
             self._forget(round_id, [key for key, _ in pairs])
-            self.add_findings(round_id, (f for _, found in pairs for f in found))
+            self._put_findings(round_id, (f for _, found in pairs for f in found), merge=False)
 
     def _forget(self, round_id: int, keys: list[str]) -> None:
         pairs = [(round_id, key) for key in keys]
@@ -261,10 +261,14 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
 
     def add_findings(self, round_id: int, findings: Iterable[Finding]) -> None:
         """Add to (or replace, check by check) the findings a subject holds in the round."""
+        self._put_findings(round_id, findings, merge=True)
+
+    def _put_findings(self, round_id: int, findings: Iterable[Finding], merge: bool) -> None:
+        """`merge`: keep the checks the subjects already hold and these do not name (no need once forgotten)."""
         by_subject, results = pack_findings(findings)
         with self.transaction():
             self.db.executemany(f"INSERT OR IGNORE INTO finding_results VALUES ({','.join('?' * 11)})", results)
-            held = self._held_results(round_id, list(by_subject))
+            held = self._held_results(round_id, list(by_subject)) if merge else {}
             rows = [
                 (round_id, key, packed_ids({**held[key], **checks} if key in held else checks))
                 for key, checks in by_subject.items()
