@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from audit.web.chromium import LAUNCH_ARGS, find_chromium
+from audit.web.chromium import LAUNCH_ARGS, find_chromium, find_headless_chromium
 from audit.web.drivers import BrowserGone, Navigation, NavigationError
 from audit.web.login import Auth, StepError
 from audit.web.settings import DEFAULT_PROFILE, PROFILES, Profile
@@ -285,7 +285,7 @@ class PlaywrightLauncher:
     def __init__(
         self, executable: str | None = None, headless: bool = True, init_scripts: Sequence[str] = (), **_: Any
     ):
-        self.executable = executable or find_chromium()
+        self.executable = executable or (find_headless_chromium() if headless else find_chromium())
         self.headless = headless
         self.init_scripts = list(init_scripts)  # run in every frame before the page's own scripts
         self._pw = None
