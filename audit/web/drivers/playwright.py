@@ -16,7 +16,7 @@ from audit.web.settings import DEFAULT_PROFILE, PROFILES, Profile
 VIEWPORT = {"width": PROFILES[DEFAULT_PROFILE].width, "height": PROFILES[DEFAULT_PROFILE].height}
 # Pages one tab serves before it is closed: reusing a tab saves its creation, but its renderer's memory
 # grows with every page it keeps (freed documents are collected lazily), so tabs are renewed now and then.
-TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "6"))
+TAB_USES = int(os.environ.get("A11Y_AUDIT_TAB_USES", "3"))
 CLOSE_TIMEOUT_S = 10.0
 # Sites crawled at once, each with its own tabs: while one site logs in, walks a flow or waits on a slow server,
 # another's pages use the CPU. A11Y_AUDIT_SITE_LANES=1 crawls the sites one after another.
