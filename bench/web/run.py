@@ -1,16 +1,18 @@
 """Web benchmark: `a11y-audit web` against pa11y-ci on the same 60-page site, in one run.
 
-    .venv/bin/python bench/web/run.py [--repeat 2] [--tools pa11y,pa11y-shared,ours,ours-axe]
+    .venv/bin/python bench/web/run.py [--repeat 2] [--tools pa11y,pa11y-shared,ours,ours-axe,floor]
     .venv/bin/python bench/web/run.py --quick            # one repetition of pa11y-shared and ours: iteration
 
 Steps: generate the site (bench/web/generate_site.py) into bench/.work/web/site, serve it on 127.0.0.1
 from a threaded stdlib server in a subprocess, install pa11y-ci from bench/web/pa11y/package-lock.json
-into bench/.work/web/npm (once; puppeteer's browser download is skipped, both tools use
-/usr/bin/chromium), warm the page cache with one Chromium start, then run each tool over the same 60
-URLs, alternating which goes first in each repetition. For every run it records the wall time, pages per
-minute, the peak memory of the tool's whole process tree including Chromium (RSS summed over the tree,
-sampled every 100 ms from /proc, and PSS every second), the CPU seconds the tree used and the load average. It
-prints a table and the ratios and writes everything to bench/.work/web/result.json.
+into bench/.work/web/npm (once; puppeteer's browser download is skipped), warm the page cache with one
+Chromium start, then run each tool over the same 60 URLs, rotating which goes first in each repetition.
+Every tool drives the same Chromium binary: the one `a11y-audit web` chooses (audit.web.chromium:
+$A11Y_AUDIT_CHROMIUM, else the headless shell where installed, else /usr/bin/chromium). For every run it
+records the wall time, pages per minute, the peak memory of the tool's whole process tree including
+Chromium (RSS summed over the tree, sampled every 100 ms from /proc, and PSS every second), the CPU seconds
+the tree used and the load average. It prints a table and the ratios and writes everything to
+bench/.work/web/result.json.
 
 pa11y-ci runs in two configurations: "pa11y-ci" is its default (a fresh incognito browser context for every
 URL) and "pa11y-ci/shared" sets `useIncognitoBrowserContext: false` (every page in the browser's default
@@ -22,11 +24,14 @@ Rule set: both tools run the same axe rules, by id: the 64 WCAG 2.x A/AA rules o
 ids and its `ignore` option switches every other rule of its own axe-core off (computed from pa11y's axe, so
 the lists follow its version; its older axe lacks one of the 64). The "a11y-audit/axe" variant adds
 `--no-builtins`, leaving out the portal checks pa11y-ci does not do (focus walk, reflow, elder mode, toolbar).
+"axe floor" (bench/web/floor.py) is the least any in-browser axe auditor does: load each page, inject axe,
+run the same 64 rules, keep the violations, in tabs never renewed; it bounds what the others can reach.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -44,10 +49,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 WORK = REPO / "bench" / ".work" / "web"
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
 
 import generate_site  # sibling script, not a package
 
-CHROMIUM = os.environ.get("A11Y_AUDIT_CHROMIUM", "/usr/bin/chromium")
+from audit.web.chromium import find_headless_chromium
+
+# Every tool drives the same binary: the one `a11y-audit web` chooses (the headless shell where installed).
+CHROMIUM = find_headless_chromium() or "/usr/bin/chromium"
 CHROME_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -428,6 +437,7 @@ def issue_differences(reports: dict[str, dict[str, dict[str, int]]]) -> list[str
 # --------------------------------------------------------------------------------------- a11y-audit
 
 
+@functools.cache
 def ours_checks() -> dict:
     """The axe rule ids and the probe check ids `a11y-audit web` runs with the bundled checklists."""
     code = (
@@ -527,6 +537,7 @@ TOOLS = {  # run name -> label in tables and result.json
     "pa11y-shared": "pa11y-ci/shared",  # useIncognitoBrowserContext: false, pa11y-ci's fastest config
     "ours": "a11y-audit",  # the tool as shipped: the 64 axe rules plus its four page probes
     "ours-axe": "a11y-audit/axe",  # the probes left out (--no-builtins): the very same axe rules as pa11y-ci
+    "floor": "axe floor",  # bench/web/floor.py: load, inject axe, run the same rules; nothing else
 }
 
 
@@ -548,7 +559,7 @@ def summarise(runs: list[Run]) -> dict:
     fastest = max(measured, key=lambda label: summary[label]["pages_per_min"])
     summary["baseline"] = fastest  # every ratio is against pa11y-ci's faster configuration
     theirs = summary[fastest]
-    for label in [*PA11Y_LABELS, "a11y-audit", "a11y-audit/axe"]:
+    for label in [*PA11Y_LABELS, "a11y-audit", "a11y-audit/axe", "axe floor"]:
         ours = summary.get(label)
         if label == fastest or not (ours and ours["pages_per_min"]):
             continue
@@ -558,7 +569,7 @@ def summarise(runs: list[Run]) -> dict:
             "peak_pss": round(ours["peak_pss_mb"] / theirs["peak_pss_mb"], 2),
             "cpu_s": round(ours["cpu_s"] / theirs["cpu_s"], 2),
         }
-        if label not in PA11Y_LABELS:
+        if label in ("a11y-audit", "a11y-audit/axe"):
             ratios["meets_speed_target"] = ratios["pages_per_min"] >= TARGET_SPEEDUP
             ratios["meets_memory_target"] = ratios["peak_pss"] <= 1.0
         summary.setdefault("ratios_vs_fastest_pa11y_ci", {})[label] = ratios
@@ -713,6 +724,15 @@ def run_tool(tool: str, rep: int, position: int, urls: list[str], rules: dict) -
         cmd, _ = pa11y_command(urls, rules, report, tool)
         code, fig = measure(cmd, env=env, cwd=npm_dir(), log=log, pages=len(urls))
         audited = pa11y_audited(report)
+    elif tool == "floor":
+        report = WORK / f"floor-{rep}.json"
+        report.unlink(missing_ok=True)
+        urls_file = WORK / "floor-urls.txt"
+        urls_file.write_text("\n".join(urls) + "\n")
+        rule_ids = json.dumps(ours_checks()["axe_rules"])
+        cmd = [sys.executable, str(HERE / "floor.py"), str(urls_file), rule_ids, CHROMIUM, str(CONCURRENCY)]
+        code, fig = measure([*cmd, str(report)], env=env, cwd=WORK, log=log, pages=len(urls))
+        audited = len(json.loads(report.read_text())) if report.exists() else 0
     else:
         db, out = WORK / f"{tool}-{rep}.db", WORK / f"{tool}-{rep}"
         db.unlink(missing_ok=True)
