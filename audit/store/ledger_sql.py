@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from audit.model.problems import Event, Problem
+from audit.store.chunks import in_chunks
 
 PROBLEM_COLUMNS = (
     "id",
@@ -32,7 +33,6 @@ PROBLEM_COLUMNS = (
     "updated_at",
 )
 JSON_COLUMNS = ("measured", "required")
-CHUNK = 500
 
 
 def _text(value: Any) -> str | None:
@@ -92,9 +92,7 @@ class LedgerSql:
         """Remove problems and their history (a problem only a withdrawn inspection had found)."""
         ids = sorted(set(problem_ids))
         with self.transaction():
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(ids):
                 self._run(f"DELETE FROM problem_events WHERE problem_id IN ({marks})", chunk)
                 self._run(f"DELETE FROM problems WHERE id IN ({marks})", chunk)
         return len(ids)
@@ -129,9 +127,8 @@ class LedgerSql:
         if subject_keys is not None:
             keys = sorted(set(subject_keys))
             found: list[Problem] = []
-            for start in range(0, len(keys), CHUNK):
-                chunk = keys[start : start + CHUNK]
-                where = " AND ".join([*clauses, f"subject_key IN ({','.join('?' * len(chunk))})"])
+            for chunk, marks in in_chunks(keys):
+                where = " AND ".join([*clauses, f"subject_key IN ({marks})"])
                 found += [_problem(r) for r in self._q(f"SELECT * FROM problems WHERE {where}", [*params, *chunk])]
             return sorted(found, key=lambda p: (p.first_seen, p.id))
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -146,9 +143,8 @@ class LedgerSql:
         question before an upload, answered without reading whole problems."""
         keys, skipped = sorted(set(subject_keys)), sorted(set(excluding))
         pairs: set[tuple[str, str]] = set()
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            sql = f"SELECT subject_key, check_id FROM problems WHERE subject_key IN ({','.join('?' * len(chunk))})"
+        for chunk, marks in in_chunks(keys):
+            sql = f"SELECT subject_key, check_id FROM problems WHERE subject_key IN ({marks})"
             if skipped:
                 sql += f" AND status NOT IN ({','.join('?' * len(skipped))})"
             pairs.update((r["subject_key"], r["check_id"]) for r in self._q(sql, [*chunk, *skipped]))

@@ -10,6 +10,7 @@ from typing import Any
 
 from audit.model import Subject
 from audit.store.base import CAMPAIGN_STATES, UPLOAD_RESULTS, AccountRecord, Round, UploadRecord
+from audit.store.chunks import in_chunks
 from audit.store.codec import dumps, subject_from, subject_row
 
 SNAPSHOT_COLUMNS = "subject_key AS key, kind, category, name, area_code, url, geometry, lon, lat, attributes"
@@ -122,11 +123,10 @@ class PortableSql:
             yield from (subject_from(r) for r in rows)
             return
         wanted = sorted(set(keys))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk, marks in in_chunks(wanted):
             rows = self._q(
                 f"SELECT {SNAPSHOT_COLUMNS} FROM round_snapshots WHERE round_id = ? "
-                f"AND subject_key IN ({','.join('?' * len(chunk))}) ORDER BY subject_key",
+                f"AND subject_key IN ({marks}) ORDER BY subject_key",
                 [round_id, *chunk],
             )
             yield from (subject_from(r) for r in rows)

@@ -10,9 +10,9 @@ from typing import Any
 
 from audit.model.review import Verdict
 from audit.model.vocab import Outcome
+from audit.store.chunks import in_chunks
 
 VERDICT_COLUMNS = ("round_id", "subject_key", "check_id", "outcome", "note", "author", "decided_at", "fingerprint")
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,9 @@ class ReviewSql:
         """The latest verdict of each (subject, check) of these subjects in a round before `before_round`."""
         keys = sorted(set(subject_keys))
         latest: dict[tuple[str, str], Verdict] = {}
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
+        for chunk, marks in in_chunks(keys):
             rows = self._q(
-                f"SELECT * FROM review_verdicts WHERE round_id < ? AND subject_key IN ({','.join('?' * len(chunk))}) "
-                "ORDER BY round_id",
+                f"SELECT * FROM review_verdicts WHERE round_id < ? AND subject_key IN ({marks}) ORDER BY round_id",
                 [before_round, *chunk],
             )
             for row in rows:  # later rounds overwrite earlier ones

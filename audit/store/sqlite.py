@@ -13,6 +13,7 @@ from typing import Any
 
 from audit.model import Finding, Outcome, Subject, SubjectScore
 from audit.store.base import ROUND_KINDS, ROUND_STATUSES, Area, PhotoRecord, Round, SubjectError, SubmissionRecord
+from audit.store.chunks import in_chunks
 from audit.store.codec import (
     PAGE_REUSE_FIELDS,
     area_prefix,
@@ -227,9 +228,8 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
             params.append(category)
         if keys is not None:
             wanted = list(keys)
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                where = " AND ".join(clauses + [f"key IN ({','.join('?' * len(chunk))})"])
+            for chunk, marks in in_chunks(wanted):
+                where = " AND ".join(clauses + [f"key IN ({marks})"])
                 yield from (
                     subject_from(r)
                     for r in self._rows(f"SELECT * FROM subjects WHERE {where} ORDER BY key", params + chunk)
@@ -280,12 +280,10 @@ class SqliteStore(PortableSql, LedgerSql, ReviewSql, PublicReportSql):
     def _held_results(self, round_id: int, keys: list[str]) -> dict[str, dict[str, int]]:
         """{subject key: {check id: result id}} of what these subjects already hold in the round."""
         held: dict[str, dict[str, int]] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        for chunk, marks in in_chunks(keys):
             rows = self.db.execute(
                 "SELECT sf.subject_key, r.check_id, r.id FROM subject_findings sf JOIN json_each(sf.results) j "
-                f"JOIN finding_results r ON r.id = j.value WHERE sf.round_id = ? AND sf.subject_key IN "
-                f"({','.join('?' * len(chunk))})",
+                f"JOIN finding_results r ON r.id = j.value WHERE sf.round_id = ? AND sf.subject_key IN ({marks})",
                 [round_id, *chunk],
             )
             for key, check_id, rid in rows:
