@@ -345,17 +345,20 @@ class RowReader:
             self.problem(record, ValueProblem("facility.id.duplicate", first=first), header, text)
         return text
 
-    def _crs(self, record: Record) -> str:
+    def _crs(self, record: Record, report: bool = True) -> str:
+        """The row's coordinate system; `report=False` asks without reporting (the reader reports it when it
+        reads the row)."""
         header, text = self.cell(record, "env:coord_system")
         if text:
             try:
                 return parse_crs(text)
             except ValueProblem as exc:
-                self.problem(record, exc, header, text)
+                if report:
+                    self.problem(record, exc, header, text)
                 return "wgs84"
         if self.file_crs:
             return self.file_crs
-        if self.table.format not in PHONE_FORMATS and not self.warned_crs:
+        if report and self.table.format not in PHONE_FORMATS and not self.warned_crs:
             self.warned_crs = True
             self.problems.append(Problem(self.file, "facility.location.crs-assumed", level=WARNING))
         return "wgs84"
@@ -382,20 +385,10 @@ class RowReader:
                 lat_text, lon_text = self.cell(record, lat_role)[1], self.cell(record, lon_role)[1]
                 if lat_text or lon_text:
                     try:
-                        yield parse_degrees(lon_text), parse_degrees(lat_text), self._quiet_crs(record)
+                        yield parse_degrees(lon_text), parse_degrees(lat_text), self._crs(record, report=False)
                     except ValueProblem:
                         pass
                     break
-
-    def _quiet_crs(self, record: Record) -> str:
-        """`_crs` without reporting anything (the reader reports it when it reads the row)."""
-        text = self.cell(record, "env:coord_system")[1]
-        if text:
-            try:
-                return parse_crs(text)
-            except ValueProblem:
-                return "wgs84"
-        return self.file_crs or "wgs84"
 
     def _point(self, record: Record, lon: float, lat: float, crs: str, header: str | None, shown: str):
         ahead = self.prefetch.get(lon, lat, crs) if self.prefetch else None
