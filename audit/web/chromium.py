@@ -51,9 +51,8 @@ def find_chromium() -> str | None:
 
 def find_headless_chromium() -> str | None:
     """For headless audits: $A11Y_AUDIT_CHROMIUM, else a system headless shell, else find_chromium()."""
-    if os.environ.get(ENV_CHROMIUM):
-        return os.environ[ENV_CHROMIUM]
-    for candidate in HEADLESS_CANDIDATES:
-        if os.access(candidate, os.X_OK):
-            return candidate
+    if not os.environ.get(ENV_CHROMIUM):  # an explicit choice is find_chromium's first answer
+        for candidate in HEADLESS_CANDIDATES:
+            if os.access(candidate, os.X_OK):
+                return candidate
     return find_chromium()

@@ -542,6 +542,7 @@ TOOLS = {  # run name -> label in tables and result.json
 
 
 PA11Y_LABELS = ("pa11y-ci", "pa11y-ci/shared")
+TARGET_LABELS = ("a11y-audit", "a11y-audit/axe")  # the tool as shipped, with and without its probes
 
 
 def summarise(runs: list[Run]) -> dict:
@@ -559,7 +560,7 @@ def summarise(runs: list[Run]) -> dict:
     fastest = max(measured, key=lambda label: summary[label]["pages_per_min"])
     summary["baseline"] = fastest  # every ratio is against pa11y-ci's faster configuration
     theirs = summary[fastest]
-    for label in [*PA11Y_LABELS, "a11y-audit", "a11y-audit/axe", "axe floor"]:
+    for label in TOOLS.values():
         ours = summary.get(label)
         if label == fastest or not (ours and ours["pages_per_min"]):
             continue
@@ -569,7 +570,7 @@ def summarise(runs: list[Run]) -> dict:
             "peak_pss": round(ours["peak_pss_mb"] / theirs["peak_pss_mb"], 2),
             "cpu_s": round(ours["cpu_s"] / theirs["cpu_s"], 2),
         }
-        if label in ("a11y-audit", "a11y-audit/axe"):
+        if label in TARGET_LABELS:
             ratios["meets_speed_target"] = ratios["pages_per_min"] >= TARGET_SPEEDUP
             ratios["meets_memory_target"] = ratios["peak_pss"] <= 1.0
         summary.setdefault("ratios_vs_fastest_pa11y_ci", {})[label] = ratios
@@ -652,7 +653,7 @@ def main() -> int:
             shift = (rep - 1) % len(tools)
             order = tools[shift:] + tools[:shift]
             for position, tool in enumerate(order, 1):
-                r = run_tool(tool, rep, position, urls, rules)
+                r = run_tool(tool, rep, position, urls_file, rules)
                 runs.append(r)
                 if tool in PA11Y_VARIANTS:
                     issues[f"{tool}-{rep}"] = pa11y_issue_counts(WORK / f"{tool}-{rep}.json")
@@ -715,7 +716,8 @@ def _totals(issues: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str,
     return totals
 
 
-def run_tool(tool: str, rep: int, position: int, urls: list[str], rules: dict) -> Run:
+def run_tool(tool: str, rep: int, position: int, urls_file: Path, rules: dict) -> Run:
+    urls = urls_file.read_text().split()
     env = {**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1", "A11Y_AUDIT_CHROMIUM": CHROMIUM}
     log = WORK / f"{tool}-{rep}.log"
     if tool in PA11Y_VARIANTS:
@@ -727,8 +729,6 @@ def run_tool(tool: str, rep: int, position: int, urls: list[str], rules: dict) -
     elif tool == "floor":
         report = WORK / f"floor-{rep}.json"
         report.unlink(missing_ok=True)
-        urls_file = WORK / "floor-urls.txt"
-        urls_file.write_text("\n".join(urls) + "\n")
         rule_ids = json.dumps(ours_checks()["axe_rules"])
         cmd = [sys.executable, str(HERE / "floor.py"), str(urls_file), rule_ids, CHROMIUM, str(CONCURRENCY)]
         code, fig = measure([*cmd, str(report)], env=env, cwd=WORK, log=log, pages=len(urls))
