@@ -12,7 +12,6 @@ import io
 import json
 import re
 import secrets
-import threading
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -27,7 +26,7 @@ from werkzeug.test import encode_multipart
 from audit.catalog import load_catalog
 from audit.service import ServiceConfig, create_app
 from audit.service.accounts import Accounts
-from audit.service.server import make_server, stop_server
+from audit.service.server import ServerThread, make_server
 
 # who takes part: (user name, role, areas); areas are GB/T 2260 codes
 PEOPLE = (
@@ -133,17 +132,15 @@ class DemoService:
     def __init__(self, db: Path, photos: Path, maps: Path, reports: Path, lang: str):
         config = ServiceConfig(db=str(db), lang=lang, photos_dir=photos, maps_dir=maps, reports_dir=reports)
         self.app = create_app(config, load_catalog(None))
-        self.server = make_server(self.app, config, "127.0.0.1", 0, threads=4)
-        self.base = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, name="demo-service", daemon=True)
-        self.thread.start()
+        self.server = ServerThread(make_server(self.app, config, "127.0.0.1", 0, threads=4), "demo-service").start()
+        self.base = f"http://127.0.0.1:{self.server.port}"
 
     @property
     def store(self):
         return self.app.extensions["a11y"].stores.get()
 
     def close(self) -> None:
-        stop_server(self.server, self.thread)
+        self.server.stop()
         self.app.extensions["a11y"].stores.close()
 
 

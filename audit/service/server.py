@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import threading
 
 from flask import Flask
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, create_server
 from waitress.task import ErrorTask, WSGITask
@@ -59,17 +61,38 @@ def make_server(app: Flask, config: ServiceConfig, host: str, port: int, threads
     return server
 
 
-def stop_server(server, thread, timeout: float = 10.0) -> None:
-    """Stop a server `make_server` made and whose `.run()` is `thread`: its sockets are closed by its own loop
-    (closing them from another thread races its select(): "Bad file descriptor"), then the loop and the task
-    threads end."""
+class ServerThread:
+    """A server `make_server` made, served by a thread of this process until `stop` (the demo's service, the
+    tests' servers). The thread runs waitress's loop with a short timeout and checks a stop flag between polls,
+    so stopping writes nothing to waitress's wake-up pipe, and the thread that selects on the sockets is the one
+    that closes them (closing them from another thread races its select(): "Bad file descriptor")."""
 
-    def close_all() -> None:
-        for channel in list(server._map.values()):  # waitress keeps every channel in the server's map
-            if channel is not server and channel is not server.trigger:
-                channel.close()
-        server.close()  # the listener and the trigger: the loop ends when its map is empty
+    POLL_S = 0.1  # how long `stop` may wait for the loop to notice
 
-    server.trigger.pull_trigger(close_all)
-    thread.join(timeout)
-    server.task_dispatcher.shutdown()
+    def __init__(self, server, name: str = "a11y-audit-service"):
+        self.server = server
+        self.port = server.effective_port
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, name=name, daemon=True)
+
+    def start(self) -> ServerThread:
+        self.thread.start()
+        return self
+
+    def _serve(self) -> None:
+        sockets = self.server._map  # waitress keeps the listener, its wake-up pipe and every channel here
+        poll = wasyncore.poll2 if self.server.adj.asyncore_use_poll else wasyncore.poll
+        try:
+            while sockets and not self.stopping.is_set():
+                poll(self.POLL_S, sockets)
+        finally:
+            for channel in list(sockets.values()):
+                if channel is not self.server and channel is not self.server.trigger:
+                    channel.close()
+            self.server.close()  # the listener and the wake-up pipe
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving: the loop ends within `POLL_S`, closing every socket, then the task threads end."""
+        self.stopping.set()
+        self.thread.join(timeout)
+        self.server.task_dispatcher.shutdown()

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from audit.service import create_app
-from audit.service.server import make_server, stop_server
+from audit.service.server import ServerThread, make_server
 from tests.keyboard import tab_to
 from tests.own_audit import audit_snapshots
 from tests.service.conftest import csrf_of
@@ -58,10 +57,8 @@ def test_keyboard_only_at_320_px_from_the_form_to_the_reference(offline_app, con
 
     from audit.web.chromium import LAUNCH_ARGS, find_chromium
 
-    running = make_server(offline_app, config, "127.0.0.1", 0, threads=2)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{running.effective_port}"
+    running = ServerThread(make_server(offline_app, config, "127.0.0.1", 0, threads=2)).start()
+    base = f"http://127.0.0.1:{running.port}"
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=find_chromium(), args=list(LAUNCH_ARGS))
@@ -98,6 +95,6 @@ def test_keyboard_only_at_320_px_from_the_form_to_the_reference(offline_app, con
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
             browser.close()
     finally:
-        stop_server(running, thread)
+        running.stop()
     stored = offline_app.extensions["a11y"].stores.get().public_report(ref)
     assert stored.checklist == chosen and stored.description == "盲道被共享单车占用" and stored.area_code == "430104"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from audit.render.conformance import SCHEMA
 from audit.runs.review import build_queue
 from audit.runs.review_capture import capture_pages
 from audit.runs.web import run_web
-from audit.service.server import make_server, stop_server
+from audit.service.server import ServerThread, make_server
 from audit.web.auditor import AuditOptions, Site
 from audit.web.crawl import CrawlOptions
 from tests.keyboard import tab_to
@@ -143,10 +142,8 @@ def test_keyboard_only_in_chinese_from_queue_to_signed_report(app, config, audit
 
     from audit.web.chromium import LAUNCH_ARGS, find_chromium
 
-    running = make_server(app, config, "127.0.0.1", 0, threads=2)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{running.effective_port}"
+    running = ServerThread(make_server(app, config, "127.0.0.1", 0, threads=2)).start()
+    base = f"http://127.0.0.1:{running.port}"
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=find_chromium(), args=list(LAUNCH_ARGS))
@@ -209,7 +206,7 @@ def test_keyboard_only_in_chinese_from_queue_to_signed_report(app, config, audit
                 assert page.evaluate("document.documentElement.scrollWidth") <= 322, (path, wide[:12])
             browser.close()
     finally:
-        stop_server(running, thread)
+        running.stop()
 
 
 def _first_item(store, round_id: int) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 
 import pytest
 
-from audit.service.server import make_server, stop_server
+from audit.service.server import ServerThread, make_server
 from tests.service.conftest import bearer
 
 MiB = 1024 * 1024
@@ -17,11 +16,9 @@ MiB = 1024 * 1024
 
 @pytest.fixture
 def server(app, config):
-    running = make_server(app, config, "127.0.0.1", 0, threads=2)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    yield running.effective_port
-    stop_server(running, thread)
+    running = ServerThread(make_server(app, config, "127.0.0.1", 0, threads=2)).start()
+    yield running.port
+    running.stop()
 
 
 def _post(port: int, path: str, headers: dict, body: bytes = b"") -> tuple[int, dict, bytes]:

@@ -3,12 +3,11 @@ probes on: reflow at 320 px, focus), and a keyboard alone at 320 px withdraws an
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
-from audit.service.server import make_server, stop_server
+from audit.service.server import ServerThread, make_server
 from tests.keyboard import tab_to
 from tests.own_audit import audit_snapshots
 from tests.service.conftest import JPEG, PASSWORD, csrf_of, fixture_bytes
@@ -67,10 +66,8 @@ def test_keyboard_only_at_320_px_from_the_home_page_to_the_withdrawal(
 
     upload = _upload(app, tokens["yuelu"])
     upload_id = upload["upload_id"]
-    running = make_server(app, config, "127.0.0.1", 0, threads=2)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{running.effective_port}"
+    running = ServerThread(make_server(app, config, "127.0.0.1", 0, threads=2)).start()
+    base = f"http://127.0.0.1:{running.port}"
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=find_chromium(), args=list(LAUNCH_ARGS))
@@ -99,7 +96,7 @@ def test_keyboard_only_at_320_px_from_the_home_page_to_the_withdrawal(
             _no_horizontal_scroll(page)
             browser.close()
     finally:
-        stop_server(running, thread)
+        running.stop()
     store = app.extensions["a11y"].stores.get()
     assert store.upload(upload_id).withdrawn_by == "yuelu"
     scored = {s.subject_key for s in current_scores(store, catalog, upload["round_id"])}
