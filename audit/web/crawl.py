@@ -70,6 +70,13 @@ class CrawlRecord:
         if len(self.skipped) < SKIP_LIST_CAP:
             self.skipped[url] = reason
 
+    def unskip(self, url: str, reason: str) -> None:
+        """Take back a skip: the URL is queued after all."""
+        self.skip_counts[reason] -= 1
+        if not self.skip_counts[reason]:
+            del self.skip_counts[reason]
+        self.skipped.pop(url, None)
+
     def as_dict(self) -> dict:
         return {
             "discovered": self.discovered,
@@ -263,6 +270,8 @@ class Frontier:
         self.record = CrawlRecord()
         self.queue: deque[tuple[str, int]] = deque()
         self.seen: set[str] = set()
+        self.depth_of: dict[str, int] = {}  # a queued URL's depth: the shortest path found so far
+        self.too_deep: set[str] = set()  # skipped for depth, until a shorter path reaches them
         self.key_pages = {self.start, *(normalise(k, self.start) or k for k in options.key_pages)}
         self._include = [re.compile(p) for p in options.include]
         self._exclude = [re.compile(p) for p in options.exclude]
@@ -275,7 +284,10 @@ class Frontier:
     def add(self, raw: str, depth: int, base: str | None = None) -> None:
         """Consider one discovered link; it is queued, listed as a document, or skipped with a reason."""
         url = normalise(raw, base)
-        if url is None or url in self.seen:
+        if url is None:
+            return
+        if url in self.seen:
+            self._reached_again(url, depth)
             return
         self.seen.add(url)
         self.record.discovered += 1
@@ -284,11 +296,33 @@ class Frontier:
             self.record.documents.append(url)
         elif reason:
             self.record.skip(url, reason)
+            if reason == "depth":
+                self.too_deep.add(url)
         elif url in self.key_pages:
-            self.queue.appendleft((url, depth))
+            self._queue(url, depth, front=True)
         else:
-            self.queue.append((url, depth))
+            self._queue(url, depth)
         self._changed.set()
+
+    def _queue(self, url: str, depth: int, front: bool = False) -> None:
+        self.depth_of[url] = depth
+        (self.queue.appendleft if front else self.queue.append)((url, depth))
+
+    def _reached_again(self, url: str, depth: int) -> None:
+        """A URL met again, perhaps by a shorter path: tabs finish pages in any order, so the path found first is
+        not always the shortest, and a URL's depth (whether it is audited, how deep its own links count) must not
+        depend on which page finished first."""
+        if url in self.too_deep and depth <= self.options.max_depth:
+            self.too_deep.discard(url)
+            self.record.unskip(url, "depth")
+            reason = self._refusal(url, depth)  # robots, the one check after depth
+            if reason:
+                self.record.skip(url, reason)
+            else:
+                self._queue(url, depth)
+                self._changed.set()
+        elif depth < self.depth_of.get(url, depth):
+            self.depth_of[url] = depth
 
     def add_start(self, raw: str) -> None:
         """Another start URL of this site (several on one origin, or a start page's meta-refresh target): a key
@@ -298,7 +332,9 @@ class Frontier:
         if url in self.seen:
             if any(u == url for u, _ in self.queue):
                 self.queue = deque([(u, d) for u, d in self.queue if u != url])
-                self.queue.appendleft((url, 0))
+                self._queue(url, 0, front=True)
+            else:
+                self._reached_again(url, 0)  # skipped for depth before it became a start URL
             return
         self.add(url, 0)
 
@@ -326,6 +362,7 @@ class Frontier:
         """The next URL to audit now, or None if none is ready; applies the template quota and budget."""
         while self.queue:
             url, depth = self.queue.popleft()
+            depth = self.depth_of.pop(url, depth)
             if len(self.record.sampled) >= self.options.max_pages:
                 self.record.skip(url, "budget")
                 continue
@@ -368,3 +405,4 @@ class Frontier:
         """URLs still queued when the crawl stopped count as skipped by budget."""
         while self.queue:
             self.record.skip(self.queue.popleft()[0], "budget")
+        self.depth_of.clear()

@@ -163,3 +163,53 @@ def test_domain_scope_follows_the_public_suffix_list():
     assert not in_scope("http://fake.hn.cn/", "http://www.hn.cn/", "domain")
     assert not in_scope("http://other.github.io/", "http://portal.github.io/", "domain")
     assert in_scope("http://127.0.0.1:8080/x", "http://127.0.0.1:9000/", "domain")
+
+
+def _drain(frontier: Frontier) -> list[tuple[str, int]]:
+    taken = []
+    while (item := frontier.take()) is not None:
+        taken.append(item)
+    return taken
+
+
+def _crawl(order: list[str]) -> tuple[Frontier, dict[str, int]]:
+    """A site of a home page, two sitemap pages and one page linked from all three, with --max-depth 1; the
+    pages finish in `order` (as several tabs let them)."""
+    frontier = Frontier("http://a.cn/", CrawlOptions(max_depth=1))
+    for url in ("http://a.cn/p1.html", "http://a.cn/p2.html"):
+        frontier.add(url, 1)  # from the sitemap
+    taken = dict(_drain(frontier))  # all three at once, as in three tabs
+    for url in order:
+        frontier.finished(["/linked.html", "/p1.html"], taken[url], url)
+    taken.update(_drain(frontier))
+    frontier.leftovers()
+    return frontier, taken
+
+
+def test_a_page_linked_from_home_is_audited_whichever_page_finishes_first():
+    home_first, taken_home_first = _crawl(["http://a.cn/", "http://a.cn/p1.html", "http://a.cn/p2.html"])
+    home_last, taken_home_last = _crawl(["http://a.cn/p1.html", "http://a.cn/p2.html", "http://a.cn/"])
+    assert taken_home_first == taken_home_last
+    assert taken_home_last["http://a.cn/linked.html"] == 1  # one link from home, not two from a sitemap page
+    assert home_last.record.as_dict() == home_first.record.as_dict()
+    assert "depth" not in home_last.record.skip_counts and not home_last.record.skipped
+
+
+def test_a_queued_page_reached_by_a_shorter_path_takes_the_shorter_depth():
+    frontier = Frontier("http://a.cn/", CrawlOptions(max_depth=2))
+    assert _drain(frontier) == [("http://a.cn/", 0)]
+    frontier.add("http://a.cn/b.html", 2)  # first met two links away...
+    frontier.add("http://a.cn/b.html", 1)  # ...then one link away, before it was audited
+    assert _drain(frontier) == [("http://a.cn/b.html", 1)]
+    frontier.finished(["/c.html"], 1, "http://a.cn/b.html")  # so its own links are two away, not three
+    assert _drain(frontier) == [("http://a.cn/c.html", 2)]
+
+
+def test_a_start_url_skipped_for_depth_is_audited():
+    frontier = Frontier("http://a.cn/", CrawlOptions(max_depth=0))
+    _drain(frontier)
+    frontier.finished(["/other.html"], 0, "http://a.cn/")
+    assert frontier.record.skip_counts == {"depth": 1}
+    frontier.add_start("http://a.cn/other.html")
+    assert _drain(frontier) == [("http://a.cn/other.html", 0)]
+    assert not frontier.record.skip_counts and not frontier.record.skipped
