@@ -86,10 +86,7 @@ class ServerThread:
             while sockets and not self.stopping.is_set():
                 poll(self.POLL_S, sockets)
         finally:
-            for channel in list(sockets.values()):
-                if channel is not self.server and channel is not self.server.trigger:
-                    channel.close()
-            self.server.close()  # the listener and the wake-up pipe
+            wasyncore.close_all(sockets)  # every channel, the listener and the wake-up pipe, as waitress closes them
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop serving: the loop ends within `POLL_S`, closing every socket, then the task threads end."""

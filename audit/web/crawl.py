@@ -268,9 +268,9 @@ class Frontier:
         self.options = options
         self.robots = robots
         self.record = CrawlRecord()
-        self.queue: deque[tuple[str, int]] = deque()
+        self.queue: deque[str] = deque()
         self.seen: set[str] = set()
-        self.depth_of: dict[str, int] = {}  # a queued URL's depth: the shortest path found so far
+        self.depth_of: dict[str, int] = {}  # each queued URL's depth: the shortest path found so far
         self.too_deep: set[str] = set()  # skipped for depth, until a shorter path reaches them
         self.key_pages = {self.start, *(normalise(k, self.start) or k for k in options.key_pages)}
         self._include = [re.compile(p) for p in options.include]
@@ -306,7 +306,7 @@ class Frontier:
 
     def _queue(self, url: str, depth: int, front: bool = False) -> None:
         self.depth_of[url] = depth
-        (self.queue.appendleft if front else self.queue.append)((url, depth))
+        (self.queue.appendleft if front else self.queue.append)(url)
 
     def _reached_again(self, url: str, depth: int) -> None:
         """A URL met again, perhaps by a shorter path: tabs finish pages in any order, so the path found first is
@@ -330,8 +330,8 @@ class Frontier:
         url = normalise(raw, self.start) or raw
         self.key_pages.add(url)
         if url in self.seen:
-            if any(u == url for u, _ in self.queue):
-                self.queue = deque([(u, d) for u, d in self.queue if u != url])
+            if url in self.depth_of:  # queued: to the front, at depth 0
+                self.queue.remove(url)
                 self._queue(url, 0, front=True)
             else:
                 self._reached_again(url, 0)  # skipped for depth before it became a start URL
@@ -361,8 +361,8 @@ class Frontier:
     def take(self) -> tuple[str, int] | None:
         """The next URL to audit now, or None if none is ready; applies the template quota and budget."""
         while self.queue:
-            url, depth = self.queue.popleft()
-            depth = self.depth_of.pop(url, depth)
+            url = self.queue.popleft()
+            depth = self.depth_of.pop(url)
             if len(self.record.sampled) >= self.options.max_pages:
                 self.record.skip(url, "budget")
                 continue
@@ -404,5 +404,5 @@ class Frontier:
     def leftovers(self) -> None:
         """URLs still queued when the crawl stopped count as skipped by budget."""
         while self.queue:
-            self.record.skip(self.queue.popleft()[0], "budget")
+            self.record.skip(self.queue.popleft(), "budget")
         self.depth_of.clear()
