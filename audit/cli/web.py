@@ -128,10 +128,23 @@ class Progress:
     type=click.Path(exists=True, dir_okay=False),
     help="File of portals: URL, division code, name (one per line).",
 )
-@click.option("--max-pages", default=DEFAULTS.max_pages, show_default=True, help="Page budget per site.")
-@click.option("--max-depth", default=DEFAULTS.max_depth, show_default=True, help="Link depth from the start page.")
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.max_pages,
+    show_default=True,
+    help="Page budget per site.",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=0),
+    default=DEFAULTS.max_depth,
+    show_default=True,
+    help="Link depth from the start page.",
+)
 @click.option(
     "--per-template",
+    type=click.IntRange(min=1),
     default=DEFAULTS.per_template,
     show_default=True,
     help="Pages sampled per page template (WCAG-EM).",
@@ -142,9 +155,27 @@ class Progress:
 @click.option("--key-page", multiple=True, help="Always audit this URL (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Ignore robots.txt (only for your own site).")
 @click.option("--no-sitemap", is_flag=True, help="Do not read sitemap.xml.")
-@click.option("--concurrency", default=DEFAULTS.concurrency, show_default=True, help="Browser tabs per host.")
-@click.option("--delay", default=DEFAULTS.delay, show_default=True, help="Seconds between requests of one tab.")
-@click.option("--timeout", default=DEFAULTS.timeout, show_default=True, help="Seconds per page.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=DEFAULTS.concurrency,
+    show_default=True,
+    help="Browser tabs per host.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=DEFAULTS.delay,
+    show_default=True,
+    help="Seconds between requests of one tab.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULTS.timeout,
+    show_default=True,
+    help="Seconds per page.",
+)
 @click.option("--driver", type=click.Choice(["playwright", "selenium"]), default=DEFAULTS.driver, show_default=True)
 @click.option("--remote-url", help="W3C WebDriver / Selenium Grid URL (with --driver selenium).")
 @click.option(

@@ -17,6 +17,26 @@ def test_bad_usage_exits_1_never_2(tmp_path):
     assert runner.invoke(cli, ["no-such-command"]).exit_code == 1
 
 
+@pytest.mark.parametrize(
+    "flag, value",
+    [
+        ("--max-pages", "0"),
+        ("--max-depth", "-1"),
+        ("--per-template", "0"),
+        ("--concurrency", "0"),
+        ("--delay", "-0.5"),
+        ("--timeout", "0"),
+    ],
+)
+def test_a_crawl_flag_out_of_its_range_is_bad_usage(tmp_path, flag, value):
+    """The bounds the config file's JSON Schema sets hold for the flags too: nothing is audited."""
+    out = tmp_path / "out"
+    args = ["--db", str(tmp_path / "a.db"), "web", "http://127.0.0.1:9/", flag, value, "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and flag in result.output and value in result.output
+    assert not out.exists() and not (tmp_path / "a.db").exists()
+
+
 def test_help_and_version_exit_0():
     runner = CliRunner()
     assert runner.invoke(cli, ["--help"]).exit_code == 0
